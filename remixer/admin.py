@@ -1,0 +1,229 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from remixer import services
+from remixer.models import ApiKey, CatalogEntry, LoginFailure, Provider, Video
+
+CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
+
+
+class ProviderForm(forms.ModelForm[Provider]):
+    base_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The API's root, ending in /v1 (e.g. http://gpu-box:8000/v1).",
+    )
+    api_key = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the key already stored. It is never shown again.",
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "kind",
+            "enabled",
+            "base_url",
+            "api_key",
+            "auth_header",
+            "body_encoding",
+            "extra_fields",
+            "job_deadline",
+        ]
+
+    def clean_api_key(self) -> str:
+        return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
+
+
+class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
+    model = CatalogEntry
+    extra = 1
+    fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin[Provider]):
+    form = ProviderForm
+    inlines = [CatalogInline]
+    list_display = ["name", "kind", "enabled", "base_url", "capabilities", "checked_at"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "base_url"]
+    readonly_fields = ["key_hint", "capabilities", "checked_at", "check_result"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "enabled"]}),
+        (
+            "Connection",
+            {
+                "fields": [
+                    "base_url",
+                    "api_key",
+                    "key_hint",
+                    "auth_header",
+                    "body_encoding",
+                    "extra_fields",
+                    "job_deadline",
+                ]
+            },
+        ),
+        ("What it can do", {"fields": ["capabilities", "checked_at", "check_result"]}),
+    ]
+    actions = ["test_connection"]
+
+    @admin.display(description="Key")
+    def key_hint(self, provider: Provider) -> str:
+        key = provider.api_key
+        return (
+            f"…{key[-4:]} ({len(key)} characters)" if len(key) > 8 else ("set" if key else "none")
+        )
+
+    @admin.display(description="Capabilities")
+    def capabilities(self, provider: Provider) -> str:
+        if provider.is_local:
+            return "Creates and remixes on this machine."
+        return (
+            f"Remix: {CAPABILITY_WORDS[provider.can_remix]}; "
+            f"list jobs: {CAPABILITY_WORDS[provider.can_list]}; "
+            f"delete jobs: {CAPABILITY_WORDS[provider.can_delete]}; "
+            f"thumbnails: {CAPABILITY_WORDS[provider.has_variants]}"
+        )
+
+    @admin.action(description="Test connection (starts no job)")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        for provider in queryset:
+            self.message_user(request, f"{provider.name}: {services.check_connection(provider)}")
+
+
+@admin.register(CatalogEntry)
+class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
+    list_display = ["name", "aliases", "provider", "sizes", "seconds", "price_per_second"]
+    list_filter = ["provider"]
+    search_fields = ["name", "aliases", "provider__name"]
+    list_select_related = ["provider"]
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin[Video]):
+    list_display = [
+        "id",
+        "status",
+        "progress",
+        "model",
+        "size",
+        "seconds",
+        "owner",
+        "provider",
+        "created_at",
+    ]
+    list_filter = ["status", "provider", "model", "size", "seconds"]
+    search_fields = [
+        "id",
+        "prompt",
+        "provider_video_id",
+        "remixed_from_video_id",
+        "owner__username",
+    ]
+    list_select_related = ["owner", "provider"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "id",
+        "object",
+        "status",
+        "progress",
+        "phase",
+        "created_at",
+        "completed_at",
+        "expires_at",
+        "remixed_from_video_id",
+        "remixed_from",
+        "retry_of",
+        "error_code",
+        "error_message",
+        "provider",
+        "provider_video_id",
+        "provider_object",
+        "submitted_at",
+        "poll_failures",
+        "retry_reason",
+        "recipe",
+        "video_file",
+        "thumbnail_file",
+        "spritesheet_file",
+        "file_size",
+        "file_sha256",
+        "reference_image",
+        "form_token",
+        "updated_at",
+    ]
+    raw_id_fields = ["owner"]
+    actions = ["retry_videos", "cancel_videos", "rearchive_videos", "delete_videos"]
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # ours also removes the files
+        return actions
+
+    @admin.action(description="Retry the selected failed videos")
+    def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        retried = [
+            services.retry_video(user=request.user, video=video)
+            for video in queryset.filter(status=Video.Status.FAILED)
+        ]
+        self.message_user(request, f"Started {len(retried)} retries.", messages.SUCCESS)
+
+    @admin.action(description="Cancel the selected running videos")
+    def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        cancelled = sum(services.cancel_video(user=request.user, video=v) for v in queryset)
+        self.message_user(request, f"Cancelled {cancelled} videos.", messages.SUCCESS)
+
+    @admin.action(description="Re-archive the selected completed videos (copy and check again)")
+    def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        count = services.rearchive_videos(queryset)
+        self.message_user(request, f"Re-archiving {count} videos in the background.")
+
+    @admin.action(description="Delete the selected videos and their files")
+    def delete_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        count = 0
+        for video in queryset:
+            services.delete_video(user=request.user, video=video)
+            count += 1
+        self.message_user(request, f"Deleted {count} videos.", messages.SUCCESS)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
+    """Every key, never its secret: users make keys on their own page (or with create_api_key)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at", "last_used_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke_keys"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a secret is shown once, to the user who makes the key
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            key.revoke()
+        self.message_user(request, f"Revoked {len(queryset)} keys.", messages.SUCCESS)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
+    """Failed logins; deleting an account's recent rows unlocks it at once."""
+
+    list_display = ["username", "address", "failed_at"]
+    list_filter = ["failed_at"]
+    search_fields = ["username", "address"]
+    readonly_fields = ["username", "address", "failed_at"]

@@ -1,0 +1,145 @@
+"""Figures for the views hit most: the status fragment, the library, and the files."""
+
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path
+
+from remixer.models import LOCAL_MODEL, Provider, Video
+
+Report = Callable[[str, float, str], None]
+ROUNDS = 300
+SMALL_FILE, LARGE_FILE = 4 * 2**20, 512 * 2**20
+
+
+@login_required
+def bare(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare", bare), path("", include("remixer.urls"))]
+
+
+def timed(client: Client, url: str) -> tuple[float, int]:
+    """Median seconds per request over ROUNDS, and the SQL queries one request makes."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    queries = len(captured)  # now: later requests clear the connection's query log
+    samples = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        client.get(url)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), queries
+
+
+def make_videos(owner: Any, count: int) -> None:
+    provider = Provider.default()
+    Video.objects.bulk_create(
+        [
+            Video(
+                owner=owner,
+                provider=provider,
+                model=LOCAL_MODEL,
+                prompt=f"video {n}",
+                size="1280x720",
+                seconds="4",
+                status=Video.Status.COMPLETED,
+                progress=100,
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+
+
+def run(report: Report) -> None:
+    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
+        user = get_user_model().objects.create_user("bench", password="bench-password")
+        client = Client()
+        client.force_login(user)
+        running = Video.objects.create(
+            owner=user,
+            provider=Provider.default(),
+            model=LOCAL_MODEL,
+            prompt="running",
+            size="1280x720",
+            seconds="4",
+            status=Video.Status.IN_PROGRESS,
+            progress=40,
+        )
+        bare_time, _ = timed(client, "/bench/bare")
+        status_time, status_queries = timed(client, f"/videos/{running.pk}/status")
+        report("status fragment ÷ bare login-required view", status_time / bare_time, "≤ 1.5")
+        report("status fragment SQL queries", status_queries, "≤ 3")
+
+        make_videos(user, 23)
+        small_time, small_queries = timed(client, "/")
+        make_videos(user, 10_000 - 24)
+        large_time, large_queries = timed(client, "/?page=200")
+        report("library page 200 of 10,000 ÷ page 1 of 24", large_time / small_time, "≤ 1.3")
+        report(
+            "library SQL queries (24 videos / 10,000 videos)",
+            max(small_queries, large_queries),
+            "≤ 5",
+        )
+        report("peak memory serving a 512 MB file ÷ a 4 MB one", serving_memory(user), "≤ 1.1")
+
+
+def serving_memory(user: Any) -> float:
+    """Peak Python memory while a client takes a whole file, then a Range of it: large ÷ small."""
+    client = Client()
+    client.force_login(user)
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        urls = [stored_video(user, Path(media), size) for size in (SMALL_FILE, LARGE_FILE)]
+        served_peak(client, urls[0])  # warm: imports and caches are not the file's
+        peaks = [min(served_peak(client, url) for _ in range(3)) for url in urls]
+    return peaks[1] / peaks[0]
+
+
+def stored_video(owner: Any, media: Path, size: int) -> str:
+    """A completed video whose file is `size` bytes (sparse: the view reads, never decodes)."""
+    video = Video.objects.create(
+        owner=owner,
+        provider=Provider.default(),
+        model=LOCAL_MODEL,
+        status=Video.Status.COMPLETED,
+        progress=100,
+        size="1280x720",
+        seconds="4",
+    )
+    name = f"videos/{video.pk}/video.mp4"
+    (media / name).parent.mkdir(parents=True)
+    with (media / name).open("wb") as handle:
+        handle.truncate(size)
+    Video.objects.filter(pk=video.pk).update(video_file=name)
+    return f"/videos/{video.pk}/content"
+
+
+def served_peak(client: Client, url: str) -> int:
+    tracemalloc.start()
+    try:
+        take(client, url, {})
+        take(client, url, {"Range": "bytes=1-"})
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def take(client: Client, url: str, headers: dict[str, str]) -> None:
+    """Read the whole answer, as a browser would, keeping none of it."""
+    response = client.get(url, headers=headers)
+    assert isinstance(response, StreamingHttpResponse), url
+    taken = sum(len(chunk) for chunk in response)
+    assert taken == int(response["Content-Length"]) > 0, url

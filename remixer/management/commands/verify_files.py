@@ -1,0 +1,43 @@
+"""Check every stored video against the size and SHA-256 recorded when it was archived."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from remixer import media
+from remixer.models import Video
+
+
+class Command(BaseCommand):
+    help = "Report completed videos whose files are missing or damaged."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = checked = 0
+        completed = Video.objects.filter(status=Video.Status.COMPLETED).order_by("created_at")
+        for video in completed.iterator():
+            checked += 1
+            if trouble := file_trouble(video):
+                problems += 1
+                self.stdout.write(f"{video.pk}: {trouble}")
+        self.stdout.write(f"Checked {checked} videos: {problems} with missing or damaged files.")
+        if problems:
+            raise CommandError(f"{problems} videos need attention (re-archive them in the admin).")
+
+
+def file_trouble(video: Video) -> str | None:
+    if not video.video_file:
+        return "no video file recorded"
+    path = Path(video.video_file.path)
+    if not path.exists():
+        return "the video file is missing"
+    if not video.file_sha256:
+        return None  # archived before checksums were kept: nothing to compare with
+    size, digest = media.size_and_sha256(path)
+    if (size, digest) != (video.file_size, video.file_sha256):
+        return f"the video file is damaged ({size} bytes, expected {video.file_size})"
+    for name in ("thumbnail_file", "spritesheet_file"):
+        stored = getattr(video, name)
+        if not stored or not Path(stored.path).exists():
+            return f"the {name.removesuffix('_file')} is missing"
+    return None

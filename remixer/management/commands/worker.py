@@ -1,0 +1,41 @@
+"""django-tasks' database worker, plus the sweep that takes over the work of dead workers.
+
+django-tasks-db leaves a task RUNNING for ever when its worker is killed, and never retries
+it. Every remixer worker therefore sweeps when it starts and every few seconds after: each
+unfinished video whose lease ran out, or that nothing is waiting to work on, is given its
+next step again (see pipeline.sweep).
+"""
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from remixer import tasks
+
+logger = logging.getLogger("remixer.worker")
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run a background worker that also recovers the work of workers that died."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        threading.Thread(target=sweep_forever, name="remixer-sweep", daemon=True).start()
+        super().handle(*args, **options)
+
+
+def sweep_forever() -> None:
+    stop = threading.Event()
+    while True:
+        try:
+            if found := tasks.sweep():
+                logger.warning("Recovered %d videos whose worker had stopped.", found)
+        except Exception:
+            logger.exception("The sweep failed; it runs again shortly.")
+        finally:
+            close_old_connections()
+            connection.close()
+        stop.wait(settings.REMIXER_LEASE_SECONDS / 2)

@@ -1,0 +1,429 @@
+"""The library: providers that make videos, and the Video jobs themselves."""
+
+import functools
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
+SECONDS = ("4", "8", "12")
+LOCAL_MODEL = "remixer-local"
+STATUS_FIELDS = {  # what the polled status fragment shows
+    "id",
+    "status",
+    "progress",
+    "phase",
+    "retry_reason",
+    "size",
+    "error_code",
+    "error_message",
+    "owner_id",
+}
+
+
+def new_video_id() -> str:
+    return f"video_{secrets.token_hex(16)}"
+
+
+def unix(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+class Provider(models.Model):
+    """Where videos are made: the built-in local engine, or a server speaking the Videos API.
+
+    What an HTTP provider can do is learnt: `None` means not known yet, until a
+    connection test or the first use tells.
+    """
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", "Local engine"
+        HTTP = "http", "Videos API server"
+
+    class AuthHeader(models.TextChoices):
+        BEARER = "authorization", "Authorization: Bearer <key>"
+        API_KEY = "api-key", "api-key: <key> (Azure)"
+
+    class Encoding(models.TextChoices):
+        MULTIPART = "multipart", "multipart/form-data"
+        JSON = "json", "JSON"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HTTP)
+    name = models.CharField(max_length=100, unique=True)
+    enabled = models.BooleanField(default=True)
+    base_url = models.URLField(
+        max_length=500, blank=True, help_text="The API's root, ending in /v1."
+    )
+    api_key = models.CharField(max_length=500, blank=True)
+    auth_header = models.CharField(
+        max_length=32, choices=AuthHeader.choices, default=AuthHeader.BEARER
+    )
+    body_encoding = models.CharField(
+        max_length=16, choices=Encoding.choices, default=Encoding.MULTIPART
+    )
+    extra_fields = models.JSONField(
+        default=dict, blank=True, help_text='Sent with every create, e.g. {"seed": 42}.'
+    )
+    job_deadline = models.PositiveIntegerField(
+        default=3600, help_text="Seconds a job may take before remixer gives up on it."
+    )
+    can_remix = models.BooleanField(null=True, blank=True)
+    can_list = models.BooleanField(null=True, blank=True)
+    can_delete = models.BooleanField(null=True, blank=True)
+    has_variants = models.BooleanField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_result = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="local"), name="one_local_engine"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def default(cls) -> "Provider":
+        provider, created = cls.objects.get_or_create(
+            kind=cls.Kind.LOCAL, defaults={"name": "Local engine"}
+        )
+        if created:
+            CatalogEntry.objects.create(provider=provider, name=LOCAL_MODEL)
+        return provider
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind == self.Kind.LOCAL
+
+
+class CatalogEntry(models.Model):
+    """A model a provider offers, with what it accepts and what it costs."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="catalog")
+    name = models.CharField(max_length=200, help_text="The model name the provider expects.")
+    sizes = models.CharField(max_length=200, default=",".join(SIZES))
+    seconds = models.CharField(max_length=100, default=",".join(SECONDS))
+    price_per_second = models.DecimalField(max_digits=8, decimal_places=4, default=0)
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names scripts may ask for, comma-separated (e.g. sora-2, sora-2-pro).",
+    )
+
+    class Meta:
+        ordering = ["provider__name", "name"]
+        verbose_name_plural = "catalog entries"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="one_entry_per_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider.name})"
+
+    @property
+    def size_list(self) -> list[str]:
+        return [size.strip() for size in self.sizes.split(",") if size.strip()]
+
+    @property
+    def seconds_list(self) -> list[str]:
+        return [value.strip() for value in self.seconds.split(",") if value.strip()]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
+
+    def clean(self) -> None:
+        """An alias that names another model on offer would never be reached: refuse it."""
+        others = CatalogEntry.objects.exclude(pk=self.pk)
+        taken = {entry.name for entry in others} | {a for e in others for a in e.alias_list}
+        if clashes := sorted(taken.intersection(self.alias_list)):
+            raise ValidationError(
+                {"aliases": f"Another model already answers to {', '.join(clashes)}."}
+            )
+
+
+class VideoQuerySet(models.QuerySet["Video"]):
+    def newest_first(self) -> "VideoQuerySet":
+        return self.order_by("-created_at", "-id")
+
+    def status_of(self, video_id: str) -> "Video | None":
+        """Just what the polled status fragment shows, by a query written out once.
+
+        Every open tab asks once a second; Django's query compiler costs more than the
+        query itself, so this one skips it.
+        """
+        names = status_columns()  # in the model's order, as Model.from_db expects them
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(names)} FROM {self.model._meta.db_table} WHERE id = %s",  # noqa: S608
+                [video_id],
+            )
+            row = cursor.fetchone()
+        return None if row is None else self.model.from_db(self.db, names, row)
+
+    def unfinished(self) -> "VideoQuerySet":
+        return self.exclude(status__in=Video.TERMINAL)
+
+
+@functools.cache
+def status_columns() -> list[str]:
+    return [f.attname for f in Video._meta.concrete_fields if f.attname in STATUS_FIELDS]
+
+
+class Video(models.Model):
+    """One video job, mirroring the Videos API's Video object.
+
+    The status only moves forward:
+
+        queued ──▶ in_progress ──▶ completed
+           │            │
+           └────────────┴───────▶ failed   (an error, or cancelled by its owner)
+
+    A retry never revives a failed row: it makes a new video that points back to it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    class Phase(models.TextChoices):
+        WAITING = "", "Waiting for a worker"
+        RENDERING = "rendering", "Rendering"
+        SUBMITTED = "submitted", "The provider is working on it"
+        COPYING = "copying", "Copying into remixer's storage"
+
+    TERMINAL = (Status.COMPLETED, Status.FAILED)
+
+    # The Video object's own fields.
+    id = models.CharField(primary_key=True, max_length=64, default=new_video_id, editable=False)
+    object = models.CharField(max_length=16, default="video", editable=False)
+    model = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    prompt = models.TextField(null=True, blank=True)
+    size = models.CharField(max_length=16)
+    seconds = models.CharField(max_length=8)
+    remixed_from_video_id = models.CharField(max_length=64, null=True, blank=True)
+    error_code = models.CharField(max_length=100, null=True, blank=True)
+    error_message = models.TextField(null=True, blank=True)
+
+    # What remixer keeps beside it.
+    remixed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
+    )
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT)
+    provider_video_id = models.CharField(max_length=512, blank=True)
+    phase = models.CharField(max_length=16, choices=Phase.choices, blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    poll_failures = models.PositiveSmallIntegerField(default=0)
+    # Why remixer is waiting to try the provider again (rate limit, outage); empty otherwise.
+    retry_reason = models.TextField(blank=True)
+    provider_object = models.JSONField(null=True, blank=True)
+    recipe = models.JSONField(null=True, blank=True)
+    reference_image = models.FileField(blank=True)
+    video_file = models.FileField(blank=True)
+    thumbnail_file = models.FileField(blank=True)
+    spritesheet_file = models.FileField(blank=True)
+    file_size = models.BigIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    note = models.TextField(blank=True)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VideoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="video_newest_first"),
+            models.Index(fields=["status", "-created_at", "-id"], name="video_status_newest_first"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="video_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "in_progress", "completed", "failed"]),
+                name="video_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+    def get_absolute_url(self) -> str:
+        return reverse("video_detail", args=[self.pk])
+
+    @property
+    def width(self) -> int:
+        return int(self.size.partition("x")[0] or 0)
+
+    @property
+    def height(self) -> int:
+        return int(self.size.partition("x")[2] or 0)
+
+    @property
+    def orientation(self) -> str:
+        return "portrait" if self.height > self.width else "landscape"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.TERMINAL
+
+    @property
+    def is_remixable(self) -> bool:
+        return self.status == self.Status.COMPLETED and bool(self.video_file)
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        if self.error_code is None and self.error_message is None:
+            return None
+        return {"code": self.error_code or "error", "message": self.error_message or ""}
+
+    @property
+    def recipe_steps(self) -> list[str]:
+        from remixer.recipes import Recipe
+
+        return Recipe.from_json(self.recipe).describe() if self.recipe else []
+
+    def can_change(self, user: Any) -> bool:
+        """Only the owner (or staff) may retry, cancel or delete."""
+        return bool(user.is_staff or user.pk == self.owner_id)
+
+    def as_api_object(self) -> dict[str, Any]:
+        """The Video object exactly as the Videos API renders it."""
+        return {
+            "id": self.id,
+            "object": "video",
+            "model": self.model,
+            "status": self.status,
+            "progress": self.progress,
+            "created_at": unix(self.created_at),
+            "completed_at": unix(self.completed_at),
+            "expires_at": unix(self.expires_at),
+            "prompt": self.prompt,
+            "size": self.size,
+            "seconds": self.seconds,
+            "remixed_from_video_id": self.remixed_from_video_id,
+            "error": self.error,
+        }
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept in the database so every web process counts the same failures."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+# The downloadable variants of a video, as the Videos API names them: (field, file extension).
+VARIANTS = {
+    "video": ("video_file", "mp4"),
+    "thumbnail": ("thumbnail_file", "webp"),
+    "spritesheet": ("spritesheet_file", "jpg"),
+}
+
+
+def variant_file(video: Video, variant: str) -> tuple[Path, str] | None:
+    """The stored file of one variant and the name to serve it under; None until it exists."""
+    field, extension = VARIANTS[variant]
+    stored = getattr(video, field)
+    return (Path(stored.path), f"{video.pk}-{variant}.{extension}") if stored else None
+
+
+API_KEY_START = "rmx_"
+KEY_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def key_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiKey(models.Model):
+    """A personal key for the /v1 Videos API. Only its SHA-256 is kept: the secret is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=16, editable=False, help_text="Not secret: tells keys apart."
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: Any, name: str) -> tuple["ApiKey", str]:
+        """A new key for `user`, and its secret: the only time the secret exists in full."""
+        secret = API_KEY_START + secrets.token_urlsafe(32)
+        key = cls.objects.create(
+            user=user, name=name, prefix=secret[:12], digest=key_digest(secret)
+        )
+        return key, secret
+
+    @classmethod
+    def of(cls, user: Any) -> "models.QuerySet[ApiKey]":
+        return cls.objects.filter(user=user)
+
+    @classmethod
+    def find(cls, secret: str) -> "ApiKey | None":
+        """The key with this secret, if it is neither revoked nor its user deactivated."""
+        active = cls.objects.filter(revoked_at__isnull=True, user__is_active=True)
+        return active.select_related("user").filter(digest=key_digest(secret)).first()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def record_use(self) -> None:
+        """Note the use, at most once a minute: a script polling every second writes nothing."""
+        now = timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < KEY_USE_RESOLUTION:
+            return
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - KEY_USE_RESOLUTION)
+        ApiKey.objects.filter(stale, pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now
+
+    def revoke(self) -> None:
+        now = timezone.now()
+        ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
+        self.revoked_at = self.revoked_at or now

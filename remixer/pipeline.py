@@ -1,0 +1,602 @@
+"""The steps a video job goes through in a worker.
+
+A local job is rendered in one step. An HTTP job is submitted once, then polled by
+short steps until the provider finishes, then copied into remixer's storage. Each step
+loads the row, checks where it stands and changes it with a conditional UPDATE, so that
+running a step twice (or on two workers at once) does no harm. A step that wants to run
+again later returns the seconds to wait; the task layer schedules it.
+"""
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from remixer import media
+from remixer.models import Provider, Video
+from remixer.providers import Assets, Job, ProviderError, Submission, VideoProvider
+from remixer.providers.http import (
+    HttpProvider,
+    Settings,
+    download_failed,
+    outcome_unknown,
+    provider_time,
+)
+from remixer.providers.local import LocalProvider
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.2  # seconds between progress writes: live on screen, light on the database
+POLL_MIN, POLL_MAX = 2.0, 30.0
+COPY_RETRY, COPY_RETRY_MAX = 5.0, 600.0  # seconds: backing off while the links last
+MAX_POLL_FAILURES = 20
+SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step
+Status = Video.Status
+Phase = Video.Phase
+RUNNING = [Status.QUEUED, Status.IN_PROGRESS]
+
+
+@dataclass(frozen=True)
+class Later:
+    """Run `step` ("submit" or "poll") again for this video after `seconds`."""
+
+    step: str
+    seconds: float
+
+
+def poll_in(seconds: float | None) -> Later | None:
+    return None if seconds is None else Later("poll", seconds)
+
+
+class JobCancelled(Exception):
+    """The row left `in_progress` while we worked on it (cancelled or deleted)."""
+
+
+class WorkerStopped(Exception):
+    """What a task row left `RUNNING` by a killed worker is closed with."""
+
+
+def provider_for(provider: Provider) -> VideoProvider:
+    return LocalProvider() if provider.is_local else http_provider(provider)
+
+
+def http_provider(provider: Provider) -> HttpProvider:
+    return HttpProvider(
+        Settings(
+            base_url=provider.base_url,
+            api_key=provider.api_key,
+            auth_header=provider.auth_header,
+            body_encoding=provider.body_encoding,
+            extra_fields=provider.extra_fields,
+            read_timeout=settings.REMIXER_HTTP_TIMEOUT,
+        )
+    )
+
+
+# Local renders
+
+
+def render(video_id: str) -> None:
+    """Claim a queued local video and make it, start to finish."""
+    if not claim(
+        video_id,
+        Q(status=Status.QUEUED),
+        status=Status.IN_PROGRESS,
+        phase=Phase.RENDERING,
+        progress=0,
+    ):
+        return
+    video = load(video_id)
+    with workdir_for(video) as workdir, failures_recorded(video_id):
+        provider = provider_for(video.provider)
+        job = job_for(video, workdir)
+        start = provider.remix if video.remixed_from_video_id else provider.create
+        submission = start(job, ProgressWriter(video_id))
+        archive(video, provider.fetch_assets(submission.provider_video_id, workdir))
+
+
+# HTTP jobs
+
+
+def submit(video_id: str) -> Later | None:
+    """Send the job to its provider, exactly once; then it is polled."""
+    submitting = Q(status=Status.QUEUED, submitted_at__isnull=True)
+    if not claim(video_id, submitting, submitted_at=timezone.now(), phase=Phase.SUBMITTED):
+        return None
+    video = load(video_id)
+    try:
+        with workdir_for(video) as workdir:
+            job = job_for(video, workdir)
+            provider = provider_for(video.provider)
+            try:
+                start = provider.remix if video.remixed_from_video_id else provider.create
+                submission = start(job, lambda done, total: None)
+            except ProviderError as error:
+                return submission_refused(video, error)
+        return poll_in(adopt(video, submission))
+    finally:
+        release(video_id)
+
+
+def adopt(video: Video, submission: Submission) -> float | None:
+    """Take the provider's job as this video's, then follow it."""
+    Video.objects.filter(pk=video.pk).update(provider_video_id=submission.provider_video_id)
+    video.provider_video_id = submission.provider_video_id
+    if video.remixed_from_video_id:
+        learn(video.provider, can_remix=True)
+    return follow(video, submission)
+
+
+def unknown_outcome(video: Video, error: ProviderError) -> float | None:
+    """A create whose answer never came is never sent again: look for its job instead."""
+    provider = video.provider
+    found = None
+    if provider.can_list is not False and not provider.is_local:
+        taken = Video.objects.filter(provider=provider).exclude(provider_video_id="")
+        found = http_provider(provider).find(
+            {"prompt": video.prompt or "", "size": video.size, "seconds": str(video.seconds)},
+            since=int((video.submitted_at or video.created_at).timestamp()) - 60,
+            exclude=set(taken.values_list("provider_video_id", flat=True)),
+        )
+    if found is None:
+        fail(video.pk, error.code, f"{error.message} ({provider.name}, {provider.base_url})")
+        return None
+    logger.info("%s: found its job %s at the provider", video.pk, found.provider_video_id)
+    return adopt(video, found)
+
+
+def submission_refused(video: Video, error: ProviderError) -> Later | None:
+    if error.retry_after is not None:  # nothing reached the provider: submit again later
+        Video.objects.filter(pk=video.pk, status=Status.QUEUED).update(
+            submitted_at=None, phase=Phase.WAITING, retry_reason=error.message
+        )
+        return Later("submit", error.retry_after)
+    if error.code == "outcome_unknown":
+        return poll_in(unknown_outcome(video, error))
+    if error.code == "unable_to_remix":
+        learn(video.provider, can_remix=False)
+    if error.raw is not None:  # what the provider said, for staff in the admin
+        Video.objects.filter(pk=video.pk).update(provider_object={"refusal": error.raw})
+    fail(video.pk, error.code, error.message)
+    return None
+
+
+def poll(video_id: str) -> Later | None:
+    """Ask the provider once where the job stands; copy it home once it is done."""
+    polling = Q(status__in=RUNNING) & ~Q(provider_video_id="")
+    if not claim(video_id, polling):
+        return None  # finished, deleted, or another worker is on it
+    try:
+        return poll_in(poll_once(load(video_id)))
+    finally:
+        release(video_id)
+
+
+def poll_once(video: Video) -> float | None:
+    video_id = video.pk
+    if video.is_finished or not video.provider_video_id:
+        return None
+    if video.phase == Phase.COPYING:
+        return copy(video)
+    if past_deadline(video):
+        minutes = video.provider.job_deadline // 60
+        fail(
+            video_id, "timeout", f"The provider did not finish this video within {minutes} minutes."
+        )
+        return None
+    try:
+        submission = provider_for(video.provider).status(video.provider_video_id)
+    except ProviderError as error:
+        return poll_failed(video, error)
+    return follow(video, submission)
+
+
+def follow(video: Video, submission: Submission) -> float | None:
+    """Mirror the provider's answer on the row: status and progress only ever move forward."""
+    rows = Video.objects.filter(pk=video.pk, status__in=RUNNING)
+    rows.update(provider_object=submission.raw, poll_failures=0, retry_reason="")
+    if submission.status == Status.FAILED:
+        code, message = submission.error or ("failed", "")
+        fail(video.pk, code, failure_message(code, message))
+        return None
+    if submission.status == "deleted":
+        fail(video.pk, "job_gone", "The provider deleted this job before it finished.")
+        return None
+    progress = min(submission.progress, 99)
+    if submission.status == Status.COMPLETED:
+        rows.update(
+            status=Status.IN_PROGRESS,
+            phase=Phase.COPYING,
+            progress=Greatest(F("progress"), 99),
+            expires_at=provider_time(submission.expires_at) or timezone.now() + download_window(),
+        )
+        return copy(load(video.pk))
+    if submission.status == Status.IN_PROGRESS or video.status == Status.IN_PROGRESS:
+        rows.update(status=Status.IN_PROGRESS, progress=Greatest(F("progress"), progress))
+    else:
+        rows.update(progress=Greatest(F("progress"), progress))
+    return next_poll(video, submission)
+
+
+def copy(video: Video) -> float | None:
+    """Download, check and store the finished video; retry until its links expire."""
+    with workdir_for(video) as workdir:
+        provider = provider_for(video.provider)
+        try:
+            assets = provider.fetch_assets(video.provider_video_id, workdir, LeaseKeeper(video.pk))
+            learn(video.provider, has_variants=assets.thumbnail is not None)
+            archive(video, assets)
+            return None
+        except (ProviderError, media.MediaError) as error:
+            logger.warning("%s: copy failed: %s", video.pk, error)
+            trouble = error if isinstance(error, ProviderError) else download_failed(f"{error}")
+        except JobCancelled:
+            return None
+    if video.expires_at and timezone.now() >= video.expires_at:
+        fail(
+            video.pk,
+            "download_expired",
+            "The provider's download expired before remixer could copy it.",
+        )
+        return None
+    Video.objects.filter(pk=video.pk).update(
+        poll_failures=F("poll_failures") + 1, retry_reason=trouble.message
+    )
+    return min(COPY_RETRY * 2.0**video.poll_failures, COPY_RETRY_MAX)
+
+
+def rearchive(video: Video) -> None:
+    """Copy a completed video's files again: from its provider, or remade from our own copy."""
+    with workdir_for(video) as workdir:
+        if video.provider.is_local or not video.provider_video_id:
+            shutil.copyfile(video.video_file.path, workdir / "video.mp4")
+            assets = Assets(video=workdir / "video.mp4")
+        else:
+            assets = provider_for(video.provider).fetch_assets(video.provider_video_id, workdir)
+        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets))
+
+
+def poll_failed(video: Video, error: ProviderError) -> float | None:
+    failures = video.poll_failures + 1
+    Video.objects.filter(pk=video.pk).update(poll_failures=failures, retry_reason=error.message)
+    if error.retry_after is None or failures > MAX_POLL_FAILURES:
+        fail(video.pk, error.code, error.message)
+        return None
+    return max(error.retry_after, POLL_MIN)
+
+
+def next_poll(video: Video, submission: Submission) -> float:
+    if submission.poll_after is not None:
+        return max(submission.poll_after, 0.5)
+    elapsed = (timezone.now() - (video.submitted_at or timezone.now())).total_seconds()
+    return min(POLL_MAX, max(POLL_MIN, elapsed / 10))
+
+
+def learn(provider: Provider, **capabilities: bool) -> None:
+    """Record what first use taught about a provider (remix, variants, delete)."""
+    Provider.objects.filter(pk=provider.pk).update(**capabilities)
+
+
+def delete_upstream(provider: Provider, provider_video_id: str) -> None:
+    deleted = provider_for(provider).delete(provider_video_id)
+    if deleted is not None:
+        learn(provider, can_delete=deleted)
+
+
+def past_deadline(video: Video) -> bool:
+    started = video.submitted_at or video.created_at
+    return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
+
+
+def download_window() -> timedelta:
+    return timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
+
+
+def failure_message(code: str, message: str) -> str:
+    if "moderation" in f"{code} {message}".lower():
+        return f"The provider rejected the prompt: {message}"
+    return f"The provider could not make this video: {message or code}"
+
+
+# Shared steps
+
+
+def load(video_id: str) -> Video:
+    return Video.objects.select_related("provider", "remixed_from").get(pk=video_id)
+
+
+def job_for(video: Video, workdir: Path) -> Job:
+    source = video.remixed_from
+    if video.remixed_from_video_id and (source is None or not source.video_file):
+        raise ProviderError("source_missing", "The source video was deleted before the remix ran.")
+    return Job(
+        video_id=video.pk,
+        prompt=video.prompt or "",
+        model=video.model,
+        size=video.size,
+        seconds=int(video.seconds),
+        workdir=workdir,
+        reference_image=Path(video.reference_image.path) if video.reference_image else None,
+        source_video=Path(source.video_file.path) if source else None,
+        source_provider_video_id=source.provider_video_id if source else None,
+        recipe=video.recipe,
+    )
+
+
+class LeaseKeeper:
+    """Renews this worker's lease while it works; stops the work if the lease was lost."""
+
+    def __init__(self, video_id: str) -> None:
+        self.video_id = video_id
+        self.renewed = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.renewed >= settings.REMIXER_LEASE_SECONDS / 3:
+            self.renew()
+
+    def renew(self, **changes: object) -> None:
+        self.renewed = time.monotonic()
+        working = mine(self.video_id).filter(status=Status.IN_PROGRESS)
+        if not working.update(lease_expires_at=lease_until(), **changes):
+            raise JobCancelled(self.video_id)
+
+
+class ProgressWriter(LeaseKeeper):
+    """Writes frames done ÷ frames total to the row (renewing the lease), a few times a second."""
+
+    def __init__(self, video_id: str) -> None:
+        super().__init__(video_id)
+        self.written = 0.0
+        self.percent = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = min(99, done * 100 // max(total, 1))
+        now = time.monotonic()
+        if percent != self.percent and now - self.written >= PROGRESS_INTERVAL:
+            self.written, self.percent = now, percent
+            self.renew(progress=Greatest(F("progress"), percent))
+        else:
+            super().__call__(done, total)
+
+
+def archive(video: Video, assets: Assets) -> None:
+    """Store the checked files and complete the video, unless it was cancelled meanwhile."""
+    files = checked_files(video, assets)
+    finished = (
+        mine(video.pk)
+        .filter(status=Status.IN_PROGRESS)
+        .update(
+            lease_owner="",
+            lease_expires_at=None,
+            status=Status.COMPLETED,
+            progress=100,
+            completed_at=timezone.now(),
+            expires_at=None,
+            phase=Phase.WAITING,
+            retry_reason="",
+            **files,
+        )
+    )
+    if not finished:
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "videos" / video.pk, ignore_errors=True)
+        raise JobCancelled(video.pk)
+
+
+def checked_files(video: Video, assets: Assets) -> dict[str, object]:
+    """Verify the video, make what the provider did not, move the files into place."""
+    probe = media.verify(assets.video)
+    if f"{probe.width}x{probe.height}" != video.size:
+        raise ProviderError(
+            "wrong_size",
+            f"The provider made a {probe.width}x{probe.height} video, not {video.size}.",
+        )
+    thumbnail = assets.thumbnail or assets.video.with_name("thumbnail.webp")
+    spritesheet = assets.spritesheet or assets.video.with_name("spritesheet.jpg")
+    if assets.thumbnail is None:
+        media.make_thumbnail(assets.video, thumbnail)
+    if assets.spritesheet is None:
+        media.make_spritesheet(assets.video, spritesheet)
+    size, digest = media.size_and_sha256(assets.video)
+    return {
+        "file_size": size,
+        "file_sha256": digest,
+        "video_file": store(assets.video, f"videos/{video.pk}/video.mp4"),
+        "thumbnail_file": store(thumbnail, f"videos/{video.pk}/thumbnail.webp"),
+        "spritesheet_file": store(spritesheet, f"videos/{video.pk}/spritesheet.jpg"),
+    }
+
+
+def store(path: Path, name: str) -> str:
+    """Move a finished file into the media folder atomically: it is whole, or not there."""
+    final = Path(settings.MEDIA_ROOT) / name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, final)
+    return name
+
+
+def fail(video_id: str, code: str, message: str) -> bool:
+    """End the job `failed`, unless it ended already or another worker has taken it over."""
+    unfinished = Video.objects.filter(Q(lease_owner=worker_id()) | free(), pk=video_id)
+    return bool(
+        unfinished.exclude(status__in=Video.TERMINAL).update(
+            status=Status.FAILED,
+            error_code=code,
+            error_message=message,
+            phase=Phase.WAITING,
+            retry_reason="",
+            lease_owner="",
+            lease_expires_at=None,
+        )
+    )
+
+
+# Leases: a worker holds one on a video while it works on it and renews it as it goes.
+# A lease that runs out means its worker died; the sweep then gives the video its work again.
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease_until() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.REMIXER_LEASE_SECONDS)
+
+
+def free() -> Q:
+    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now())
+
+
+def claim(video_id: str, conditions: Q, **changes: object) -> bool:
+    """Take the video for this worker, if it meets `conditions` and no live lease holds it."""
+    available = Video.objects.filter(conditions, free(), pk=video_id)
+    return bool(
+        available.update(lease_owner=worker_id(), lease_expires_at=lease_until(), **changes)
+    )
+
+
+def mine(video_id: str) -> QuerySet[Video]:
+    return Video.objects.filter(pk=video_id, lease_owner=worker_id())
+
+
+def release(video_id: str) -> None:
+    mine(video_id).update(lease_owner="", lease_expires_at=None)
+
+
+def sweep() -> list[tuple[str, str]]:
+    """Unfinished videos whose work was lost, each made ready again with the step to run.
+
+    A video needs the sweep when the lease on it ran out (its worker died mid-step), or when
+    it has no lease and no task waiting for it (its worker died before taking it).
+    """
+    now = timezone.now()
+    waiting = set(pending_video_ids())
+    lost = (
+        Video.objects.unfinished()
+        .select_related("provider")
+        .filter(
+            Q(lease_expires_at__lt=now)
+            | Q(lease_expires_at__isnull=True, updated_at__lt=now - timedelta(seconds=SWEEP_GRACE))
+        )
+    )
+    steps = []
+    for video in lost:
+        if video.lease_expires_at is None and video.pk in waiting:
+            continue
+        if step := resume(video):
+            steps.append((video.pk, step))
+    return steps
+
+
+def resume(video: Video) -> str | None:
+    """Reset a video whose worker died to where its work can start again; name that step."""
+    untouched = Video.objects.filter(pk=video.pk, lease_expires_at=video.lease_expires_at)
+    restart: dict[str, object] = {"lease_owner": "", "lease_expires_at": None}
+    if video.provider.is_local:
+        if video.status == Status.IN_PROGRESS:
+            restart |= {
+                "status": Status.QUEUED,
+                "progress": 0,
+                "phase": Phase.WAITING,
+                "note": "The render was restarted after its worker stopped.",
+            }
+        step = "render"
+    elif video.provider_video_id:
+        step = "poll"
+    elif video.submitted_at is not None:
+        step = "recover"  # the create may have reached the provider: never send it again
+    else:
+        step = "submit"
+    if not untouched.update(**restart):
+        return None
+    grace = timezone.now() - timedelta(seconds=SWEEP_GRACE)  # a task just started may claim it yet
+    close_abandoned_tasks(video.pk, before=video.lease_expires_at or grace)
+    return step
+
+
+def close_abandoned_tasks(video_id: str, before: datetime) -> None:
+    """Mark the task rows a dead worker left `RUNNING` for this video as failed.
+
+    django-tasks-db never finishes them itself; left alone they would read as running for
+    ever in the admin. Only tasks started before the video was taken over are touched.
+    """
+    abandoned = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=before, args_kwargs__args__0=video_id
+    )
+    abandoned.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
+        traceback="Its worker stopped before the task finished; the video's work was given again.",
+    )
+
+
+def recover(video_id: str) -> Later | None:
+    """Find the job of a create whose worker died before the answer was stored."""
+    if not claim(video_id, Q(status=Status.QUEUED, provider_video_id="")):
+        return None
+    try:
+        video = load(video_id)
+        return poll_in(unknown_outcome(video, outcome_unknown()))
+    finally:
+        release(video_id)
+
+
+def clean_scratch(older_than: timedelta = timedelta(hours=6)) -> int:
+    """Remove the work folders that workers killed mid-step left behind."""
+    root = Path(settings.MEDIA_ROOT) / "tmp"
+    cutoff = time.time() - older_than.total_seconds()
+    stale = [path for path in root.glob("*") if path.stat().st_mtime < cutoff]
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def pending_video_ids() -> Iterator[str]:
+    """Videos that a task waiting in the queue will take care of."""
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    for args in ready.values_list("args_kwargs", flat=True):
+        if args.get("args"):
+            yield str(args["args"][0])
+
+
+@contextmanager
+def workdir_for(video: Video) -> Iterator[Path]:
+    """A private scratch folder beside the media, so finished files move in atomically."""
+    root = Path(settings.MEDIA_ROOT) / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f"{video.pk}-", dir=root))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def failures_recorded(video_id: str) -> Iterator[None]:
+    """Any error while rendering ends the job `failed`, with words fit for a creator."""
+    try:
+        yield
+    except JobCancelled:
+        logger.info("%s stopped: it is no longer in progress", video_id)
+    except ProviderError as error:
+        fail(video_id, error.code, error.message)
+    except Exception:
+        logger.exception("%s failed", video_id)
+        fail(video_id, "internal_error", "Something went wrong while making this video.")

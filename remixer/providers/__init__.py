@@ -1,0 +1,81 @@
+"""The provider interface: what the pipeline asks of anything that makes videos."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class ProviderError(Exception):
+    """A provider could not do what was asked; `message` is fit for a creator's eyes.
+
+    `retry_after` is set when the trouble is passing (rate limits, an unreachable or
+    failing server): the same call may succeed that many seconds later.
+    """
+
+    def __init__(
+        self, code: str, message: str, *, raw: Any = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.raw = raw
+        self.retry_after = retry_after
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.retry_after is not None
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a provider needs to start one video."""
+
+    video_id: str
+    prompt: str
+    model: str
+    size: str
+    seconds: int
+    workdir: Path
+    reference_image: Path | None = None
+    source_video: Path | None = None
+    source_provider_video_id: str | None = None
+    recipe: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a provider says of a job: its id there, where it stands, and its raw answer."""
+
+    provider_video_id: str
+    status: str | None  # one of the API's four words, "deleted", or None when not understood
+    progress: int = 0
+    raw: dict[str, Any] = field(default_factory=dict)
+    error: tuple[str, str] | None = None  # (code, message) of a failed job
+    expires_at: int | None = None
+    poll_after: float | None = None  # seconds the provider asks us to wait before asking again
+
+
+@dataclass(frozen=True)
+class Assets:
+    """A finished job's files, in the job's work directory; None where the provider has none."""
+
+    video: Path
+    thumbnail: Path | None = None
+    spritesheet: Path | None = None
+
+
+class VideoProvider(Protocol):
+    def create(self, job: Job, on_progress: ProgressCallback) -> Submission: ...
+
+    def remix(self, job: Job, on_progress: ProgressCallback) -> Submission: ...
+
+    def status(self, provider_video_id: str) -> Submission: ...
+
+    def fetch_assets(
+        self, provider_video_id: str, workdir: Path, on_progress: ProgressCallback | None = None
+    ) -> Assets: ...
+
+    def delete(self, provider_video_id: str) -> bool | None: ...

@@ -1,0 +1,180 @@
+"""remixer's settings: everything comes from environment variables (see README)."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("REMIXER_DATA_DIR", BASE_DIR / "data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+DEBUG = env_flag("DEBUG")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.exists():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"Set SECRET_KEY (or write one to {SECRET_KEY_FILE}); `make run` does this for you."
+        )
+    SECRET_KEY = "insecure-development-key"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "Set ALLOWED_HOSTS to the host names this server answers (comma-separated); "
+        "`make run` sets the loopback names for you."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "remixer",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "remixer.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "remixer.middleware.HtmxLoginRedirectMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "remixer.urls"
+WSGI_APPLICATION = "remixer.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'remixer.sqlite3'}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A web process and workers write at once: WAL, and transactions that take the
+    # write lock up front, so a read-then-write never fails with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests start real worker processes, which need a file they can open too.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-remixer.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "render"],
+    }
+}
+
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "library"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS proxy (production): secure cookies, HSTS, and HTTP redirected to HTTPS.
+BEHIND_HTTPS = env_flag("REMIXER_BEHIND_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = BEHIND_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if BEHIND_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = BEHIND_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS else None
+# HSTS preloading commits a whole domain for months: the domain's owner opts in, not remixer.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# nginx can send the bytes of a video itself: set to its internal location, e.g. /protected/.
+REMIXER_ACCEL_REDIRECT = os.environ.get("REMIXER_ACCEL_REDIRECT", "")
+# Failed logins that lock an account, and an address, for LOGIN_LOCK_MINUTES.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 10
+LOGIN_LOCK_MINUTES = 15
+
+# Uploads: reference images are small; anything larger is refused by the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+REMIXER_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+REMIXER_MAX_IMAGE_PIXELS = 4096 * 4096
+REMIXER_MAX_IMPORT_BYTES = int(os.environ.get("REMIXER_MAX_IMPORT_BYTES", 2 * 1024**3))
+
+# How long remixer keeps trying to copy a finished video when the provider gives no expiry.
+REMIXER_DOWNLOAD_WINDOW = int(os.environ.get("REMIXER_DOWNLOAD_WINDOW", 24 * 3600))
+
+# Seconds a worker's hold on a video lasts unless renewed; a dead worker's videos are
+# taken over by others once it runs out.
+REMIXER_LEASE_SECONDS = float(os.environ.get("REMIXER_LEASE_SECONDS", 60))
+
+# Seconds to wait for a provider's answer (connecting has its own, shorter limit).
+REMIXER_HTTP_TIMEOUT = float(os.environ.get("REMIXER_HTTP_TIMEOUT", 30))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"remixer": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# remixer's own Videos API (/v1): how many jobs one user may have queued or running at once.
+REMIXER_MAX_ACTIVE_JOBS = int(os.environ.get("REMIXER_MAX_ACTIVE_JOBS", 10))

@@ -1,0 +1,71 @@
+"""Background tasks: thin, keyed by the video's id, safe to run twice.
+
+Renders run on their own queue, so a long render never delays the short HTTP steps.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from remixer import pipeline
+from remixer.models import Provider, Video
+
+
+@task(queue_name="render")
+def render_video(video_id: str) -> None:
+    pipeline.render(video_id)
+
+
+@task()
+def submit_video(video_id: str) -> None:
+    schedule(pipeline.submit(video_id), video_id)
+
+
+@task()
+def poll_video(video_id: str) -> None:
+    schedule(pipeline.poll(video_id), video_id)
+
+
+@task()
+def recover_video(video_id: str) -> None:
+    schedule(pipeline.recover(video_id), video_id)
+
+
+@task()
+def rearchive_video(video_id: str) -> None:
+    video = Video.objects.select_related("provider").filter(pk=video_id).first()
+    if video is not None and video.status == Video.Status.COMPLETED:
+        pipeline.rearchive(video)
+
+
+@task()
+def delete_upstream(provider_id: int, provider_video_id: str) -> None:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is not None:
+        pipeline.delete_upstream(provider, provider_video_id)
+
+
+STEPS = {
+    "render": render_video,
+    "submit": submit_video,
+    "poll": poll_video,
+    "recover": recover_video,
+}
+
+
+def schedule(later: pipeline.Later | None, video_id: str) -> None:
+    if later is not None:
+        run_after = timezone.now() + timedelta(seconds=later.seconds)
+        STEPS[later.step].using(run_after=run_after).enqueue(video_id)
+
+
+def sweep() -> int:
+    """Give every video whose work was lost (its worker died) its next step again."""
+    with transaction.atomic():
+        steps = pipeline.sweep()
+        for video_id, step in steps:
+            STEPS[step].enqueue(video_id)
+    pipeline.clean_scratch()
+    return len(steps)

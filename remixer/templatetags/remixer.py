@@ -1,0 +1,16 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from remixer.models import Video
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(video: Video) -> SafeString:
+    """The status in colour and words; a tag, not an include, as it sits in the polled fragment."""
+    words = video.get_status_display()
+    if video.status == Video.Status.IN_PROGRESS:
+        words = f"{words} {video.progress}%"
+    return format_html('<span class="badge badge-{}">{}</span>', video.status, words)

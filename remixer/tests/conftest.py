@@ -1,0 +1,265 @@
+"""The shared cast: three people, a finished video to remix, and a way to start real processes."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, connections
+
+from remixer.models import LOCAL_MODEL, Provider, Video
+from remixer.providers.local import render_create
+
+ROOT = Path(__file__).resolve().parents[2]
+# The 13 keys of the Videos API's Video object, all always present.
+VIDEO_KEYS = frozenset(
+    {
+        "id",
+        "object",
+        "model",
+        "status",
+        "progress",
+        "created_at",
+        "completed_at",
+        "expires_at",
+        "prompt",
+        "size",
+        "seconds",
+        "remixed_from_video_id",
+        "error",
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def ana(django_user_model) -> User:  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("ana", password="ana-password-1")
+
+
+@pytest.fixture
+def ben(django_user_model) -> User:  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("ben", password="ben-password-1")
+
+
+@pytest.fixture
+def staff(django_user_model) -> User:  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("sam", password="sam-password-1", is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def clip_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 4 s 1280x720 MP4 from the local engine, rendered once per test run."""
+    path = tmp_path_factory.mktemp("clips") / "clip.mp4"
+    render_create(
+        prompt="calm blue waves",
+        size="1280x720",
+        seconds=4,
+        output=path,
+        reference_image=None,
+        on_progress=lambda done, total: None,
+    )
+    return path
+
+
+def video_row(owner: User, **fields: object) -> Video:
+    """A video row as a job leaves it: queued by default, any field overridden."""
+    defaults: dict[str, object] = {
+        "provider": Provider.default(),
+        "model": LOCAL_MODEL,
+        "prompt": "calm blue waves",
+        "size": "1280x720",
+        "seconds": "4",
+    }
+    return Video.objects.create(owner=owner, **{**defaults, **fields})
+
+
+def finished_video(owner: User, clip: Path, **fields: object) -> Video:
+    """A completed video whose file is a copy of `clip`."""
+    video = video_row(owner, status=Video.Status.COMPLETED, progress=100, **fields)
+    folder = Path(settings.MEDIA_ROOT) / "videos" / video.pk
+    folder.mkdir(parents=True)
+    shutil.copy(clip, folder / "video.mp4")
+    video.video_file.name = f"videos/{video.pk}/video.mp4"
+    video.save(update_fields=["video_file"])
+    return video
+
+
+@pytest.fixture
+def source(ana: User, clip_path: Path) -> Video:
+    return finished_video(ana, clip_path)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url() -> str:
+    """The URL of the database the tests run on, for the processes they start."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def process_env(media_root: Path) -> dict[str, str]:
+    data_dir = media_root.parent
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REMIXER_DATA_DIR": str(data_dir),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def start_process(
+    args: list[str], media_root: Path, log: Path, **env: str
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**process_env(media_root), **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker_args(queue: str) -> list[str]:
+    """A worker as `make run` starts it, polling its queue often enough for tests."""
+    return [
+        "worker",
+        "--no-reload",
+        "--queue-name",
+        queue,
+        "--interval",
+        "0.2",
+        "--no-startup-delay",
+    ]
+
+
+@pytest.fixture
+def worker(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[Path]:  # type: ignore[no-untyped-def]
+    """Real workers (db_worker plus the sweep), one per queue, as `make run` starts them."""
+    Provider.default()  # a transactional test flushes the row the migration made
+    processes = [
+        start_process(worker_args(queue), media_root, tmp_path / f"worker-{queue}.log")
+        for queue in ("render", "default")
+    ]
+    yield tmp_path
+    for process in processes:
+        stop_process(process)
+
+
+def wait_for(condition, timeout: float = 60, interval: float = 0.2) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
+        time.sleep(interval)
+
+
+# Browser tests: a real Chromium against `manage.py serve` (gunicorn and workers).
+
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    Provider.default()  # a transactional test flushes the row the migration made
+    port = free_port()
+    process = start_process(["serve", "--port", str(port)], media_root, tmp_path / "serve.log")
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return urllib.request.urlopen(f"{url}/login", timeout=2).status == 200
+        except OSError:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            return False
+
+    wait_for(answers, timeout=60)
+    yield url
+    stop_process(process)
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares this thread
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # While Playwright's loop runs, Django keeps this test's connections apart from the
+        # ones pytest-django closes; left open, they keep the test database in use.
+        connections.close_all()
+
+
+def log_in(browser, url: str, username: str, password: str, viewport=DESKTOP):  # type: ignore[no-untyped-def]
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(url + "/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    return page
+
+
+def wait_until_playable(page, timeout: float = 90) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the status fragment's player has a frame to show.
+
+    Polled from here: `page.wait_for_function` re-runs its predicate through `eval`, which
+    the page's Content-Security-Policy rightly refuses once the first try comes too early.
+    """
+    page.wait_for_selector("#status video", timeout=timeout * 1000)
+    wait_for(
+        lambda: page.evaluate("() => document.querySelector('#status video').readyState >= 2"),
+        timeout=timeout,
+        interval=0.1,
+    )
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,112 @@
+"""The newcomer's walk in a real Chromium, against `manage.py serve` (gunicorn and workers)."""
+
+import re
+import time
+
+import pytest
+
+from remixer import demo
+from remixer.models import Video
+from remixer.tests.conftest import DESKTOP, PHONE, log_in, shoot, wait_until_playable
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, browser, ana, ben):
+    source = demo.make_video(
+        "Ocean waves at golden sunset, slow drifting circles", "1280x720", "12"
+    )
+    demo.make_video("Candy pop bubbles bouncing on pink", "720x1280", "4")
+    page = log_in(browser, server, "ana", "ana-password-1")
+    shoot(page, "library-desktop")
+
+    page.click(f"a[href='/videos/{source.id}']")
+    page.fill("textarea[name=prompt]", "black and white, slow motion")
+    page.wait_for_selector("#recipe .chip:has-text('Black and white')")
+    page.click("form[action$='/remix'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/videos/video_[0-9a-f]+$"))
+    remix_id = page.url.rsplit("/", 1)[1]
+    assert remix_id != source.id
+
+    teammate = log_in(browser, server, "ben", "ben-password-1", viewport=PHONE)
+    teammate.goto(f"{server}/videos/{remix_id}")
+    shoot(teammate, "running-job-phone")
+
+    seen_progress, seen_status = watch(page)
+    assert len(seen_progress - {0}) >= 2, seen_progress
+    assert {"in_progress", "completed"} <= seen_status, seen_status
+
+    player = page.locator("#status video")
+    wait_until_playable(page)
+    assert abs(player.evaluate("v => v.duration") - 12) < 0.2
+    assert Video.objects.get(pk=remix_id).status == "completed"
+    shoot(page, "finished-remix-desktop")
+
+    teammate.wait_for_selector("#status video", timeout=30_000)
+    assert teammate.locator("#status video").get_attribute("src") == f"/videos/{remix_id}/content"
+    shoot(teammate, "finished-remix-phone")
+    teammate.goto(server + "/")
+    shoot(teammate, "library-phone")
+
+
+def watch(page, timeout: float = 180) -> tuple[set[int], set[str]]:  # type: ignore[no-untyped-def]
+    """Watch the status fragment without reloading; note each progress value and status shown."""
+    progress: set[int] = set()
+    statuses: set[str] = set()
+    deadline = time.monotonic() + timeout
+    shot = False
+    while time.monotonic() < deadline:
+        state = page.evaluate(
+            """() => {
+                const s = document.querySelector('#status');
+                const shown = [...document.querySelectorAll('#status, #progress')];
+                const p = s && s.querySelector('progress');
+                return {cls: shown.map(e => e.className).join(' '),
+                        value: p ? p.value : null,
+                        stages: document.querySelectorAll('#status').length,
+                        done: !!(s && s.querySelector('video'))};
+            }"""
+        )
+        statuses.update(re.findall(r"status-(\w+)", state["cls"]))
+        assert state["stages"] == 1, "the finished stage must replace the running one"
+        if state["value"] is not None:
+            progress.add(int(state["value"]))
+            if not shot and state["value"] > 0:
+                shoot(page, "running-job-desktop")
+                shot = True
+        # htmx settles a swapped element: for a moment the new #status wears the old
+        # one's attributes, so the stage is finished once its class says so too.
+        if state["done"] and "completed" in statuses:
+            return progress, statuses
+        time.sleep(0.1)
+    raise AssertionError(f"the job did not finish in {timeout} s: {progress} {statuses}")
+
+
+def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_path, tmp_path):
+    from remixer import media
+    from remixer.tests.conftest import finished_video
+
+    thumbnail = tmp_path / "thumbnail.webp"
+    media.make_thumbnail(clip_path, thumbnail)
+    for _ in range(30):
+        video = finished_video(ana, clip_path)
+        stored = video.video_file.path.replace("video.mp4", "thumbnail.webp")
+        thumbnail_bytes = thumbnail.read_bytes()
+        with open(stored, "wb") as handle:
+            handle.write(thumbnail_bytes)
+        video.thumbnail_file.name = video.video_file.name.replace("video.mp4", "thumbnail.webp")
+        video.save(update_fields=["thumbnail_file"])
+    cookies = log_in(browser, server, "ana", "ana-password-1").context.cookies()
+    fresh = browser.new_context(viewport=DESKTOP)  # an empty cache: a true first load
+    fresh.add_cookies(cookies)
+    page = fresh.new_page()
+    page.goto(server + "/", wait_until="networkidle")
+    moved = page.evaluate(
+        """() => performance.getEntriesByType('navigation')
+            .concat(performance.getEntriesByType('resource'))
+            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    )
+    scripts = page.evaluate("() => [...document.scripts].map(s => s.src)")
+    print(f"first load of the library: {moved} bytes")
+    assert 0 < moved < 150_000
+    assert len(scripts) == 1 and "htmx" in scripts[0]

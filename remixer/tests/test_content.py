@@ -1,0 +1,77 @@
+"""Downloading a video's files, with the byte ranges browsers need to seek."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_the_whole_video_is_an_mp4(client, ana, source, clip_path):
+    client.force_login(ana)
+    response = client.get(f"/videos/{source.id}/content")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "video/mp4" and response["Accept-Ranges"] == "bytes"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert body(response) == clip_path.read_bytes()
+
+
+def test_a_range_answers_206_with_just_those_bytes(client, ana, source, clip_path):
+    client.force_login(ana)
+    data = clip_path.read_bytes()
+    response = client.get(f"/videos/{source.id}/content", headers={"Range": "bytes=100-299"})
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 100-299/{len(data)}"
+    assert body(response) == data[100:300]
+    suffix = client.get(f"/videos/{source.id}/content", headers={"Range": "bytes=-10"})
+    assert body(suffix) == data[-10:]
+    open_ended = client.get(
+        f"/videos/{source.id}/content", headers={"Range": f"bytes={len(data) - 5}-"}
+    )
+    assert body(open_ended) == data[-5:]
+
+
+def test_a_range_past_the_end_is_416(client, ana, source, clip_path):
+    client.force_login(ana)
+    size = clip_path.stat().st_size
+    response = client.get(f"/videos/{source.id}/content", headers={"Range": f"bytes={size}-"})
+    assert response.status_code == 416 and response["Content-Range"] == f"bytes */{size}"
+
+
+def test_if_range_with_a_stale_etag_sends_the_whole_file(client, ana, source, clip_path):
+    client.force_login(ana)
+    response = client.get(
+        f"/videos/{source.id}/content", headers={"Range": "bytes=0-9", "If-Range": '"stale"'}
+    )
+    assert response.status_code == 200
+    etag = response["ETag"]
+    fresh = client.get(
+        f"/videos/{source.id}/content", headers={"Range": "bytes=0-9", "If-Range": etag}
+    )
+    assert fresh.status_code == 206
+
+
+def test_unknown_variants_and_missing_files_are_404(client, ana, source):
+    client.force_login(ana)
+    assert client.get(f"/videos/{source.id}/content?variant=poster").status_code == 404
+    assert client.get(f"/videos/{source.id}/content?variant=spritesheet").status_code == 404
+
+
+def test_head_answers_the_headers_without_the_body(client, ana, source, clip_path):
+    client.force_login(ana)
+    response = client.head(f"/videos/{source.id}/content")
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Length"] == str(clip_path.stat().st_size)
+    ranged = client.head(f"/videos/{source.id}/content", headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and ranged["Content-Length"] == "100"
+
+
+def test_nginx_can_send_the_bytes_after_remixer_checked_access(client, ana, source, settings):
+    settings.REMIXER_ACCEL_REDIRECT = "/protected/"
+    assert client.get(f"/videos/{source.id}/content").status_code == 302  # not logged in
+    client.force_login(ana)
+    response = client.get(f"/videos/{source.id}/content")
+    assert response["X-Accel-Redirect"] == f"/protected/videos/{source.id}/video.mp4"
+    assert response["Content-Type"] == "video/mp4" and response.content == b""

@@ -1,0 +1,139 @@
+"""Bringing kept videos in, checking stored files, and archiving them again."""
+
+import io
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from remixer import pipeline, tasks
+from remixer.models import Video
+
+pytestmark = pytest.mark.django_db
+
+SIDECAR = {
+    "id": "video_68d7512d07848190b3e45da0ecbebcde",
+    "object": "video",
+    "model": "sora-2",
+    "status": "completed",
+    "progress": 100,
+    "created_at": 1759938772,
+    "completed_at": 1759938900,
+    "expires_at": 1759942500,
+    "prompt": "A calico cat playing a piano on stage",
+    "size": "1280x720",
+    "seconds": "4",
+    "remixed_from_video_id": None,
+    "error": None,
+    "quality": "standard",
+}
+
+
+def upload(data: bytes, name: str) -> io.BytesIO:
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def import_page(client, mp4: bytes, sidecar: bytes | None = None):  # type: ignore[no-untyped-def]
+    data = {"video": upload(mp4, "kept.mp4")}
+    if sidecar is not None:
+        data["sidecar"] = upload(sidecar, "kept.json")
+    return client.post("/videos/import", data)
+
+
+def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben, clip_path):
+    client.force_login(ana)
+    response = import_page(client, clip_path.read_bytes(), json.dumps(SIDECAR).encode())
+    video = Video.objects.get()
+    assert response["Location"] == video.get_absolute_url()
+    assert (video.status, video.prompt, video.model, video.size, video.seconds) == (
+        "completed",
+        SIDECAR["prompt"],
+        "sora-2",
+        "1280x720",
+        "4",
+    )
+    assert video.as_api_object()["created_at"] == SIDECAR["created_at"]
+    assert video.note == f"Imported from {SIDECAR['id']}."
+    assert video.provider_object["quality"] == "standard"
+    assert Path(video.thumbnail_file.path).read_bytes()[8:12] == b"WEBP"
+    client.force_login(ben)
+    client.post(f"/videos/{video.pk}/remix", {"prompt": "sepia", "form_token": str(uuid.uuid4())})
+    remix = Video.objects.get(remixed_from=video)
+    assert remix.provider.is_local
+    pipeline.render(remix.pk)
+    remix.refresh_from_db()
+    assert remix.status == "completed", remix.error
+
+
+def test_without_a_sidecar_the_file_speaks_for_itself(client, ana, clip_path):
+    client.force_login(ana)
+    import_page(client, clip_path.read_bytes())
+    video = Video.objects.get()
+    assert (video.size, video.seconds, video.prompt, video.model) == (
+        "1280x720",
+        "4",
+        None,
+        "imported",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cut", "sidecar", "message"),
+    [
+        (0.6, None, "This video is incomplete"),
+        (None, b"{not json", "The sidecar is not valid JSON."),
+        (None, b"[1, 2]", "The sidecar must be one Video object"),
+        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+    ],
+)
+def test_a_bad_import_changes_nothing(client, ana, clip_path, media_root, cut, sidecar, message):
+    client.force_login(ana)
+    data = clip_path.read_bytes()
+    response = import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Video.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_a_file_that_is_not_an_mp4_is_refused(client, ana):
+    client.force_login(ana)
+    response = import_page(client, b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    assert "The file is not an MP4 video." in response.content.decode()
+
+
+def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, capsys):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    (folder / "cat.mp4").write_bytes(clip_path.read_bytes())
+    (folder / "cat.json").write_text(json.dumps(SIDECAR))
+    (folder / "broken.mp4").write_bytes(clip_path.read_bytes()[:5000])
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_videos", str(folder), "--owner", "ana")
+    out, err = capsys.readouterr()
+    video = Video.objects.get()
+    assert f"cat.mp4: imported as {video.pk}" in out and "broken.mp4: not imported" in err
+    assert video.prompt == SIDECAR["prompt"]
+
+
+def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(client, ana, clip_path, capsys):
+    client.force_login(ana)
+    import_page(client, clip_path.read_bytes())
+    video = Video.objects.get()
+    call_command("verify_files")
+    assert "Checked 1 videos: 0 with missing or damaged files." in capsys.readouterr().out
+    Path(video.thumbnail_file.path).unlink()
+    with pytest.raises(CommandError):
+        call_command("verify_files")
+    assert f"{video.pk}: the thumbnail is missing" in capsys.readouterr().out
+    tasks.rearchive_video.call(video.pk)
+    call_command("verify_files")
+    path = Path(video.video_file.path)
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(CommandError):
+        call_command("verify_files")
+    assert "the video file is damaged" in capsys.readouterr().out

@@ -1,0 +1,159 @@
+"""Nothing lost: real workers killed with SIGKILL at the worst moments, and every job ends
+completed, with verified files and exactly one create per job at the provider."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from remixer import media, services
+from remixer.models import CatalogEntry, Provider, Video
+from remixer.tests.conftest import start_process, wait_for, worker_args
+from remixer.tests.videos_api_server import VideosAPIServer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+LEASE_SECONDS = "2"  # short leases, so that a dead worker's videos are taken over quickly
+
+
+class Workers:
+    """One real worker per queue, as `make run` starts them, that a test can kill."""
+
+    def __init__(self, media_root: Path, logs: Path) -> None:
+        self.media_root, self.logs = media_root, logs
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        for queue in ("render", "default"):
+            self.start(queue)
+
+    def start(self, queue: str) -> None:
+        log = self.logs / f"worker-{queue}.log"
+        self.processes[queue] = start_process(
+            worker_args(queue), self.media_root, log, REMIXER_LEASE_SECONDS=LEASE_SECONDS
+        )
+
+    def kill(self, queue: str) -> None:
+        process = self.processes[queue]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        self.start(queue)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            process.wait(timeout=60)
+
+    def log(self) -> str:
+        return "\n".join(path.read_text()[-3000:] for path in self.logs.glob("worker-*.log"))
+
+
+def create(owner, entry: CatalogEntry, prompt: str) -> Video:  # type: ignore[no-untyped-def]
+    import uuid
+
+    return services.create_video(
+        owner=owner,
+        entry=entry,
+        prompt=prompt,
+        size="1280x720",
+        seconds="4",
+        form_token=uuid.uuid4(),
+    )
+
+
+def rendering(workers: Workers) -> bool:
+    """The render worker now running is well into a render."""
+    pid = workers.processes["render"].pid
+    return Video.objects.filter(
+        status="in_progress", progress__gte=15, lease_owner__endswith=f":{pid}"
+    ).exists()
+
+
+def test_thirty_jobs_survive_ten_kills(ana, media_root, tmp_path, source):
+    local = CatalogEntry.objects.get(provider__kind="local")
+    with VideosAPIServer("openai", job_seconds=1.5) as api:
+        provider = Provider.objects.create(name="GPU box", base_url=api.url, api_key="test-key")
+        remote = CatalogEntry.objects.create(provider=provider, name="sora-2")
+        for index in range(11):
+            create(ana, local, f"local video number {index}")
+        for index in range(4):
+            services.remix_video(
+                owner=ana,
+                source=source,
+                prompt=f"sepia, '{index}'",
+                recipe={"effects": ["sepia"], "caption": str(index)},
+                form_token=__import__("uuid").uuid4(),
+            )
+        workers = Workers(media_root, tmp_path)
+        try:
+            for _ in range(4):  # mid-render
+                wait_for(lambda: rendering(workers), timeout=90)
+                workers.kill("render")
+            for index in range(3):  # after a create was sent, before its answer was stored
+                api.hang_next(1, seconds=20, method="POST", path_prefix="/v1/videos")
+                sent = api.count("POST", "/v1/videos")
+                create(ana, remote, f"remote video, killed while creating {index}")
+                wait_for(lambda sent=sent: api.count("POST", "/v1/videos") > sent, timeout=60)
+                workers.kill("default")
+            for index in range(3):  # mid-download
+                api.hang_next(1, seconds=20, method="GET", path_suffix="/content")
+                fetched = api.count("GET")
+                create(ana, remote, f"remote video, killed while downloading {index}")
+                wait_for(
+                    lambda fetched=fetched: any(
+                        r.path.endswith("/content") for r in api.requests[fetched:]
+                    ),
+                    timeout=60,
+                )
+                workers.kill("default")
+            for index in range(9):
+                create(ana, remote, f"remote video number {index}")
+            jobs = Video.objects.exclude(pk=source.pk)
+            wait_for(lambda: not jobs.exclude(status__in=Video.TERMINAL).exists(), timeout=300)
+        finally:
+            workers.stop()
+        assert jobs.count() == 30
+        failed = list(jobs.filter(status="failed").values_list("pk", "error_message"))
+        assert not failed, (failed, workers.log())
+        for video in jobs:
+            path = Path(video.video_file.path)
+            media.verify(path)
+            assert (video.file_size, video.file_sha256) == media.size_and_sha256(path)
+        creates = [r for r in api.requests if r.method == "POST" and r.path == "/v1/videos"]
+        assert len(creates) == 15 == len(api.jobs)
+        assert jobs.filter(note="The render was restarted after its worker stopped.").count() >= 1
+        # The tasks the killed workers were running are closed, not left RUNNING for ever.
+        assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()
+        assert DBTaskResult.objects.filter(exception_class_path__endswith=".WorkerStopped").exists()
+
+
+def test_one_sigterm_lets_the_running_render_finish(ana, media_root, tmp_path, source):
+    workers = Workers(media_root, tmp_path)
+    try:
+        create(ana, CatalogEntry.objects.get(provider__kind="local"), "a slow, calm sea")
+        wait_for(lambda: rendering(workers), timeout=60)
+        render = workers.processes["render"]
+        render.send_signal(signal.SIGTERM)
+        assert render.wait(timeout=90) == 0
+        video = Video.objects.exclude(pk=source.pk).get()
+        assert (video.status, video.note) == ("completed", "")
+    finally:
+        workers.stop()
+
+
+def test_the_sweep_removes_work_folders_left_by_killed_workers(media_root):
+    from remixer import pipeline, tasks
+
+    scratch = media_root / "tmp"
+    old, fresh = scratch / "video_old-abc", scratch / "video_new-def"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "video.mp4").write_bytes(b"half a video")
+    long_ago = time.time() - 7 * 3600
+    os.utime(old, (long_ago, long_ago))
+    tasks.sweep()
+    assert not old.exists() and fresh.exists()
+    assert pipeline.clean_scratch() == 0

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path, register_converter
+
+from remixer import api, views
+from remixer.logins import AdminLoginForm, LoginForm
+
+admin.site.login_form = AdminLoginForm
+
+
+class VideoIdConverter:
+    """remixer's ids (video_ and hex); anything else is no video, found without a query."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(VideoIdConverter, "video_id")
+VIDEO_ID = "<video_id:video_id>"
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("remix", views.remix_picker, name="remix_picker"),
+    path("recipe", views.recipe_preview, name="recipe_preview"),
+    path("videos/new", views.video_new, name="video_new"),
+    path("videos/import", views.video_import, name="video_import"),
+    path(f"videos/{VIDEO_ID}.json", views.video_json, name="video_json"),
+    path(f"videos/{VIDEO_ID}", views.video_detail, name="video_detail"),
+    path(f"videos/{VIDEO_ID}/status", views.video_status, name="video_status"),
+    path(f"videos/{VIDEO_ID}/content", views.video_content, name="video_content"),
+    path(f"videos/{VIDEO_ID}/remix", views.video_remix, name="video_remix"),
+    path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
+    path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
+    path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
+    path("keys", views.api_keys, name="api_keys"),
+    path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
+    path("v1/videos", api.videos, name="api_videos"),
+    path(f"v1/videos/{VIDEO_ID}", api.video, name="api_video"),
+    path(f"v1/videos/{VIDEO_ID}/remix", api.remix, name="api_remix"),
+    path(f"v1/videos/{VIDEO_ID}/content", api.content, name="api_content"),
+    re_path(r"^v1(?:/.*)?$", api.unknown_route),
+    path(
+        "login",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,246 @@
+"""Pages and fragments. Views validate, call a service, and render or redirect."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+from django_htmx.http import reswap
+
+from remixer import services
+from remixer.forms import ApiKeyForm, ImportForm, NewVideoForm, RemixForm
+from remixer.media import MediaError
+from remixer.models import VARIANTS, ApiKey, Provider, Video, VideoQuerySet, variant_file
+from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
+from remixer.serving import serve_file
+
+PAGE_SIZE = 24
+
+
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    return render(request, "library.html", newest_first(request, Video.objects.all()))
+
+
+@require_GET
+def remix_picker(request: HttpRequest) -> HttpResponse:
+    completed = Video.objects.filter(status=Video.Status.COMPLETED)
+    return render(request, "remix_picker.html", newest_first(request, completed))
+
+
+def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, object]:
+    """Page through ids on the index, then load just that page's rows: deep pages stay fast."""
+    ids = videos.newest_first().values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = videos.select_related("owner").in_bulk(list(page.object_list))
+    return {"page": page, "videos": [rows[pk] for pk in page.object_list]}
+
+
+@require_http_methods(["GET", "POST"])
+def video_new(request: HttpRequest) -> HttpResponse:
+    form = NewVideoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            video = services.create_video(
+                owner=request.user, limit_active_jobs=True, **form.job_fields()
+            )
+            return redirect(video)
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "video_new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def video_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            video = services.import_upload(
+                owner=request.user,
+                upload=form.cleaned_data["video"],
+                sidecar=form.cleaned_data["sidecar"],
+            )
+        except MediaError as error:
+            form.add_error("video", str(error))
+        else:
+            messages.success(request, "Imported: anyone in the team can remix it now.")
+            return redirect(video)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "video_import.html", {"form": form}, status=status)
+
+
+def get_video(video_id: str) -> Video:
+    return get_object_or_404(
+        Video.objects.select_related("owner", "provider", "remixed_from"), pk=video_id
+    )
+
+
+@require_GET
+def video_detail(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    return render_video_page(request, video, RemixForm(source=video))
+
+
+def render_video_page(
+    request: HttpRequest, video: Video, remix_form: RemixForm, status: int = 200
+) -> HttpResponse:
+    blocked = ""
+    try:
+        remix_to = services.remix_provider(video)
+    except services.NotAllowed as error:  # offer the local engine instead
+        blocked, remix_to = str(error), Provider.default()
+        remix_form.initial["use_local"] = True
+    context = {
+        "video": video,
+        "remixes": video.remixes.select_related("owner").newest_first(),
+        "remix_form": remix_form,
+        "remix_to": remix_to,
+        "remix_blocked": blocked,
+        "understood": UNDERSTOOD,
+        "can_change": video.can_change(request.user),
+    }
+    return render(request, "video.html", context, status=status)
+
+
+@require_GET
+def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The polled fragment: every open tab asks once a second, so it renders lean.
+
+    While the job runs it answers just the progress, with no context processors at work.
+    Once the job has finished it answers the whole status, swapped out of band into
+    #status, without the polling attributes: the polling stops and the player (or the
+    error) appears where the progress bar was.
+    """
+    video = Video.objects.status_of(video_id)
+    if video is None:
+        raise Http404("No such video.")
+    if not video.is_finished:
+        return HttpResponse(render_to_string("video.html#progress", {"video": video}))
+    context = {
+        "video": video,
+        "can_change": video.can_change(request.user),
+        "autoplay": True,
+        "out_of_band": True,  # replaces #status by its id, wherever the poll came from
+    }
+    return reswap(render(request, "video.html#status", context), "none")
+
+
+@require_GET
+def video_json(request: HttpRequest, video_id: str) -> JsonResponse:
+    return JsonResponse(get_object_or_404(Video, pk=video_id).as_api_object())
+
+
+@require_safe
+def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
+    video = get_object_or_404(Video, pk=video_id)
+    variant = request.GET.get("variant", "video")
+    if variant not in VARIANTS:
+        raise Http404("Unknown variant: use video, thumbnail or spritesheet.")
+    found = variant_file(video, variant)
+    if found is None:
+        raise Http404("This video has no such file yet.")
+    path, filename = found
+    return serve_file(request, path, filename=filename)
+
+
+@require_POST
+def video_remix(request: HttpRequest, video_id: str) -> HttpResponse:
+    source = get_video(video_id)
+    form = RemixForm(request.POST, source=source)
+    if not form.is_valid():
+        return render_video_page(request, source, form, status=400)
+    try:
+        remix = services.remix_video(
+            owner=request.user,
+            source=source,
+            prompt=form.cleaned_data["prompt"],
+            recipe=form.cleaned_data["recipe"],
+            form_token=form.cleaned_data["form_token"],
+            use_local=form.cleaned_data["use_local"],
+            limit_active_jobs=True,
+        )
+    except services.NotAllowed as error:
+        form.add_error(None, str(error))
+        return render_video_page(request, source, form, status=400)
+    return redirect(remix)
+
+
+@require_GET
+def recipe_preview(request: HttpRequest) -> HttpResponse:
+    prompt = request.GET.get("prompt", "")[:2000]
+    context: dict[str, object] = {"understood": UNDERSTOOD}
+    if prompt.strip():
+        try:
+            context["steps"] = parse_recipe(prompt).describe()
+        except RecipeError as error:
+            context["recipe_error"] = str(error)
+    return render(request, "video.html#recipe", context)
+
+
+@require_POST
+def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    try:
+        return redirect(services.retry_video(user=request.user, video=video))
+    except services.NotAllowed as error:
+        return refused(request, video, error)
+
+
+@require_POST
+def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    try:
+        services.cancel_video(user=request.user, video=video)
+    except services.NotAllowed as error:
+        return refused(request, video, error)
+    return redirect(video)
+
+
+@require_POST
+def video_delete(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    try:
+        services.delete_video(user=request.user, video=video)
+    except services.NotAllowed as error:
+        return refused(request, video, error)
+    messages.success(request, f"Deleted {video_id}.")
+    return redirect("library")
+
+
+def refused(request: HttpRequest, video: Video, error: Exception) -> HttpResponse:
+    return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The user's keys for the /v1 API; a new key's secret is shown in this answer only."""
+    form = ApiKeyForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        _, secret = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiKeyForm()
+    context = {
+        "form": form,
+        "secret": secret,
+        "keys": ApiKey.of(request.user),
+        "base_url": request.build_absolute_uri("/v1"),
+    }
+    return render(request, "keys.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = get_object_or_404(ApiKey.of(request.user), pk=key_id)
+    key.revoke()
+    messages.success(request, f"Revoked {key.name}: scripts that use it are refused from now on.")
+    return redirect("api_keys")
