@@ -52,5 +52,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]

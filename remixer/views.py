@@ -1,11 +1,13 @@
 """Pages and fragments. Views validate, call a service, and render or redirect."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -23,6 +25,13 @@ from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
 from remixer.serving import serve_file
 
 PAGE_SIZE = 24
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon: the admin, the JSON."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET

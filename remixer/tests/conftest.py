@@ -229,11 +229,33 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        complaints = watch_for_complaints(browser)
         yield browser
         browser.close()
         # While Playwright's loop runs, Django keeps this test's connections apart from the
         # ones pytest-django closes; left open, they keep the test database in use.
         connections.close_all()
+    assert not complaints, f"the pages made the browser complain: {complaints}"
+
+
+def watch_for_complaints(browser) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect what any page of `browser` logs as an error or throws: a refused inline
+    script or style (the Content-Security-Policy at work), a failed load, a script error."""
+    complaints: list[str] = []
+    new_context = browser.new_context
+
+    def logged(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error":
+            complaints.append(f"{message.text} ({message.location['url']})")
+
+    def watched_context(**options: object):  # type: ignore[no-untyped-def]
+        context = new_context(**options)
+        context.on("console", logged)
+        context.on("weberror", lambda error: complaints.append(error.error.message))
+        return context
+
+    browser.new_context = watched_context
+    return complaints
 
 
 def log_in(browser, url: str, username: str, password: str, viewport=DESKTOP):  # type: ignore[no-untyped-def]
