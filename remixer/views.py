@@ -102,6 +102,13 @@ def video_detail(request: HttpRequest, video_id: str) -> HttpResponse:
 def render_video_page(
     request: HttpRequest, video: Video, remix_form: RemixForm, status: int = 200
 ) -> HttpResponse:
+    context = video_page_context(request, video, remix_form)
+    return render(request, "video.html", context, status=status)
+
+
+def video_page_context(
+    request: HttpRequest, video: Video, remix_form: RemixForm
+) -> dict[str, object]:
     blocked = ""
     try:
         remix_to = services.remix_provider(video)
@@ -117,7 +124,7 @@ def render_video_page(
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
     }
-    return render(request, "video.html", context, status=status)
+    return context
 
 
 @require_GET
@@ -125,22 +132,20 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
     """The polled fragment: every open tab asks once a second, so it renders lean.
 
     While the job runs it answers just the progress, with no context processors at work.
-    Once the job has finished it answers the whole status, swapped out of band into
-    #status, without the polling attributes: the polling stops and the player (or the
-    error) appears where the progress bar was.
+    Once the job has finished it answers the page's body as the page view renders it,
+    swapped out of band, without the polling attributes: the polling stops, the player
+    (or the error) appears where the progress bar was, and a completed video offers its
+    remix form.
     """
     video = Video.objects.status_of(video_id)
     if video is None:
         raise Http404("No such video.")
     if not video.is_finished:
         return HttpResponse(render_to_string("video.html#progress", {"video": video}))
-    context = {
-        "video": video,
-        "can_change": video.can_change(request.user),
-        "autoplay": True,
-        "out_of_band": True,  # replaces #status by its id, wherever the poll came from
-    }
-    return reswap(render(request, "video.html#status", context), "none")
+    video = get_video(video_id)  # once per page: now the whole page changes
+    context = video_page_context(request, video, RemixForm(source=video))
+    context |= {"autoplay": True, "out_of_band": True}  # replaces #video-page by its id
+    return reswap(render(request, "video.html#page", context), "none")
 
 
 @require_GET

@@ -40,6 +40,7 @@ def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, br
     wait_until_playable(page)
     assert abs(player.evaluate("v => v.duration") - 12) < 0.2
     assert Video.objects.get(pk=remix_id).status == "completed"
+    assert page.locator("#remix textarea[name=prompt]").is_visible()  # remix on, no reload
     shoot(page, "finished-remix-desktop")
 
     teammate.wait_for_selector("#status video", timeout=30_000)

@@ -63,8 +63,9 @@ def test_a_running_job_polls_and_a_finished_one_does_not(client, ana, source):
     assert "<html" not in fragment
     finished = client.get(f"/videos/{source.id}/status", headers={"HX-Request": "true"})
     html = finished.content.decode()
-    assert "hx-trigger" not in html and "<video" in html and "autoplay" in html
+    assert "every 1s" not in html and "<video" in html and "autoplay" in html
     assert 'id="status"' in html and 'hx-swap-oob="true"' in html
+    assert "Remix this video" in html and "csrfmiddlewaretoken" in html
     assert finished["HX-Reswap"] == "none"
 
 
