@@ -49,7 +49,7 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, objec
     """Page through ids on the index, then load just that page's rows: deep pages stay fast."""
     ids = videos.newest_first().values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = videos.select_related("owner").in_bulk(list(page.object_list))
+    rows = videos.select_related("owner", "remixed_from").in_bulk(list(page.object_list))
     return {"page": page, "videos": [rows[pk] for pk in page.object_list]}
 
 
@@ -117,7 +117,7 @@ def video_page_context(
         remix_form.initial["use_local"] = True
     context = {
         "video": video,
-        "remixes": video.remixes.select_related("owner").newest_first(),
+        "remixes": video.remixes.select_related("owner").newest_first(),  # each knows its source
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,

@@ -44,6 +44,23 @@ def test_the_library_shows_videos_newest_first_with_their_badges(client, ana, be
     assert "ben · remixer-local · 720x1280 · 8 s" in page
 
 
+def test_a_card_names_the_video_its_remix_came_from(
+    client, ana, ben, source, django_assert_max_num_queries
+):
+    source.prompt = "Ocean waves at golden sunset"
+    source.save(update_fields=["prompt"])
+    job(ben, remixed_from=source, remixed_from_video_id=source.id)
+    job(ben, remixed_from_video_id="video_gone")  # its source was deleted
+    client.force_login(ana)
+    with django_assert_max_num_queries(5):
+        page = client.get("/").content.decode()
+    assert "remix of “Ocean waves at golden sunset”" in page
+    assert "remix of a deleted video" in page
+    with django_assert_max_num_queries(5):
+        page = client.get(source.get_absolute_url()).content.decode()
+    assert "remix of “Ocean waves at golden sunset”" in page  # among its remixes
+
+
 def test_the_library_is_paginated(client, ana):
     for index in range(30):
         job(ana, prompt=f"job number {index}")
