@@ -6,13 +6,50 @@ from django import forms
 from django.conf import settings
 
 from remixer import images
-from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video
+from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
 
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
 STALE_FORM = "This form is out of date: reload the page and submit it again."
+
+
+class LibraryFilter(forms.Form):
+    """The library's search and filters, read from the query string."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search prompts",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search prompts"}),
+        error_messages={"max_length": "Search for at most %(limit_value)d characters."},
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *Video.Status.choices],
+        error_messages={"invalid_choice": "There is no status called %(value)s."},
+    )
+    mine = forms.BooleanField(required=False, label="Only mine")
+
+    def apply(self, videos: VideoQuerySet, user: Any) -> VideoQuerySet:
+        """The videos that match; a value that is not valid is named and filters nothing."""
+        self.is_valid()
+        wanted = self.cleaned_data
+        if wanted.get("q"):
+            videos = videos.filter(prompt__icontains=wanted["q"])
+        if wanted.get("status"):
+            videos = videos.filter(status=wanted["status"])
+        if wanted.get("mine"):
+            videos = videos.filter(owner=user)
+        return videos
+
+    def is_filtering(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class PickerFilter(LibraryFilter):
+    status = None  # type: ignore[assignment]  # the picker lists completed videos only
 
 
 class SubmissionForm(forms.Form):

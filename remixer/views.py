@@ -8,6 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -16,15 +17,27 @@ from django.views.decorators.http import (
     require_safe,
 )
 from django_htmx.http import reswap
+from django_htmx.middleware import HtmxDetails
 
 from remixer import services
-from remixer.forms import ApiKeyForm, ImportForm, NewVideoForm, RemixForm
+from remixer.forms import (
+    ApiKeyForm,
+    ImportForm,
+    LibraryFilter,
+    NewVideoForm,
+    PickerFilter,
+    RemixForm,
+)
 from remixer.media import MediaError
 from remixer.models import VARIANTS, ApiKey, Provider, Video, VideoQuerySet, variant_file
 from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
 from remixer.serving import serve_file
 
 PAGE_SIZE = 24
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 @login_not_required
@@ -35,14 +48,34 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def library(request: HttpRequest) -> HttpResponse:
-    return render(request, "library.html", newest_first(request, Video.objects.all()))
+def library(request: HtmxHttpRequest) -> HttpResponse:
+    filters = LibraryFilter(request.GET)
+    return render_grid(request, "library.html", Video.objects.all(), filters, "No videos yet.")
 
 
 @require_GET
-def remix_picker(request: HttpRequest) -> HttpResponse:
+def remix_picker(request: HtmxHttpRequest) -> HttpResponse:
     completed = Video.objects.filter(status=Video.Status.COMPLETED)
-    return render(request, "remix_picker.html", newest_first(request, completed))
+    filters = PickerFilter(request.GET)
+    return render_grid(
+        request, "remix_picker.html", completed, filters, "No finished videos to remix yet."
+    )
+
+
+def render_grid(
+    request: HtmxHttpRequest,
+    template: str,
+    videos: VideoQuerySet,
+    filters: LibraryFilter,
+    empty: str,
+) -> HttpResponse:
+    """A page of video cards; a search typed in the page asks for the results alone."""
+    found = filters.apply(videos, request.user)
+    context = newest_first(request, found) | {"filters": filters, "empty": empty}
+    typed = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "partials/video_grid.html" if typed else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, object]:
@@ -50,7 +83,13 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, objec
     ids = videos.newest_first().values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = videos.select_related("owner", "remixed_from").in_bulk(list(page.object_list))
-    return {"page": page, "videos": [rows[pk] for pk in page.object_list]}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "videos": [rows[pk] for pk in page.object_list],
+        "query": query.urlencode(),  # what the page links keep
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -284,4 +284,5 @@ def wait_until_playable(page, timeout: float = 90) -> None:  # type: ignore[no-u
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # caret="initial": hiding the caret leaves style="" on inputs, which htmx copies on a swap
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")

@@ -111,3 +111,32 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     print(f"first load of the library: {moved} bytes")
     assert 0 < moved < 150_000
     assert len(scripts) == 1 and "htmx" in scripts[0]
+
+
+def test_a_search_narrows_the_library_as_it_is_typed(server, browser, ana, ben, clip_path):
+    from remixer.tests.conftest import finished_video
+
+    waves = finished_video(ana, clip_path, prompt="Ocean waves at dusk")
+    storm = finished_video(ben, clip_path, prompt="A storm over the ocean")
+    city = finished_video(ben, clip_path, prompt="City lights at night")
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.evaluate("() => { window.stayed = true }")  # gone if the page reloads
+
+    page.focus("input[name=q]")  # by keyboard, as someone types
+    page.keyboard.type("ocean")
+    page.wait_for_url(f"{server}/?q=ocean*")
+    page.wait_for_selector(f"#results a[href='{city.get_absolute_url()}']", state="detached")
+    shown = page.eval_on_selector_all("#results a.card-link", "links => links.map(a => a.pathname)")
+    assert sorted(shown) == sorted([waves.get_absolute_url(), storm.get_absolute_url()])
+
+    page.keyboard.press("Tab")  # the status
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # only mine
+    page.wait_for_selector(f"#results a[href='{storm.get_absolute_url()}']", state="detached")
+    assert page.locator("#results a.card-link").count() == 1
+    assert page.evaluate("() => window.stayed === true")
+    shoot(page, "library-search-desktop")
+
+    page.go_back()  # the previous search comes back with its results
+    page.wait_for_selector(f"#results a[href='{storm.get_absolute_url()}']")
+    assert page.locator("input[name=mine]").is_checked() is False

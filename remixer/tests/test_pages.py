@@ -61,6 +61,67 @@ def test_a_card_names_the_video_its_remix_came_from(
     assert "remix of “Ocean waves at golden sunset”" in page  # among its remixes
 
 
+def test_the_library_finds_videos_by_prompt_status_and_owner(
+    client, ana, ben, django_assert_max_num_queries
+):
+    waves = job(ana, prompt="Ocean waves at dusk", status=Video.Status.COMPLETED)
+    storm = job(ben, prompt="A storm over the OCEAN", status=Video.Status.FAILED)
+    city = job(ben, prompt="City lights", status=Video.Status.COMPLETED)
+    client.force_login(ana)
+
+    def shown(query: str) -> set[str]:
+        with django_assert_max_num_queries(5):
+            page = client.get(f"/?{query}").content.decode()
+        return {video.id for video in (waves, storm, city) if video.get_absolute_url() in page}
+
+    assert shown("q=ocean") == {waves.id, storm.id}
+    assert shown("q=ocean&status=failed") == {storm.id}
+    assert shown("status=completed") == {waves.id, city.id}
+    assert shown("q=ocean&mine=on") == {waves.id}
+    assert shown("q=nothing+like+it") == set()
+    assert "No videos match this search." in client.get("/?q=nothing").content.decode()
+    assert "2 videos found." in client.get("/?q=ocean").content.decode()
+
+
+def test_a_bad_filter_is_named_and_filters_nothing(client, ana):
+    video = job(ana)
+    client.force_login(ana)
+    response = client.get("/?status=done&q=" + "x" * 201)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is no status called done." in page
+    assert "Search for at most 200 characters." in page
+    assert video.get_absolute_url() in page
+
+
+def test_a_search_typed_in_the_page_gets_the_results_alone(client, ana):
+    for index in range(30):
+        job(ana, prompt=f"ocean take {index}")
+    job(ana, prompt="city")
+    client.force_login(ana)
+    response = client.get("/?q=ocean", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"') and "<html" not in html
+    assert "ocean take 29" in html and "city" not in html
+    assert "HX-Request" in response["Vary"]
+    assert 'href="?q=ocean&amp;page=2"' in html  # the next page keeps the search
+    second = client.get("/?q=ocean&page=2").content.decode()
+    assert "ocean take 5" in second and "Page 2 of 2" in second
+    back = client.get(
+        "/?q=ocean", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in back.content.decode()  # the back button gets the whole page
+
+
+def test_the_picker_searches_completed_videos_only(client, ana):
+    done = job(ana, prompt="ocean, finished", status=Video.Status.COMPLETED)
+    running = job(ana, prompt="ocean, running", status=Video.Status.IN_PROGRESS)
+    client.force_login(ana)
+    page = client.get("/remix?q=ocean").content.decode()
+    assert done.get_absolute_url() in page and running.get_absolute_url() not in page
+    assert 'name="status"' not in page and 'name="q"' in page
+
+
 def test_the_library_is_paginated(client, ana):
     for index in range(30):
         job(ana, prompt=f"job number {index}")
