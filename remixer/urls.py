@@ -33,6 +33,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}", views.video_detail, name="video_detail"),
     path(f"videos/{VIDEO_ID}/status", views.video_status, name="video_status"),
     path(f"videos/{VIDEO_ID}/content", views.video_content, name="video_content"),
+    path(f"videos/{VIDEO_ID}/preview", views.video_preview, name="video_preview"),
     path(f"videos/{VIDEO_ID}/remix", views.video_remix, name="video_remix"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),

@@ -28,7 +28,7 @@ from remixer.forms import (
     PickerFilter,
     RemixForm,
 )
-from remixer.media import MediaError
+from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS, MediaError
 from remixer.models import VARIANTS, ApiKey, Provider, Video, VideoQuerySet, variant_file
 from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
 from remixer.serving import serve_file
@@ -190,6 +190,17 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
 @require_GET
 def video_json(request: HttpRequest, video_id: str) -> JsonResponse:
     return JsonResponse(get_object_or_404(Video, pk=video_id).as_api_object())
+
+
+@require_GET
+def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
+    """A card's moving preview, asked for when the pointer or focus first reaches it: the
+    spritesheet's frames in turn, so a page of cards loads no spritesheet up front."""
+    video = get_object_or_404(Video, pk=video_id)
+    if not video.spritesheet_file:
+        return HttpResponse(status=204)
+    sheet = {"width": video.width * SPRITE_COLUMNS, "height": video.height * SPRITE_ROWS}
+    return render(request, "partials/preview.html", {"video": video, "sheet": sheet})
 
 
 @require_safe

@@ -1,6 +1,7 @@
 """The newcomer's walk in a real Chromium, against `manage.py serve` (gunicorn and workers)."""
 
 import re
+import shutil
 import time
 
 import pytest
@@ -87,16 +88,18 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     from remixer import media
     from remixer.tests.conftest import finished_video
 
-    thumbnail = tmp_path / "thumbnail.webp"
+    thumbnail, spritesheet = tmp_path / "thumbnail.webp", tmp_path / "spritesheet.jpg"
     media.make_thumbnail(clip_path, thumbnail)
+    media.make_spritesheet(clip_path, spritesheet)
     for _ in range(30):
         video = finished_video(ana, clip_path)
-        stored = video.video_file.path.replace("video.mp4", "thumbnail.webp")
-        thumbnail_bytes = thumbnail.read_bytes()
-        with open(stored, "wb") as handle:
-            handle.write(thumbnail_bytes)
-        video.thumbnail_file.name = video.video_file.name.replace("video.mp4", "thumbnail.webp")
-        video.save(update_fields=["thumbnail_file"])
+        for made, field in [
+            (thumbnail, video.thumbnail_file),
+            (spritesheet, video.spritesheet_file),
+        ]:
+            field.name = video.video_file.name.replace("video.mp4", made.name)
+            shutil.copy(made, field.path)
+        video.save(update_fields=["thumbnail_file", "spritesheet_file"])
     cookies = log_in(browser, server, "ana", "ana-password-1").context.cookies()
     fresh = browser.new_context(viewport=DESKTOP)  # an empty cache: a true first load
     fresh.add_cookies(cookies)
@@ -111,6 +114,24 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     print(f"first load of the library: {moved} bytes")
     assert 0 < moved < 150_000
     assert len(scripts) == 1 and "htmx" in scripts[0]
+
+    # A card's moving preview loads when the pointer first reaches it, and moves.
+    assert "spritesheet" not in " ".join(fetched(page))
+    with page.expect_response(lambda response: "variant=spritesheet" in response.url) as sheet:
+        page.hover(".card-link")
+    assert sheet.value.status == 200
+    frames = page.locator(".card .preview-frames").first
+    shown = set()
+    for _ in range(12):
+        shown.add(frames.evaluate("image => getComputedStyle(image).transform"))
+        page.wait_for_timeout(100)
+    assert len(shown) >= 3, shown
+    shoot(page, "library-preview-desktop")
+    assert sum("spritesheet" in url for url in fetched(page)) == 1
+
+
+def fetched(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
 
 
 def test_a_search_narrows_the_library_as_it_is_typed(server, browser, ana, ben, clip_path):

@@ -23,6 +23,7 @@ def test_every_page_needs_a_login(client, source):
         f"/videos/{source.id}",
         f"/videos/{source.id}/status",
         f"/videos/{source.id}/content",
+        f"/videos/{source.id}/preview",
     ]:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -120,6 +121,20 @@ def test_the_picker_searches_completed_videos_only(client, ana):
     page = client.get("/remix?q=ocean").content.decode()
     assert done.get_absolute_url() in page and running.get_absolute_url() not in page
     assert 'name="status"' not in page and 'name="q"' in page
+
+
+def test_a_card_asks_for_its_moving_preview_only_when_it_has_one(client, ana, source):
+    client.force_login(ana)
+    assert "/preview" not in client.get("/").content.decode()
+    assert client.get(f"/videos/{source.id}/preview").status_code == 204
+    source.spritesheet_file.name = f"videos/{source.id}/spritesheet.jpg"
+    source.save(update_fields=["spritesheet_file"])
+    card = client.get("/").content.decode()
+    assert f'hx-get="/videos/{source.id}/preview"' in card
+    preview = client.get(f"/videos/{source.id}/preview").content.decode()
+    assert 'viewBox="0 0 1280 720"' in preview  # one frame shows at a time
+    assert 'width="6400" height="3600"' in preview  # of the 5 x 5 sheet
+    assert f"/videos/{source.id}/content?variant=spritesheet" in preview
 
 
 def test_the_library_is_paginated(client, ana):
