@@ -28,6 +28,7 @@ urlpatterns = [
     path("remix", views.remix_picker, name="remix_picker"),
     path("recipe", views.recipe_preview, name="recipe_preview"),
     path("videos/new", views.video_new, name="video_new"),
+    path("videos/live", views.library_live, name="library_live"),
     path("videos/import", views.video_import, name="video_import"),
     path(f"videos/{VIDEO_ID}.json", views.video_json, name="video_json"),
     path(f"videos/{VIDEO_ID}", views.video_detail, name="video_detail"),

@@ -78,16 +78,29 @@ def render_grid(
     return response
 
 
+@require_GET
+def library_live(request: HttpRequest) -> HttpResponse:
+    """Polled every 2 s by a page of cards while some of its jobs run: a running job's
+    badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
+    """
+    ids = request.GET.getlist("id")[:PAGE_SIZE]
+    videos = list(Video.objects.filter(pk__in=ids).select_related("owner", "remixed_from"))
+    running = [video.id for video in videos if not video.is_finished]
+    return render(request, "partials/live_cards.html", {"videos": videos, "running": running})
+
+
 def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, object]:
     """Page through ids on the index, then load just that page's rows: deep pages stay fast."""
     ids = videos.newest_first().values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = videos.select_related("owner", "remixed_from").in_bulk(list(page.object_list))
+    shown = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "page": page,
-        "videos": [rows[pk] for pk in page.object_list],
+        "videos": shown,
+        "running": [video.id for video in shown if not video.is_finished],  # kept live
         "query": query.urlencode(),  # what the page links keep
     }
 

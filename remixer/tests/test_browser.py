@@ -29,6 +29,9 @@ def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, br
     remix_id = page.url.rsplit("/", 1)[1]
     assert remix_id != source.id
 
+    shelf = page.context.new_page()  # the library, in another tab
+    shelf.goto(server + "/")
+    shelf.evaluate("() => { window.stayed = true }")  # gone if the page reloads
     teammate = log_in(browser, server, "ben", "ben-password-1", viewport=PHONE)
     teammate.goto(f"{server}/videos/{remix_id}")
     shoot(teammate, "running-job-phone")
@@ -44,6 +47,9 @@ def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, br
     assert page.locator("#remix textarea[name=prompt]").is_visible()  # remix on, no reload
     shoot(page, "finished-remix-desktop")
 
+    shelf.wait_for_selector(f"#card-{remix_id} img", timeout=30_000)  # its thumbnail, live
+    assert shelf.locator(f"#card-{remix_id} .badge").inner_text() == "Completed"
+    assert shelf.evaluate("() => window.stayed === true")
     teammate.wait_for_selector("#status video", timeout=30_000)
     assert teammate.locator("#status video").get_attribute("src") == f"/videos/{remix_id}/content"
     shoot(teammate, "finished-remix-phone")

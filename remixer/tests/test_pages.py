@@ -137,6 +137,30 @@ def test_a_card_asks_for_its_moving_preview_only_when_it_has_one(client, ana, so
     assert f"/videos/{source.id}/content?variant=spritesheet" in preview
 
 
+def test_a_page_of_cards_keeps_its_running_jobs_live(
+    client, ana, source, django_assert_max_num_queries
+):
+    running = job(ana, status=Video.Status.IN_PROGRESS, progress=40)
+    client.force_login(ana)
+    page = client.get("/").content.decode()
+    assert f'hx-get="/videos/live?id={running.id}" hx-trigger="every 2s"' in page
+
+    with django_assert_max_num_queries(3):
+        live = client.get(f"/videos/live?id={running.id}").content.decode()
+    assert f'<span id="badge-{running.id}" hx-swap-oob="true">' in live
+    assert "In progress 40%" in live and "<li" not in live
+    assert f"/videos/live?id={running.id}" in live  # polled on
+
+    Video.objects.filter(pk=running.pk).update(status=Video.Status.COMPLETED, progress=100)
+    live = client.get(f"/videos/live?id={running.id}").content.decode()
+    assert f'<li class="card" id="card-{running.id}" hx-swap-oob="true">' in live
+    assert 'class="badge badge-completed"' in live
+    assert "every 2s" not in live  # nothing left to follow: the polling stops
+
+    running.delete()
+    assert "every 2s" not in client.get("/").content.decode()
+
+
 def test_the_library_is_paginated(client, ana):
     for index in range(30):
         job(ana, prompt=f"job number {index}")
