@@ -167,7 +167,7 @@ def video_page_context(
     except services.NotAllowed as error:  # offer the local engine instead
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
-    context = {
+    return {
         "video": video,
         "remixes": video.remixes.select_related("owner").newest_first(),  # each knows its source
         "remix_form": remix_form,
@@ -176,7 +176,6 @@ def video_page_context(
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
     }
-    return context
 
 
 @require_GET
