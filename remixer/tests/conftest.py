@@ -87,6 +87,13 @@ def video_row(owner: User, **fields: object) -> Video:
     return Video.objects.create(owner=owner, **{**defaults, **fields})
 
 
+def job(owner: User, **fields: object) -> Video:
+    """A portrait 8 s job, queued unless told otherwise."""
+    return video_row(
+        owner, **{"prompt": "a running job", "size": "720x1280", "seconds": "8", **fields}
+    )
+
+
 def finished_video(owner: User, clip: Path, **fields: object) -> Video:
     """A completed video whose file is a copy of `clip`."""
     video = video_row(owner, status=Video.Status.COMPLETED, progress=100, **fields)
