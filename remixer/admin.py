@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
 
 from remixer import services
 from remixer.models import ApiKey, CatalogEntry, LoginFailure, Provider, Video
@@ -112,6 +113,7 @@ class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
 class VideoAdmin(admin.ModelAdmin[Video]):
     list_display = [
         "id",
+        "prompt_excerpt",
         "status",
         "progress",
         "model",
@@ -163,6 +165,10 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     ]
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos", "delete_videos"]
+
+    @admin.display(description="Prompt", ordering="prompt")
+    def prompt_excerpt(self, video: Video) -> str:
+        return Truncator(video.prompt or "").chars(60)
 
     def get_actions(self, request: HttpRequest) -> Any:
         actions = super().get_actions(request)

@@ -1,0 +1,75 @@
+"""The admin as the operations console: find videos, and retry, cancel or delete them."""
+
+from pathlib import Path
+
+import pytest
+
+from remixer.models import Video
+from remixer.tests.conftest import finished_video, job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def olga(client, django_user_model):  # type: ignore[no-untyped-def]
+    operator = django_user_model.objects.create_superuser("olga", password="olga-password-1")
+    client.force_login(operator)
+    return operator
+
+
+def act(client, action: str, *videos: Video) -> str:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/admin/remixer/video/",
+        {"action": action, "_selected_action": [video.pk for video in videos]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_operator_finds_videos_by_prompt_and_status(
+    client, olga, ana, django_assert_max_num_queries
+):
+    storm = job(ana, prompt="A storm over the ocean " + "at night " * 10)
+    job(ana, prompt="City lights", status=Video.Status.FAILED)
+    for index in range(20):
+        job(ana, prompt=f"filler {index}")
+    with django_assert_max_num_queries(12):  # rows bring their owner and provider along
+        listing = client.get("/admin/remixer/video/").content.decode()
+    assert "A storm over the ocean at night at night at night at night …" in listing
+    found = client.get("/admin/remixer/video/?q=storm").content.decode()
+    assert storm.pk in found and "City lights" not in found
+    failed = client.get("/admin/remixer/video/?status__exact=failed").content.decode()
+    assert "City lights" in failed and storm.pk not in failed
+
+
+def test_what_the_provider_owns_is_read_only(client, olga, ana):
+    video = job(ana, status=Video.Status.IN_PROGRESS, progress=30)
+    client.post(
+        f"/admin/remixer/video/{video.pk}/change/",
+        {"owner": ana.pk, "status": "completed", "progress": 100, "provider_video_id": "x"},
+    )
+    video.refresh_from_db()
+    assert (video.status, video.progress, video.provider_video_id) == ("in_progress", 30, "")
+
+
+def test_an_operator_retries_cancels_and_deletes(
+    client, olga, ana, clip_path, django_capture_on_commit_callbacks
+):
+    failed = job(ana, status=Video.Status.FAILED, error_code="x", error_message="It broke.")
+    running = job(ana, status=Video.Status.IN_PROGRESS, progress=30)
+    done = finished_video(ana, clip_path)
+    stored = Path(done.video_file.path)
+
+    assert "Started 1 retries." in act(client, "retry_videos", failed, done)
+    retry = Video.objects.get(retry_of=failed)
+    assert retry.status == Video.Status.QUEUED and retry.prompt == failed.prompt
+
+    assert "Cancelled 1 videos." in act(client, "cancel_videos", running, done)
+    running.refresh_from_db()
+    assert running.status == Video.Status.FAILED
+    assert running.error_message == "Cancelled by olga."
+
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the row has
+        assert "Deleted 1 videos." in act(client, "delete_videos", done)
+    assert not Video.objects.filter(pk=done.pk).exists() and not stored.exists()
