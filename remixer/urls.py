@@ -4,6 +4,7 @@ from django.urls import path, re_path, register_converter
 
 from remixer import api, views
 from remixer.logins import AdminLoginForm, LoginForm
+from remixer.models import VIDEO_ID_PATTERN
 
 admin.site.login_form = AdminLoginForm
 
@@ -11,7 +12,7 @@ admin.site.login_form = AdminLoginForm
 class VideoIdConverter:
     """remixer's ids (video_ and hex); anything else is no video, found without a query."""
 
-    regex = "[A-Za-z0-9_-]{1,64}"
+    regex = VIDEO_ID_PATTERN.pattern
 
     def to_python(self, value: str) -> str:
         return value

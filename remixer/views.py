@@ -29,7 +29,15 @@ from remixer.forms import (
     RemixForm,
 )
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS, MediaError
-from remixer.models import VARIANTS, ApiKey, Provider, Video, VideoQuerySet, variant_file
+from remixer.models import (
+    VARIANTS,
+    VIDEO_ID_PATTERN,
+    ApiKey,
+    Provider,
+    Video,
+    VideoQuerySet,
+    variant_file,
+)
 from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
 from remixer.serving import serve_file
 
@@ -83,7 +91,7 @@ def library_live(request: HttpRequest) -> HttpResponse:
     """Polled every 2 s by a page of cards while some of its jobs run: a running job's
     badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
     """
-    ids = request.GET.getlist("id")[:PAGE_SIZE]
+    ids = [pk for pk in request.GET.getlist("id")[:PAGE_SIZE] if VIDEO_ID_PATTERN.fullmatch(pk)]
     videos = list(Video.objects.filter(pk__in=ids).select_related("owner", "remixed_from"))
     running = [video.id for video in videos if not video.is_finished]
     return render(request, "partials/live_cards.html", {"videos": videos, "running": running})

@@ -66,8 +66,9 @@ def test_any_id_or_query_gets_a_clear_answer(client, ana, source, identifier, qu
         f"/videos/{video}.json",
         f"/videos/{video}/status",
         f"/videos/{video}/content",
+        f"/videos/{video}/preview",
     ]:
-        assert client.get(url).status_code in (200, 301, 404), url
+        assert client.get(url).status_code in (200, 204, 301, 404), url
     for url in [
         f"/videos/{video}/remix",
         f"/videos/{video}/retry",
@@ -75,8 +76,10 @@ def test_any_id_or_query_gets_a_clear_answer(client, ana, source, identifier, qu
         f"/videos/{video}/delete",
     ]:
         assert client.post(url, {"prompt": query}).status_code in (400, 403, 404), url
-    assert client.get("/", {"page": query}).status_code == 200
-    assert client.get("/remix", {"page": query}).status_code == 200
+    asked = {"page": query, "q": query, "status": query, "mine": query}
+    assert client.get("/", asked).status_code == 200
+    assert client.get("/remix", asked, headers={"HX-Request": "true"}).status_code == 200
+    assert client.get("/videos/live", {"id": [identifier, source.pk]}).status_code == 200
     assert client.get("/recipe", {"prompt": query}).status_code == 200
     response = client.get(f"/videos/{source.pk}/content", {"variant": query})
     assert response.status_code in (200, 404)
