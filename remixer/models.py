@@ -18,9 +18,8 @@ from django.utils import timezone
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 LOCAL_MODEL = "remixer-local"
-VIDEO_ID_PATTERN = re.compile(
-    "[A-Za-z0-9_-]{1,64}"
-)  # ours are video_ and hex; anything else is no video
+# What a video id can look like (ours are video_ and hex); anything else is no video.
+VIDEO_ID_PATTERN = re.compile("[A-Za-z0-9_-]{1,64}")
 STATUS_FIELDS = {  # what the polled status fragment shows
     "id",
     "status",
