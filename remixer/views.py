@@ -175,9 +175,11 @@ def video_page_context(
     except services.NotAllowed as error:  # offer the local engine instead
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
+    remixes = list(video.remixes.select_related("owner").newest_first())  # each knows its source
     return {
         "video": video,
-        "remixes": video.remixes.select_related("owner").newest_first(),  # each knows its source
+        "remixes": remixes,
+        "running": [remix.id for remix in remixes if not remix.is_finished],  # kept live
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,

@@ -133,6 +133,15 @@ def test_a_page_of_cards_keeps_its_running_jobs_live(
     assert "every 2s" not in client.get("/").content.decode()
 
 
+def test_a_video_page_keeps_its_running_remixes_live(client, ana, source):
+    remix = job(ana, remixed_from=source, remixed_from_video_id=source.id, progress=5)
+    client.force_login(ana)
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert f'hx-get="/videos/live?id={remix.id}" hx-trigger="every 2s"' in page
+    Video.objects.filter(pk=remix.pk).update(status=Video.Status.COMPLETED, progress=100)
+    assert "every 2s" not in client.get(source.get_absolute_url()).content.decode()
+
+
 def test_the_library_is_paginated(client, ana):
     for index in range(30):
         job(ana, prompt=f"job number {index}")
