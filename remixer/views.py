@@ -1,5 +1,7 @@
 """Pages and fragments. Views validate, call a service, and render or redirect."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -80,6 +82,7 @@ def render_grid(
     """A page of video cards; a search typed in the page asks for the results alone."""
     found = filters.apply(videos, request.user)
     context = newest_first(request, found) | {"filters": filters, "empty": empty}
+    context["running"] = still_running(context["videos"])
     typed = request.htmx and not request.htmx.history_restore_request
     response = render(request, "partials/video_grid.html" if typed else template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -87,17 +90,22 @@ def render_grid(
 
 
 @require_GET
-def library_live(request: HttpRequest) -> HttpResponse:
-    """Polled every 2 s by a page of cards while some of its jobs run: a running job's
+def live_cards(request: HttpRequest) -> HttpResponse:
+    """Polled every 2 s by a grid of cards while some of its jobs run: a running job's
     badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
     """
     ids = [pk for pk in request.GET.getlist("id")[:PAGE_SIZE] if VIDEO_ID_PATTERN.fullmatch(pk)]
     videos = list(Video.objects.filter(pk__in=ids).select_related("owner", "remixed_from"))
-    running = [video.id for video in videos if not video.is_finished]
-    return render(request, "partials/live_cards.html", {"videos": videos, "running": running})
+    context = {"videos": videos, "running": still_running(videos)}
+    return render(request, "partials/live_cards.html", context)
 
 
-def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, object]:
+def still_running(videos: list[Video]) -> list[str]:
+    """The ids a grid's live poller asks about (partials/live.html)."""
+    return [video.id for video in videos if not video.is_finished]
+
+
+def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, Any]:
     """Page through ids on the index, then load just that page's rows: deep pages stay fast."""
     ids = videos.newest_first().values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -108,7 +116,6 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, objec
     return {
         "page": page,
         "videos": shown,
-        "running": [video.id for video in shown if not video.is_finished],  # kept live
         "query": query.urlencode(),  # what the page links keep
     }
 
@@ -179,7 +186,7 @@ def video_page_context(
     return {
         "video": video,
         "remixes": remixes,
-        "running": [remix.id for remix in remixes if not remix.is_finished],  # kept live
+        "running": still_running(remixes),
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,
