@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remixer import images, media, pipeline, tasks
+from remixer import images, leases, media, pipeline, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
-from remixer.providers import Assets
+from remixer.providers import Assets, factory
 from remixer.providers.http import unix_seconds
 
 Status = Video.Status
@@ -199,7 +199,7 @@ def check_connection(provider: Provider) -> str:
     """Ask an HTTP provider, without starting a job, whether it answers and takes the key."""
     if provider.is_local:
         return "The local engine is built in: nothing to check."
-    found = pipeline.http_provider(provider).check()
+    found = factory.http_provider(provider).check()
     provider.checked_at = timezone.now()
     provider.check_result = found["message"]
     if found.get("can_list") is not None:
@@ -256,10 +256,10 @@ def import_video(
         created_at=datetime.fromtimestamp(created, tz=UTC) if created else timezone.now(),
         provider_object=info or None,
         note=f"Imported from {original}." if original else "Imported.",
-        lease_owner=pipeline.worker_id(),  # this request is the worker that archives it
-        lease_expires_at=pipeline.lease_until(),
+        lease_owner=leases.worker_id(),  # this request is the worker that archives it
+        lease_expires_at=leases.lease_until(),
     )
-    with pipeline.workdir_for(video) as workdir:
+    with scratch.workdir_for(video) as workdir:
         copy = workdir / "video.mp4"
         shutil.copyfile(mp4, copy)
         try:

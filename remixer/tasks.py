@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import pipeline
+from remixer import pipeline, recovery, scratch
 from remixer.models import Provider, Video
 
 
@@ -64,8 +64,8 @@ def schedule(later: pipeline.Later | None, video_id: str) -> None:
 def sweep() -> int:
     """Give every video whose work was lost (its worker died) its next step again."""
     with transaction.atomic():
-        steps = pipeline.sweep()
+        steps = recovery.sweep()
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
-    pipeline.clean_scratch()
+    scratch.clean_scratch()
     return len(steps)

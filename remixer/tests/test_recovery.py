@@ -145,10 +145,10 @@ def test_one_sigterm_lets_the_running_render_finish(ana, media_root, tmp_path, s
 
 
 def test_the_sweep_removes_work_folders_left_by_killed_workers(media_root):
-    from remixer import pipeline, tasks
+    from remixer import scratch, tasks
 
-    scratch = media_root / "tmp"
-    old, fresh = scratch / "video_old-abc", scratch / "video_new-def"
+    work = media_root / "tmp"
+    old, fresh = work / "video_old-abc", work / "video_new-def"
     for folder in (old, fresh):
         folder.mkdir(parents=True)
         (folder / "video.mp4").write_bytes(b"half a video")
@@ -156,4 +156,4 @@ def test_the_sweep_removes_work_folders_left_by_killed_workers(media_root):
     os.utime(old, (long_ago, long_ago))
     tasks.sweep()
     assert not old.exists() and fresh.exists()
-    assert pipeline.clean_scratch() == 0
+    assert scratch.clean_scratch() == 0
