@@ -1,5 +1,6 @@
 """remixer's settings: everything comes from environment variables (see README)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -147,10 +148,23 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS el
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # nginx can send the bytes of a video itself: set to its internal location, e.g. /protected/.
 REMIXER_ACCEL_REDIRECT = os.environ.get("REMIXER_ACCEL_REDIRECT", "")
-# Failed logins that lock an account, and an address, for LOGIN_LOCK_MINUTES.
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_ADDRESS = 10
+# Failed logins that lock an account from one address, and from everywhere, for
+# LOGIN_LOCK_MINUTES; failures from one address within LOGIN_FLOOD_SECONDS that make it
+# wait (429 with Retry-After), whatever the names.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_FAILURES_PER_ACCOUNT = 20
 LOGIN_LOCK_MINUTES = 15
+LOGIN_FLOOD_FAILURES = 30
+LOGIN_FLOOD_SECONDS = 60
+# The proxies (addresses or networks) whose X-Forwarded-For names the client.
+REMIXER_TRUSTED_PROXIES = env_list("REMIXER_TRUSTED_PROXIES", "")
+for proxy in REMIXER_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"REMIXER_TRUSTED_PROXIES: {proxy!r} is not an address or a network."
+        ) from error
 
 # Uploads: reference images are small; anything larger is refused by the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -173,7 +187,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"remixer": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "remixer": {"handlers": ["console"], "level": "INFO"},
+        # Django's own: a page's error with its traceback, whether DEBUG is on or off.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # remixer's own Videos API (/v1): how many jobs one user may have queued or running at once.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
 from remixer import api, views
-from remixer.logins import AdminLoginForm, LoginForm
+from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
 admin.site.login_form = AdminLoginForm
@@ -49,12 +49,15 @@ urlpatterns = [
     re_path(r"^v1(?:/.*)?$", api.unknown_route),
     path(
         "login",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
+        refuse_floods(
+            auth_views.LoginView.as_view(
+                authentication_form=LoginForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("favicon.ico", views.favicon),
+    path("admin/login/", refuse_floods(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

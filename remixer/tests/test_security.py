@@ -13,7 +13,7 @@ import pytest
 import requests
 from PIL import Image
 
-from remixer.models import LOCAL_MODEL, Video
+from remixer.models import LOCAL_MODEL, LoginFailure, Video
 from remixer.tests.conftest import ROOT, finished_video, video_row
 
 TEMPLATES = ROOT / "templates"
@@ -109,10 +109,60 @@ def test_repeated_failures_lock_the_account_across_web_processes(server, ana, be
         assert refused.status_code == 200 and "Please enter a correct username" in refused.text
     locked = login_attempt(server, "ana", "ana-password-1")
     assert locked.status_code == 200 and "Too many failed attempts" in locked.text
+    for number in range(10):
+        login_attempt(server, f"nobody{number}", "guess")
+    # Guesses at made-up names from the same address lock no real account.
+    assert login_attempt(server, "ben", "ben-password-1").status_code == 302
+
+
+def log_in(client, username: str, password: str, forwarded: str = ""):  # type: ignore[no-untyped-def]
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return client.post("/login", {"username": username, "password": password}, headers=headers)
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_address_waits_with_429_and_retry_after(client, ana, settings):
+    settings.LOGIN_FLOOD_FAILURES = 4
+    for number in range(4):
+        assert log_in(client, f"guess{number}", "x").status_code == 200
+    flooded = log_in(client, "ana", "ana-password-1")
+    assert flooded.status_code == 429
+    assert 1 <= int(flooded["Retry-After"]) <= settings.LOGIN_FLOOD_SECONDS
+    assert "Try again in" in flooded.content.decode()
+    admin_login = client.post("/admin/login/", {"username": "ana", "password": "x"})
+    assert admin_login.status_code == 429 and admin_login["Retry-After"]
+    assert client.get("/login").status_code == 200  # the page itself still shows
+    assert LoginFailure.objects.count() == 4  # a refused flood is not counted again
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(client, ana, settings):
+    settings.REMIXER_TRUSTED_PROXIES = ["127.0.0.0/8"]
     for _ in range(5):
-        login_attempt(server, "nobody", "guess")
-    blocked = login_attempt(server, "ben", "ben-password-1")  # same address, 10 failures
-    assert "Too many failed attempts" in blocked.text
+        log_in(client, "ana", "wrong", forwarded="203.0.113.9, 198.51.100.7")
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {"198.51.100.7"}
+    locked = log_in(client, "ana", "ana-password-1", forwarded="198.51.100.7")
+    assert "Too many failed attempts" in locked.content.decode()
+    assert log_in(client, "ana", "ana-password-1", forwarded="198.51.100.8").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_untrusted_peer_cannot_name_another_address(client, ana):
+    for number in range(5):
+        log_in(client, "ana", "wrong", forwarded=f"198.51.100.{number}")
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {"127.0.0.1"}
+    locked = log_in(client, "ana", "ana-password-1", forwarded="198.51.100.99")
+    assert "Too many failed attempts" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_failures_from_many_addresses_lock_the_account_everywhere(client, ana, settings):
+    settings.REMIXER_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 6
+    for number in range(6):
+        log_in(client, "ANA", "wrong", forwarded=f"198.51.100.{number}")
+    locked = log_in(client, "ana", "ana-password-1", forwarded="192.0.2.1")
+    assert "Too many failed attempts" in locked.content.decode()
 
 
 # The access matrix: who may do what to a video that ana owns.
