@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 POLL_MIN, POLL_MAX = 2.0, 30.0
 COPY_RETRY, COPY_RETRY_MAX = 5.0, 600.0  # seconds: backing off while the links last
+UNPLAYABLE_ATTEMPTS = 3  # downloads that arrive whole but do not play, before giving up
 MAX_POLL_FAILURES = 20
 Status = Video.Status
 Phase = Video.Phase
@@ -228,8 +229,13 @@ def copy(video: Video) -> float | None:
         except (ProviderError, media.MediaError) as error:
             logger.warning("%s: copy failed: %s", video.pk, error)
             trouble = error if isinstance(error, ProviderError) else download_failed(f"{error}")
+            unplayable = str(error) if isinstance(error, media.MediaError) else ""
         except JobCancelled:
             return None
+    if unplayable and video.poll_failures + 1 >= UNPLAYABLE_ATTEMPTS:
+        message = f"The provider's file is not a playable video. {unplayable}"
+        fail(video.pk, "unplayable_file", message)
+        return None
     if video.expires_at and timezone.now() >= video.expires_at:
         fail(
             video.pk,

@@ -83,6 +83,26 @@ def read_error(body: Any, status: int) -> tuple[str, str]:
     return str(status), f"HTTP {status}"
 
 
+def is_list(response: requests.Response) -> bool:
+    body = parse_json(response)
+    return (
+        response.status_code == 200
+        and isinstance(body, dict)
+        and isinstance(body.get("data"), list)
+    )
+
+
+def api_refusal(response: requests.Response) -> bool:
+    """A 4xx that a Videos API wrote, not its web framework's word for an unknown path."""
+    body = parse_json(response) if 400 <= response.status_code < 500 else None
+    if not isinstance(body, dict):
+        return False
+    error, detail = body.get("error"), body.get("detail")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return not error["message"].startswith("Invalid URL")
+    return isinstance(detail, str) and detail not in ("Not Found", "Method Not Allowed")
+
+
 def embedded_error(message: str) -> tuple[str, str] | None:
     """LiteLLM wraps the upstream's JSON error inside its own message string."""
     start = message.find("{")
@@ -251,7 +271,12 @@ class HttpProvider:
         return True if response.ok else None
 
     def check(self) -> dict[str, Any]:
-        """Learn without starting a job: does it answer, is the key good, can it list."""
+        """Learn without starting a job: does it answer, is the key good, can it list.
+
+        It passes only on the list's answer, or on a 4xx in a Videos API's own error shape
+        (to the list, or for a video that does not exist): a server whose every path
+        answers its web framework's 404 does not.
+        """
         try:
             listing = self.session.get(self.url(), params={"limit": 1}, timeout=self.timeouts)
             probe = self.session.get(
@@ -259,14 +284,19 @@ class HttpProvider:
             )
         except requests.RequestException as error:
             return {"reachable": False, "message": f"The server cannot be reached: {error}"}
-        key_ok = listing.status_code not in (401, 403) and probe.status_code not in (401, 403)
+        if listing.status_code in (401, 403) or probe.status_code in (401, 403):
+            return {"reachable": True, "message": "The server answers but refuses the key."}
+        lists = is_list(listing)
+        if not lists and not (api_refusal(listing) or api_refusal(probe)):
+            return {
+                "reachable": True,
+                "message": f"The server answers, but not as a Videos API: {self.url()} "
+                f"answered HTTP {listing.status_code}. Check the base URL (it ends in /v1).",
+            }
         return {
             "reachable": True,
-            "key_accepted": key_ok,
-            "can_list": listing.status_code == 200 if key_ok else None,
-            "message": "The server answers and accepts the key."
-            if key_ok
-            else "The server answers but refuses the key.",
+            "can_list": lists,
+            "message": "The server answers and accepts the key.",
         }
 
     # Requests

@@ -9,7 +9,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from remixer import media, pipeline, services
-from remixer.models import CatalogEntry, Provider, Video
+from remixer.models import ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,11 @@ def fast_http(settings):  # type: ignore[no-untyped-def]
 def api() -> Iterator[VideosAPIServer]:
     with VideosAPIServer("openai", job_seconds=0.6) as server:
         yield server
+
+
+@pytest.fixture
+def key(ana) -> str:  # type: ignore[no-untyped-def]
+    return ApiKey.issue(user=ana, name="tests")[1]
 
 
 def provider_for(server: VideosAPIServer, *models: str, **fields) -> Provider:  # type: ignore[no-untyped-def]
@@ -284,7 +289,7 @@ def test_a_download_that_expires_fails_the_video(client, ana, api):
     provider_for(api)
     client.force_login(ana)
     video = create(client)
-    api.set(corrupt_content=True, expires_in=1)
+    api.set(truncate_content="body", expires_in=1)  # a download that never arrives whole
     later = pipeline.submit(video.pk)
     while later is not None:
         time.sleep(0.3)
@@ -292,6 +297,22 @@ def test_a_download_that_expires_fails_the_video(client, ana, api):
     video.refresh_from_db()
     assert video.status == "failed"
     assert video.error_message == "The provider's download expired before remixer could copy it."
+
+
+def test_a_file_that_is_no_video_fails_in_words_after_a_few_tries(client, ana, key):
+    with VideosAPIServer("webpage", job_seconds=0.3) as server:
+        provider_for(server)
+        client.force_login(ana)
+        video = drive(create(client), timeout=30)  # long before the download window ends
+        content = server.received("GET", f"/v1/videos/{video.provider_video_id}/content")
+        downloads = [r for r in content if "variant" not in r.query]
+    assert video.status == "failed" and video.error_code == "unplayable_file"
+    assert video.error_message.startswith("The provider's file is not a playable video.")
+    assert len(downloads) == pipeline.UNPLAYABLE_ATTEMPTS
+    answer = client.get(f"/v1/videos/{video.pk}", headers={"Authorization": f"Bearer {key}"})
+    assert answer.json()["status"] == "failed"
+    assert answer.json()["error"]["message"] == video.error_message
+    assert not video.video_file
 
 
 @pytest.mark.parametrize(
@@ -363,6 +384,22 @@ def test_test_connection_learns_what_it_can(api):
         services.check_connection(other)
         other.refresh_from_db()
         assert other.can_list is False
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        {"framework": "starlette", "missing_routes": {"list": 404, "retrieve": 404}},
+        {"framework": "gin", "missing_routes": {"list": 404, "retrieve": 404}},
+        {"framework": "openai", "missing_routes": {"list": 404, "retrieve": 404}},
+    ],
+)
+def test_test_connection_fails_where_every_path_answers_404(server):
+    with VideosAPIServer("openai", **server) as nowhere:
+        provider = provider_for(nowhere)
+        said = services.check_connection(provider)
+    assert said.startswith("The server answers, but not as a Videos API:")
+    assert "HTTP 404" in said and "Check the base URL" in said
 
 
 def test_a_provider_can_be_defined_by_environment_variables(api):

@@ -86,6 +86,7 @@ class Behaviour:
     delete_answer: str = "deleted_object"  # deleted_object | video (a Video, status "deleted")
     delete_running_status: int = 400  # deleting a queued/in_progress job
     content_mode: str = "variants"  # variants | always_video | no_variant
+    video_body: str = "mp4"  # mp4 | webpage (a 200 HTML page, labelled video/mp4)
     error_code_in_video: bool = True
     progress_style: str = "smooth"  # smooth | jump (0 -> 100) | stall99 (sits at 99)
     failed_retrieve_status: int = 200
@@ -156,7 +157,11 @@ BEHAVIOURS: dict[str, Behaviour] = {
         form_create=False,
         routed_ids=True,
     ),
+    # A server whose downloads are a web page (a proxy's sign-in or error page), 200 all the
+    # same: the file arrives whole, and is no video.
+    "webpage": Behaviour("webpage", video_body="webpage"),
 }
+WEBPAGE = b"<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>\n"
 
 EXTRAS: dict[str, Callable[[Job], Any]] = {
     "usage": lambda job: {"duration_seconds": float(job.seconds)},
@@ -1094,6 +1099,8 @@ class VideosAPIServer:
             label = mislabel
         elif mislabel:
             label = "text/plain" if label == "video/mp4" else "video/mp4"
+        if self.behaviour.video_body == "webpage" and variant == "video":
+            data = WEBPAGE
         corrupt = self.knobs.corrupt_content
         if corrupt and variant == "video":
             data = _corrupted(data, "head" if corrupt == "head" else "middle")
