@@ -8,10 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 CHUNK = 64 * 1024
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")  # longer numbers: not a range
 UNSATISFIABLE = (-1, -1)
 
 
@@ -25,7 +26,11 @@ def serve_file(request: HttpRequest, path: Path, *, filename: str) -> HttpRespon
     wanted = parse_range(request, stat.st_size, etag, stat.st_mtime)
     head = request.method == "HEAD"
     response: HttpResponseBase
-    if wanted == UNSATISFIABLE:
+    if conditional := get_conditional_response(
+        request, etag=etag, last_modified=int(stat.st_mtime)
+    ):
+        response = conditional  # 304 Not Modified (or 412 for If-Match)
+    elif wanted == UNSATISFIABLE:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{stat.st_size}"
     elif wanted is None:
@@ -54,21 +59,23 @@ def accel_redirect(path: Path, content_type: str) -> HttpResponse:
 
 
 def parse_range(request: HttpRequest, size: int, etag: str, mtime: float) -> tuple[int, int] | None:
-    """The byte range asked for, None for the whole file, or UNSATISFIABLE."""
+    """The byte range asked for, None for the whole file, or UNSATISFIABLE.
+
+    As RFC 9110 says: a range that is not valid (bytes=100-50, several ranges, another unit)
+    is ignored and the whole file sent; a valid one that misses the file is unsatisfiable.
+    """
     header = request.headers.get("Range", "")
-    match = RANGE.match(header.strip())
+    match = RANGE.fullmatch(header.strip())
     if not match or not if_range_holds(request, etag, mtime):
         return None
     first, last = match.groups()
-    if not first and not last:
+    if not first and not last or first and last and int(first) > int(last):
         return None
     if not first:  # a suffix: the last N bytes
         start, end = max(size - int(last), 0), size - 1
-    else:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        return UNSATISFIABLE
-    return start, end
+        return UNSATISFIABLE if int(last) == 0 or size == 0 else (start, end)
+    start, end = int(first), min(int(last), size - 1) if last else size - 1
+    return UNSATISFIABLE if start >= size else (start, end)
 
 
 def if_range_holds(request: HttpRequest, etag: str, mtime: float) -> bool:
