@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -164,16 +162,19 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "updated_at",
     ]
     raw_id_fields = ["owner"]
-    actions = ["retry_videos", "cancel_videos", "rearchive_videos", "delete_videos"]
+    actions = ["retry_videos", "cancel_videos", "rearchive_videos"]
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, video: Video) -> str:
         return Truncator(video.prompt or "").chars(60)
 
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # ours also removes the files
-        return actions
+    def delete_model(self, request: HttpRequest, obj: Video) -> None:
+        """Django's delete asks for confirmation first; the service removes the files too."""
+        services.delete_video(user=request.user, video=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        for video in queryset:
+            services.delete_video(user=request.user, video=video)
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
@@ -192,14 +193,6 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         count = services.rearchive_videos(queryset)
         self.message_user(request, f"Re-archiving {count} videos in the background.")
-
-    @admin.action(description="Delete the selected videos and their files")
-    def delete_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        count = 0
-        for video in queryset:
-            services.delete_video(user=request.user, video=video)
-            count += 1
-        self.message_user(request, f"Deleted {count} videos.", messages.SUCCESS)
 
 
 @admin.register(ApiKey)

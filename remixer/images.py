@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
 
+from remixer.models import Video
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -25,9 +27,13 @@ def check_reference(upload: UploadedFile[Any]) -> None:
         with Image.open(upload) as image:  # reads the header only: no pixels decoded yet
             check_header(image)
             image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:  # now every pixel, within the limit checked above
+            check_header(image)
+            image.load()
     except Image.DecompressionBombError as error:
         raise ValidationError(too_many_pixels()) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise ValidationError("The file is not an image remixer can read.") from error
     finally:
         upload.seek(0)
@@ -53,3 +59,9 @@ def store_reference(upload: UploadedFile[Any]) -> str:
     return default_storage.save(
         f"references/{uuid.uuid4().hex}.png", ContentFile(buffer.getvalue())
     )
+
+
+def release_reference(name: str | None) -> None:
+    """Remove a stored reference image once no video uses it (a retry shares its original's)."""
+    if name and not Video.objects.filter(reference_image=name).exists():
+        default_storage.delete(name)

@@ -186,8 +186,10 @@ def delete_video(*, user: Any, video: Video) -> None:
     with transaction.atomic():
         if video.provider_video_id and not video.provider.is_local:
             tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
+        reference = video.reference_image.name
         video.delete()
         transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+        transaction.on_commit(lambda: images.release_reference(reference))
 
 
 def check_can_change(user: Any, video: Video) -> None:

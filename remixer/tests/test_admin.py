@@ -17,10 +17,10 @@ def olga(client, django_user_model):  # type: ignore[no-untyped-def]
     return operator
 
 
-def act(client, action: str, *videos: Video) -> str:  # type: ignore[no-untyped-def]
+def act(client, action: str, *videos: Video, **more: str) -> str:  # type: ignore[no-untyped-def]
     response = client.post(
         "/admin/remixer/video/",
-        {"action": action, "_selected_action": [video.pk for video in videos]},
+        {"action": action, "_selected_action": [video.pk for video in videos], **more},
         follow=True,
     )
     assert response.status_code == 200
@@ -70,6 +70,8 @@ def test_an_operator_retries_cancels_and_deletes(
     assert running.status == Video.Status.FAILED
     assert running.error_message == "Cancelled by olga."
 
+    assert "Are you sure" in act(client, "delete_selected", done)  # Django's confirmation
+    assert Video.objects.filter(pk=done.pk).exists() and stored.exists()
     with django_capture_on_commit_callbacks(execute=True):  # the files go once the row has
-        assert "Deleted 1 videos." in act(client, "delete_videos", done)
+        assert "Successfully deleted 1 video." in act(client, "delete_selected", done, post="yes")
     assert not Video.objects.filter(pk=done.pk).exists() and not stored.exists()

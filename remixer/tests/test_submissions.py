@@ -1,13 +1,16 @@
 """Submitting a remix or a new video: one job per form, and bad input changes nothing."""
 
 import io
+import struct
 import uuid
+import zlib
 from pathlib import Path
 
 import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
+from remixer import services
 from remixer.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +167,43 @@ def test_a_file_that_is_not_an_image_is_refused(client, ana, media_root):
     assert response.status_code == 400
     assert "The file is not an image remixer can read." in response.content.decode()
     assert not Video.objects.exists() and files_under(media_root) == []
+
+
+def undecodable_png() -> bytes:
+    """A PNG whose header and checksums are right but whose pixel data is noise."""
+    data = png_bytes()
+    at = data.index(b"IDAT")
+    length = struct.unpack(">I", data[at - 4 : at])[0]
+    noise = bytes((n * 37 + 11) % 256 for n in range(length))
+    checksum = struct.pack(">I", zlib.crc32(b"IDAT" + noise))
+    return data[: at + 4] + noise + checksum + data[at + 8 + length :]
+
+
+def test_an_image_whose_pixels_do_not_decode_is_refused(client, ana, media_root):
+    client.force_login(ana)
+    upload = io.BytesIO(undecodable_png())
+    upload.name = "picture.png"
+    response = new_video(client, reference_image=upload)
+    assert response.status_code == 400
+    assert "The file is not an image remixer can read." in response.content.decode()
+    assert not Video.objects.exists() and files_under(media_root) == []
+
+
+def test_a_reference_image_goes_when_no_video_uses_it(
+    client, ana, django_capture_on_commit_callbacks
+):
+    client.force_login(ana)
+    upload = io.BytesIO(png_bytes())
+    upload.name = "picture.png"
+    new_video(client, reference_image=upload)
+    first = Video.objects.get()
+    stored = Path(first.reference_image.path)
+    Video.objects.filter(pk=first.pk).update(status=Video.Status.FAILED)
+    first.refresh_from_db()
+    retry = services.retry_video(user=ana, video=first)  # retries share the image
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_video(user=ana, video=first)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_video(user=ana, video=retry)
+    assert not stored.exists()
