@@ -1,4 +1,7 @@
 import json
+import math
+import re
+import time
 import uuid
 from typing import Any
 
@@ -13,6 +16,39 @@ from remixer.services import NotAllowed, remix_provider
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
 STALE_FORM = "This form is out of date: reload the page and submit it again."
+DIGITS = re.compile("-?[0-9]{1,18}", re.ASCII)  # no "²", no "+", no spaces, no 5,000 digits
+NOT_TEXT = (
+    "The text is not valid: it holds bytes that are not UTF-8, "
+    "an unpaired surrogate or a NUL character."
+)
+EARLIEST = 1104537600  # 2005-01-01: no video from elsewhere is older
+SIDECAR_MAX = 1024**2
+
+
+def strict_int(value: object, *, low: int, high: int) -> int | None:
+    """An integer written in ASCII digits (or a JSON integer) from low to high; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and DIGITS.fullmatch(value):
+        value = int(value)
+    if isinstance(value, int) and low <= value <= high:
+        return value
+    return None
+
+
+def is_text(value: str) -> bool:
+    """True unless the string holds a NUL, an unpaired surrogate or U+FFFD, which is how
+    Django decodes bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value and "\ufffd" not in value
+
+
+def valid_text(value: str) -> None:
+    if not is_text(value):
+        raise forms.ValidationError(NOT_TEXT, code="invalid_text")
 
 
 class LibraryFilter(forms.Form):
@@ -21,6 +57,7 @@ class LibraryFilter(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
+        validators=[valid_text],
         label="Search prompts",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search prompts"}),
         error_messages={"max_length": "Search for at most %(limit_value)d characters."},
@@ -66,6 +103,7 @@ class SubmissionForm(forms.Form):
     prompt = forms.CharField(
         max_length=PROMPT_MAX,
         strip=True,
+        validators=[valid_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a prompt.", "max_length": "The prompt is too long."},
     )
@@ -216,21 +254,87 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data.get("sidecar")
         if not upload:
             return None
-        if upload.size > 1024**2:
+        if upload.size > SIDECAR_MAX:
             raise forms.ValidationError("The sidecar is larger than 1 MB.")
-        try:
-            data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise forms.ValidationError("The sidecar is not valid JSON.") from error
-        if not isinstance(data, dict):
-            raise forms.ValidationError("The sidecar must be one Video object (a JSON object).")
-        return data
+        return read_sidecar(upload.read())
+
+
+def read_sidecar(raw: bytes) -> dict[str, Any]:
+    """A sidecar's Video object, held to the new-video form's rules, or ValidationError."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise forms.ValidationError("The sidecar is not valid JSON.") from error
+    if not isinstance(data, dict):
+        raise forms.ValidationError("The sidecar must be one Video object (a JSON object).")
+    if not storable(data):
+        raise forms.ValidationError(
+            "The sidecar holds text that is not valid UTF-8, an unpaired surrogate, a NUL "
+            "character, or a number that is not finite."
+        )
+    form = SidecarForm(data)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.as_data().items()))
+        said = " ".join(message for error in errors for message in error.messages)
+        raise forms.ValidationError(f"The sidecar's {field}: {said}")
+    return data | {name: form.cleaned_data[name] for name in form.fields if name in data}
+
+
+def storable(value: object) -> bool:
+    """Whether every string and number in a JSON value can be stored and sent as it is."""
+    if isinstance(value, str):
+        return is_text(value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    return True
+
+
+class JsonTextField(forms.CharField):
+    """Text from a JSON document: a number or an object where text belongs is refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, strip=False, validators=[valid_text], **kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError("Give it as text.", code="invalid_type")
+        return super().to_python(value)
+
+
+class SidecarForm(forms.Form):
+    """The fields of a sidecar remixer keeps, under the new-video form's rules."""
+
+    id = JsonTextField(max_length=200)
+    prompt = JsonTextField(max_length=PROMPT_MAX)
+    model = JsonTextField(max_length=200)
+    size = forms.ChoiceField(required=False, choices=[(s, s) for s in SIZES])
+    seconds = forms.ChoiceField(required=False, choices=[(s, s) for s in SECONDS])
+    created_at = forms.Field(required=False)
+
+    def clean_created_at(self) -> int | None:
+        """Unix seconds, from 2005 to a day from now."""
+        value = self.cleaned_data.get("created_at")
+        if value is None:
+            return None
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        found = strict_int(value, low=EARLIEST, high=int(time.time()) + 86400)
+        if found is None:
+            raise forms.ValidationError(
+                "Give it as Unix seconds (a whole number) from 2005 to today."
+            )
+        return found
 
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
         max_length=100,
         strip=True,
+        validators=[valid_text],
         help_text="What the key is for, e.g. the script or machine that will use it.",
         error_messages={"required": "Name the key."},
     )

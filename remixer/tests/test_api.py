@@ -18,7 +18,7 @@ from PIL import Image
 from remixer import services
 from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
-from remixer.tests.test_submissions import png_bytes
+from remixer.tests.test_submissions import png_bytes, undecodable_png
 
 pytestmark = pytest.mark.django_db
 ENVELOPE_KEYS = {"message", "type", "param", "code"}
@@ -380,6 +380,32 @@ def test_a_teammate_may_not_delete_anothers_video(client, ben_key, source):
     error = assert_error(response, 403, None, "Only the owner")
     assert error["code"] == "permission_denied"
     assert Video.objects.filter(pk=source.pk).exists()
+
+
+def test_a_staff_key_deletes_only_its_owners_videos(client, staff, source, clip_path):
+    staff_key = ApiKey.issue(user=staff, name="cleanup")[1]
+    refused = client.delete(f"/v1/videos/{source.pk}", headers=auth(staff_key))
+    assert_error(refused, 403, says="Only the owner of this video can delete it")
+    assert Video.objects.filter(pk=source.pk).exists() and source.video_file.storage.exists(
+        source.video_file.name
+    )
+    own = finished_video(staff, clip_path)
+    assert client.delete(f"/v1/videos/{own.pk}", headers=auth(staff_key)).status_code == 200
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "data URL"])
+def test_a_reference_whose_pixels_do_not_decode_is_a_400(client, key, media_root, encoding):
+    image = undecodable_png()
+    if encoding == "multipart":
+        upload = io.BytesIO(image)
+        upload.name = "reference.png"
+        body = {"prompt": "waves", "model": LOCAL_MODEL, "input_reference": upload}
+        response = client.post("/v1/videos", body, headers=auth(key))
+    else:
+        url = "data:image/png;base64," + base64.b64encode(image).decode()
+        response = create(client, key, model=LOCAL_MODEL, input_reference={"image_url": url})
+    assert_error(response, 400, "input_reference", "not an image remixer can read")
+    assert not Video.objects.exists() and not [p for p in media_root.rglob("*") if p.is_file()]
 
 
 def test_a_teammate_remixes_anything_completed(client, ben, ben_key, source):

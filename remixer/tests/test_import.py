@@ -1,5 +1,6 @@
 """Bringing kept videos in, checking stored files, and archiving them again."""
 
+import html
 import io
 import json
 import uuid
@@ -98,6 +99,60 @@ def test_a_bad_import_changes_nothing(client, ana, clip_path, media_root, cut, s
     assert message in response.content.decode()
     assert not Video.objects.exists()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def sidecar_with(**raw: str) -> bytes:
+    """The sidecar with some fields written as raw JSON (1e400, NaN, "\\ud800" …)."""
+    text = json.dumps(SIDECAR)
+    for name, value in raw.items():
+        text = text.replace(f'"{name}": {json.dumps(SIDECAR[name])}', f'"{name}": {value}')
+    return text.encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"created_at": '"inf"'}, "The sidecar's created_at: Give it as Unix seconds"),
+        ({"created_at": "1e400"}, "a number that is not finite"),
+        ({"created_at": "NaN"}, "a number that is not finite"),
+        ({"created_at": "-1759938772"}, "The sidecar's created_at"),
+        ({"created_at": "99999999999999"}, "The sidecar's created_at"),
+        ({"created_at": "true"}, "The sidecar's created_at"),
+        ({"prompt": json.dumps("a\x00b" * 33334)}, "The sidecar holds text that is not valid"),
+        ({"prompt": json.dumps("y" * 32001)}, "The sidecar's prompt"),
+        ({"prompt": '"\\ud800 lone"'}, "an unpaired surrogate"),
+        ({"prompt": "42"}, "The sidecar's prompt: Give it as text."),
+        ({"quality": '"\\udfff"'}, "an unpaired surrogate"),
+        ({"seconds": json.dumps("9" * 500)}, "The sidecar's seconds: Select a valid choice"),
+        ({"seconds": "4.5"}, "The sidecar's seconds"),
+        ({"model": json.dumps({"name": "sora-2"})}, "The sidecar's model: Give it as text."),
+        ({"model": json.dumps("m" * 201)}, "The sidecar's model"),
+        ({"size": '"1280x720\\u0000"'}, "The sidecar holds text that is not valid"),
+    ],
+)
+def test_a_sidecar_gets_the_new_video_forms_rules(client, ana, clip_path, media_root, raw, message):
+    client.force_login(ana)
+    response = import_page(client, clip_path.read_bytes(), sidecar_with(**raw))
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not Video.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_a_sidecars_seconds_may_be_a_number_and_its_times_whole_floats(client, ana, clip_path):
+    client.force_login(ana)
+    sidecar = sidecar_with(seconds="4", created_at="1759938772.0")
+    assert import_page(client, clip_path.read_bytes(), sidecar).status_code == 302
+    video = Video.objects.get()
+    assert video.seconds == "4" and video.as_api_object()["created_at"] == 1759938772
+
+
+def test_the_command_holds_sidecars_to_the_same_rules(ana, clip_path, tmp_path):
+    (tmp_path / "kept.mp4").write_bytes(clip_path.read_bytes())
+    (tmp_path / "kept.json").write_bytes(sidecar_with(created_at="1e400"))
+    with pytest.raises(CommandError):
+        call_command("import_videos", str(tmp_path), owner="ana")
+    assert not Video.objects.exists()
 
 
 def test_a_file_that_is_not_an_mp4_is_refused(client, ana):

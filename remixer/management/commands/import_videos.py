@@ -1,13 +1,14 @@
 """Bring MP4 files kept from elsewhere into the library, each with an optional JSON sidecar."""
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from remixer import services
+from remixer.forms import read_sidecar
 from remixer.media import MediaError
 
 
@@ -48,7 +49,7 @@ def sidecar(mp4: Path) -> dict[str, Any] | None:
     path = mp4.with_suffix(".json")
     if not path.exists():
         return None
-    data = json.loads(path.read_text())
-    if not isinstance(data, dict):
-        raise ValueError(f"{path.name} is not a Video object")
-    return data
+    try:
+        return read_sidecar(path.read_bytes())
+    except ValidationError as error:
+        raise ValueError(f"{path.name}: {' '.join(error.messages)}") from error
