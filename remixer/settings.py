@@ -16,6 +16,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Addresses or networks (10.0.0.0/8), comma-separated; a typo stops the start."""
+    found = env_list(name, "")
+    for network in found:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an address or a network."
+            ) from error
+    return found
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("REMIXER_DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -157,14 +170,7 @@ LOGIN_LOCK_MINUTES = 15
 LOGIN_FLOOD_FAILURES = 30
 LOGIN_FLOOD_SECONDS = 60
 # The proxies (addresses or networks) whose X-Forwarded-For names the client.
-REMIXER_TRUSTED_PROXIES = env_list("REMIXER_TRUSTED_PROXIES", "")
-for proxy in REMIXER_TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(proxy, strict=False)
-    except ValueError as error:
-        raise ImproperlyConfigured(
-            f"REMIXER_TRUSTED_PROXIES: {proxy!r} is not an address or a network."
-        ) from error
+REMIXER_TRUSTED_PROXIES = env_networks("REMIXER_TRUSTED_PROXIES")
 
 # Uploads: reference images are small; anything larger is refused by the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

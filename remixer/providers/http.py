@@ -8,6 +8,7 @@ re-sends a create that may have reached the server.
 
 import dataclasses
 import json
+import math
 import os
 import time
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ READ_TIMEOUT = 30
 DOWNLOAD_READ_TIMEOUT = 60
 GET_ATTEMPTS = 3
 MAX_INLINE_WAIT = 5.0  # longer waits go back to the task queue instead of blocking a worker
+MAX_RETRY_AFTER = 3600.0  # a provider's Retry-After is believed up to an hour
 CHUNK = 1024 * 1024
 
 STATUS_WORDS = {
@@ -51,7 +53,7 @@ def normalise_status(value: Any) -> str | None:
 def clamp_progress(value: Any) -> int:
     try:
         return max(0, min(100, int(float(value))))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # None, "x", NaN, Infinity
         return 0
 
 
@@ -59,9 +61,9 @@ def unix_seconds(value: Any) -> int | None:
     """Unix seconds from seconds or milliseconds (anything above 10^11 is milliseconds)."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+        return int(number / 1000 if number > 1e11 else number)
+    except (TypeError, ValueError, OverflowError):  # None, "x", NaN, Infinity
         return None
-    return int(number / 1000 if number > 1e11 else number)
 
 
 def read_error(body: Any, status: int) -> tuple[str, str]:
@@ -512,17 +514,19 @@ def refused(error: requests.ConnectionError) -> bool:
 def retry_after(response: requests.Response) -> float:
     value = response.headers.get("Retry-After", "")
     try:
-        return max(0.0, float(value))
+        wait = float(value)
     except ValueError:
         return 10.0
+    return min(max(0.0, wait), MAX_RETRY_AFTER) if math.isfinite(wait) else 10.0
 
 
 def poll_after_header(response: requests.Response) -> float | None:
     value = response.headers.get("openai-poll-after-ms")
     try:
-        return float(value) / 1000 if value else None
+        wait = float(value) / 1000 if value else None
     except ValueError:
         return None
+    return wait if wait is None or math.isfinite(wait) else None
 
 
 def rate_limited(wait: float) -> ProviderError:

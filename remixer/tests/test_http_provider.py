@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from django_tasks_db.models import DBTaskResult
 
 from remixer import media, pipeline, services
 from remixer.models import ApiKey, CatalogEntry, Provider, Video
+from remixer.providers import http
 from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +415,14 @@ def test_a_provider_can_be_defined_by_environment_variables(api):
     again = services.provider_from_environment({**environ, "REMIXER_PROVIDER_KEY": "new-key"})
     assert provider.pk == again.pk and again.api_key == "new-key"
     assert sorted(again.catalog.values_list("name", flat=True)) == ["sora-2", "sora-2-pro"]
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan"), "1e400", "x", None])
+def test_numbers_from_a_provider_that_are_no_numbers_are_not_believed(number):
+    assert http.clamp_progress(number) == 0
+    assert http.unix_seconds(number) is None
+    answer = requests.Response()
+    answer.headers["Retry-After"] = str(number)
+    answer.headers["openai-poll-after-ms"] = str(number)
+    assert 0 <= http.retry_after(answer) <= http.MAX_RETRY_AFTER
+    assert http.poll_after_header(answer) is None
