@@ -29,7 +29,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from remixer import services
+from remixer import services, storage
 from remixer.forms import NewVideoForm, RemixForm
 from remixer.models import (
     VARIANTS,
@@ -40,7 +40,7 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
-from remixer.serving import serve_file
+from remixer.serving import serve_stored
 
 logger = logging.getLogger(__name__)
 
@@ -239,10 +239,10 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
         message = f"This video is {video.status}; its content can be downloaded once completed."
         raise ApiError(400, message, code="video_not_ready")
     found = variant_file(video, variant)
-    if found is None or not found[0].is_file():
+    if found is None or not storage.exists(found[0]):
         raise ApiError(404, f"This video has no {variant} file.", code="not_found")
-    path, filename = found
-    return serve_file(request, path, filename=filename)
+    name, filename = found
+    return serve_stored(request, name, filename=filename)
 
 
 def no_such_route(request: HttpRequest, **kwargs: Any) -> JsonResponse:

@@ -5,7 +5,6 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -357,11 +356,11 @@ VARIANTS = {
 }
 
 
-def variant_file(video: Video, variant: str) -> tuple[Path, str] | None:
-    """The stored file of one variant and the name to serve it under; None until it exists."""
+def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
+    """The storage name of one variant and the name to serve it under; None until it exists."""
     field, extension = VARIANTS[variant]
     stored = getattr(video, field)
-    return (Path(stored.path), f"{video.pk}-{variant}.{extension}") if stored else None
+    return (str(stored), f"{video.pk}-{variant}.{extension}") if stored else None
 
 
 API_KEY_START = "rmx_"

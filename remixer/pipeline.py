@@ -8,8 +8,6 @@ again later returns the seconds to wait; the task layer schedules it.
 """
 
 import logging
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media
+from remixer import media, storage
 from remixer.leases import (
     JobCancelled,
     LeaseKeeper,
@@ -247,11 +245,10 @@ def rearchive(video: Video) -> None:
     """Copy a completed video's files again: from its provider, or remade from our own copy."""
     with workdir_for(video) as workdir:
         if video.provider.is_local or not video.provider_video_id:
-            shutil.copyfile(video.video_file.path, workdir / "video.mp4")
-            assets = Assets(video=workdir / "video.mp4")
+            assets = Assets(video=storage.fetch(str(video.video_file), workdir / "video.mp4"))
         else:
             assets = provider_for(video.provider).fetch_assets(video.provider_video_id, workdir)
-        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets))
+        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets, replacing=True))
 
 
 def poll_failed(video: Video, error: ProviderError) -> float | None:
@@ -314,8 +311,12 @@ def job_for(video: Video, workdir: Path) -> Job:
         size=video.size,
         seconds=int(video.seconds),
         workdir=workdir,
-        reference_image=Path(video.reference_image.path) if video.reference_image else None,
-        source_video=Path(source.video_file.path) if source else None,
+        reference_image=(
+            storage.working_copy(str(video.reference_image), workdir)
+            if video.reference_image
+            else None
+        ),
+        source_video=storage.working_copy(str(source.video_file), workdir) if source else None,
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
     )
@@ -340,12 +341,12 @@ def archive(video: Video, assets: Assets) -> None:
         )
     )
     if not finished:
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "videos" / video.pk, ignore_errors=True)
+        storage.delete_video_files(video.pk)
         raise JobCancelled(video.pk)
 
 
-def checked_files(video: Video, assets: Assets) -> dict[str, object]:
-    """Verify the video, make what the provider did not, move the files into place."""
+def checked_files(video: Video, assets: Assets, *, replacing: bool = False) -> dict[str, object]:
+    """Verify the video, make what the provider did not, store the files under their names."""
     probe = media.verify(assets.video)
     if f"{probe.width}x{probe.height}" != video.size:
         raise ProviderError(
@@ -359,21 +360,20 @@ def checked_files(video: Video, assets: Assets) -> dict[str, object]:
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
     size, digest = media.size_and_sha256(assets.video)
-    return {
-        "file_size": size,
-        "file_sha256": digest,
-        "video_file": store(assets.video, f"videos/{video.pk}/video.mp4"),
-        "thumbnail_file": store(thumbnail, f"videos/{video.pk}/thumbnail.webp"),
-        "spritesheet_file": store(spritesheet, f"videos/{video.pk}/spritesheet.jpg"),
+    folder = f"videos/{video.pk}"
+    names = {
+        "video_file": f"{folder}/video.mp4",
+        "thumbnail_file": f"{folder}/thumbnail.webp",
+        "spritesheet_file": f"{folder}/spritesheet.jpg",
     }
-
-
-def store(path: Path, name: str) -> str:
-    """Move a finished file into the media folder atomically: it is whole, or not there."""
-    final = Path(settings.MEDIA_ROOT) / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, final)
-    return name
+    paths = {names["video_file"]: assets.video, names["thumbnail_file"]: thumbnail}
+    paths[names["spritesheet_file"]] = spritesheet
+    try:
+        storage.save_all(paths, keep_on_failure=replacing)
+    except storage.StorageError as error:
+        message = f"The video could not be stored: {error}"
+        raise ProviderError("storage_unavailable", message) from error
+    return {"file_size": size, "file_sha256": digest, **names}
 
 
 def fail(video_id: str, code: str, message: str) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remixer import images, leases, media, pipeline, scratch, tasks
+from remixer import images, leases, media, pipeline, scratch, storage, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.providers import Assets, factory
 from remixer.providers.http import unix_seconds
@@ -182,12 +182,12 @@ def cancel_video(*, user: Any, video: Video) -> bool:
 def delete_video(*, user: Any, video: Video) -> None:
     """Remove a video and its own files; remixes of it stay, their source shown as deleted."""
     check_can_change(user, video)
-    folder = Path(settings.MEDIA_ROOT) / "videos" / video.pk
+    video_id = video.pk  # deleting the row clears it
     with transaction.atomic():
         if video.provider_video_id and not video.provider.is_local:
             tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
         video.delete()
-        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+        transaction.on_commit(partial(storage.delete_video_files, video_id))
 
 
 def check_can_change(user: Any, video: Video) -> None:
@@ -275,15 +275,12 @@ def import_upload(
     *, owner: Any, upload: UploadedFile[Any], sidecar: Mapping[str, Any] | None
 ) -> Video:
     """An uploaded MP4 is spooled to disk (never held in memory), then imported."""
-    root = Path(settings.MEDIA_ROOT) / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=root, suffix=".mp4") as spool:
-        for chunk in upload.chunks():
-            spool.write(chunk)
-        spool.flush()
-        return import_video(
-            owner=owner, mp4=Path(spool.name), sidecar=sidecar, name=upload.name or ""
-        )
+    with scratch.spool() as folder:
+        mp4 = folder / "upload.mp4"
+        with mp4.open("wb") as spool:
+            for chunk in upload.chunks():
+                spool.write(chunk)
+        return import_video(owner=owner, mp4=mp4, sidecar=sidecar, name=upload.name or "")
 
 
 def rearchive_videos(videos: Any) -> int:

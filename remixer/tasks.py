@@ -5,11 +5,12 @@ Renders run on their own queue, so a long render never delays the short HTTP ste
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import pipeline, recovery, scratch
+from remixer import pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
@@ -68,4 +69,6 @@ def sweep() -> int:
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
     scratch.clean_scratch()
+    # A process killed while uploading leaves its multipart upload behind: abort it.
+    storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_LEASE_SECONDS * 2))
     return len(steps)

@@ -41,7 +41,7 @@ from remixer.models import (
     variant_file,
 )
 from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
-from remixer.serving import serve_file
+from remixer.serving import serve_stored
 
 PAGE_SIZE = 24
 
@@ -241,8 +241,8 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
     found = variant_file(video, variant)
     if found is None:
         raise Http404("This video has no such file yet.")
-    path, filename = found
-    return serve_file(request, path, filename=filename)
+    name, filename = found
+    return serve_stored(request, name, filename=filename)
 
 
 @require_POST

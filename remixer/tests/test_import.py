@@ -3,13 +3,13 @@
 import io
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from remixer import pipeline, tasks
+from remixer import pipeline, storage, tasks
 from remixer.models import Video
+from remixer.tests.conftest import stored_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,9 @@ def import_page(client, mp4: bytes, sidecar: bytes | None = None):  # type: igno
     return client.post("/videos/import", data)
 
 
-def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben, clip_path):
+def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(
+    stores, client, ana, ben, clip_path
+):
     client.force_login(ana)
     response = import_page(client, clip_path.read_bytes(), json.dumps(SIDECAR).encode())
     video = Video.objects.get()
@@ -59,7 +61,7 @@ def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben
     assert video.as_api_object()["created_at"] == SIDECAR["created_at"]
     assert video.note == f"Imported from {SIDECAR['id']}."
     assert video.provider_object["quality"] == "standard"
-    assert Path(video.thumbnail_file.path).read_bytes()[8:12] == b"WEBP"
+    assert stored_bytes(video.thumbnail_file)[8:12] == b"WEBP"
     client.force_login(ben)
     client.post(f"/videos/{video.pk}/remix", {"prompt": "sepia", "form_token": str(uuid.uuid4())})
     remix = Video.objects.get(remixed_from=video)
@@ -120,20 +122,23 @@ def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, ca
     assert video.prompt == SIDECAR["prompt"]
 
 
-def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(client, ana, clip_path, capsys):
+def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(
+    stores, client, ana, clip_path, capsys, tmp_path
+):
     client.force_login(ana)
     import_page(client, clip_path.read_bytes())
     video = Video.objects.get()
     call_command("verify_files")
     assert "Checked 1 videos: 0 with missing or damaged files." in capsys.readouterr().out
-    Path(video.thumbnail_file.path).unlink()
+    storage.delete(video.thumbnail_file.name)
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert f"{video.pk}: the thumbnail is missing" in capsys.readouterr().out
     tasks.rearchive_video.call(video.pk)
     call_command("verify_files")
-    path = Path(video.video_file.path)
-    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(stored_bytes(video.video_file)[:-10] + b"0123456789")
+    storage.save(damaged, video.video_file.name)
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert "the video file is damaged" in capsys.readouterr().out

@@ -3,6 +3,7 @@ completed, with verified files and exactly one create per job at the provider.""
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from remixer import media, services
 from remixer.models import CatalogEntry, Provider, Video
-from remixer.tests.conftest import start_process, wait_for, worker_args
+from remixer.tests.conftest import job, start_process, wait_for, worker_args
 from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,16 +145,36 @@ def test_one_sigterm_lets_the_running_render_finish(ana, media_root, tmp_path, s
         workers.stop()
 
 
-def test_the_sweep_removes_work_folders_left_by_killed_workers(media_root):
+def test_the_sweep_removes_work_folders_of_gone_processes_at_once(settings, ana):
     from remixer import scratch, tasks
 
-    work = media_root / "tmp"
-    old, fresh = work / "video_old-abc", work / "video_new-def"
-    for folder in (old, fresh):
+    root = settings.REMIXER_SCRATCH_DIR
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = root / f"{socket.gethostname()}-{gone.pid}" / "video_a-abc"
+    live = scratch.own_folder() / "video_b-def"
+    far_old, far_new = root / "other-host-12" / "video_c-1", root / "other-host-13" / "video_d-2"
+    for folder in (dead, live, far_old, far_new):
         folder.mkdir(parents=True)
         (folder / "video.mp4").write_bytes(b"half a video")
     long_ago = time.time() - 7 * 3600
-    os.utime(old, (long_ago, long_ago))
+    os.utime(far_old.parent, (long_ago, long_ago))
     tasks.sweep()
-    assert not old.exists() and fresh.exists()
+    assert not dead.parent.exists() and not far_old.parent.exists()
+    assert live.exists() and far_new.exists()  # a live process's, and another host's of late
     assert scratch.clean_scratch() == 0
+
+
+def test_taking_a_video_over_clears_what_earlier_attempts_left(settings, ana):
+    from remixer import scratch
+
+    video = job(ana)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = settings.REMIXER_SCRATCH_DIR / f"{socket.gethostname()}-{gone.pid}"
+    left = [scratch.own_folder() / f"{video.pk}-old", dead / f"{video.pk}-older"]
+    for folder in left:
+        folder.mkdir(parents=True)
+    with scratch.workdir_for(video) as workdir:
+        assert workdir.exists() and not any(folder.exists() for folder in left)
+    assert not workdir.exists()

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from remixer import storage
+
 # Renders run apart from short tasks, so a long render never delays them.
 WORKER_QUEUES = ("render", "default")
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, port: str, host: str, web_workers: int, **options: Any) -> None:
+        self.check(tags=[storage.CHECK_TAG], include_deployment_checks=True)
         # Own process groups: Ctrl-C reaches only this command, which stops each child once
         # (a second signal would make a worker abandon the task it is running).
         children = [
