@@ -62,8 +62,11 @@ def proxy_stored(request: HttpRequest, name: str, filename: str) -> HttpResponse
         response["Content-Range"] = f"bytes */{found.size}"
     else:
         start, end = wanted or (0, found.size - 1)
-        body = () if head else storage.chunks(name, start, end)
-        response = StreamingHttpResponse(body, status=206 if wanted else 200)
+        status = 206 if wanted else 200
+        if head:
+            response = HttpResponse(status=status)
+        else:
+            response = StreamingHttpResponse(storage.chunks(name, start, end), status=status)
         if wanted:
             response["Content-Range"] = f"bytes {start}-{end}/{found.size}"
         response["Content-Length"] = str(end - start + 1)

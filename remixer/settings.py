@@ -134,7 +134,7 @@ def s3_storage(bucket: str, endpoint_url: str = "", prefix: str = "") -> dict[st
     from botocore.config import Config
 
     config = Config(
-        retries={"max_attempts": REMIXER_S3_ATTEMPTS, "mode": "standard"},
+        retries={"total_max_attempts": REMIXER_S3_ATTEMPTS, "mode": "standard"},
         connect_timeout=5,
         read_timeout=30,
         signature_version="s3v4",

@@ -90,7 +90,7 @@ class Bucket:
             "REMIXER_S3_PREFIX": self.prefix,
         }
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         found = self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
         return sorted(item["Key"].removeprefix(f"{self.prefix}/") for item in found)
 
@@ -118,6 +118,7 @@ def use_bucket(settings, monkeypatch, bucket: Bucket, endpoint: str | None = Non
         monkeypatch.setenv(name, value)
     settings.REMIXER_S3_BUCKET = bucket.name
     settings.REMIXER_S3_ENDPOINT_URL = endpoint or bucket.endpoint
+    settings.REMIXER_S3_PREFIX = bucket.prefix
     default = s3_storage(bucket.name, endpoint or bucket.endpoint, bucket.prefix)
     settings.STORAGES = {**settings.STORAGES, "default": default}
 
