@@ -254,7 +254,9 @@ def presigned_url(name: str, filename: str) -> str:
     key = f"remixer-url:{started}:{name}:{filename}"
     url = cache.get(key)
     if url is None:
-        disposition = content_disposition_header(False, filename)
+        # The player and images ignore it; a download link that ends up on another origin
+        # saves the file under its name only when told to.
+        disposition = content_disposition_header(True, filename)
         url = signer().url(
             name,
             parameters={"ResponseContentDisposition": disposition},
