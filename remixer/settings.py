@@ -125,6 +125,9 @@ REMIXER_S3_ATTEMPTS = int(os.environ.get("REMIXER_S3_ATTEMPTS", 4))
 # one URL is handed out again so that browsers keep the file cached.
 REMIXER_S3_URL_SECONDS = int(os.environ.get("REMIXER_S3_URL_SECONDS", 3600))
 REMIXER_S3_URL_REUSE = 900
+# A multipart upload unfinished after this long was begun by a process that died: the sweep
+# aborts it (large imports over slow links take a while, so not sooner).
+REMIXER_S3_UPLOAD_GRACE = 3600
 # Each process works in a scratch folder of its own here, never inside the storage.
 REMIXER_SCRATCH_DIR = DATA_DIR / "scratch"
 

@@ -70,5 +70,5 @@ def sweep() -> int:
             STEPS[step].enqueue(video_id)
     scratch.clean_scratch()
     # A process killed while uploading leaves its multipart upload behind: abort it.
-    storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_LEASE_SECONDS * 2))
+    storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)
