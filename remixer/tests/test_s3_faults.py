@@ -69,3 +69,15 @@ def test_the_start_up_check_says_the_bucket_fails(faulty, proxy):
     proxy.fail({"PUT"}, "500")
     with pytest.raises(SystemCheckError, match="cannot be reached or written"):
         call_command("check", "--deploy", "--tag", storage.CHECK_TAG)
+
+
+def test_a_multipart_save_that_fails_midway_leaves_no_upload(faulty, proxy, tmp_path):
+    large = tmp_path / "large.mp4"
+    with large.open("wb") as handle:
+        handle.truncate(20 * 2**20)  # past s3transfer's 8 MB: sent in parts
+    proxy.fail({"PUT"}, "500", after=1)  # the first part lands, the next ones do not
+    with pytest.raises(storage.StorageError, match="could not be reached"):
+        storage.save(large, "videos/video_large/video.mp4")
+    proxy.heal()
+    assert any(method == "POST" and "uploads" in path for method, path in proxy.seen)
+    assert faulty.names() == [] and not faulty.uploads()
