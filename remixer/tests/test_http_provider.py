@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from remixer import media, pipeline, services, storage
 from remixer.models import CatalogEntry, Provider, Video
-from remixer.tests.conftest import served_bytes, stored_bytes, stored_copy
+from remixer.tests.buckets import served_bytes, stored_bytes, stored_copy
 from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db

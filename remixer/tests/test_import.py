@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from remixer import pipeline, storage, tasks
 from remixer.models import Video
-from remixer.tests.conftest import stored_bytes
+from remixer.tests.buckets import stored_bytes
 
 pytestmark = pytest.mark.django_db
 

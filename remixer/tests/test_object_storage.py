@@ -11,13 +11,11 @@ from django.test import Client
 
 from remixer import pipeline, storage
 from remixer.models import Video
+from remixer.tests.buckets import Bucket, stored_bytes, use_bucket
 from remixer.tests.conftest import (
-    Bucket,
     finished_video,
     free_port,
     start_process,
-    stored_bytes,
-    use_bucket,
     video_row,
     wait_for,
     worker_args,

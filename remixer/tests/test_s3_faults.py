@@ -10,7 +10,8 @@ from django.core.management.base import SystemCheckError
 
 from remixer import pipeline, storage
 from remixer.settings import REMIXER_S3_ATTEMPTS
-from remixer.tests.conftest import Bucket, use_bucket, video_row
+from remixer.tests.buckets import Bucket, use_bucket
+from remixer.tests.conftest import video_row
 from remixer.tests.fault_proxy import FaultProxy
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 
 from remixer import media
 from remixer.models import Video
-from remixer.tests.conftest import stored_bytes, stored_copy, wait_for
+from remixer.tests.buckets import stored_bytes, stored_copy
+from remixer.tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
