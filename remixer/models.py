@@ -308,9 +308,15 @@ class Video(models.Model):
 
     @property
     def recipe_steps(self) -> list[str]:
-        from remixer.recipes import Recipe
+        from remixer.recipes import RecipeError, stored_recipe
 
-        return Recipe.from_json(self.recipe).describe() if self.recipe else []
+        if not self.recipe:
+            return []
+        try:
+            recipe = stored_recipe(self.recipe)
+        except RecipeError as error:  # a stored recipe the engine can no longer follow
+            return [f"Recipe not usable: {error}"]
+        return recipe.describe() + recipe.notes()
 
     def can_change(self, user: Any) -> bool:
         """Only the owner (or staff) may retry, cancel or delete."""

@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from remixer.providers import local
+from remixer.engine import encoding, render_create, render_remix
+from remixer.engine.colour import SEPIA
 from remixer.recipes import parse_recipe
 
 Report = Callable[[str, float, str], None]
@@ -37,7 +38,7 @@ LAUNCHER = (
 # A fresh interpreter that imports only the engine, as a render worker would.
 ENGINE_CHILD = (
     "import sys; from pathlib import Path; "
-    "from remixer.providers.local import render_remix; from remixer.recipes import parse_recipe; "
+    "from remixer.engine import render_remix; from remixer.recipes import parse_recipe; "
     "render_remix(source=Path(sys.argv[1]), recipe=parse_recipe(sys.argv[2]), "
     "output=Path(sys.argv[3]), on_progress=lambda done, total: None)"
 )
@@ -55,13 +56,13 @@ def _ffmpeg() -> str:
 
 def _cli_command(source: Path, output: Path) -> list[str]:
     """The CLI doing what the engine does for RECIPE, with the engine's encoder settings."""
-    x264 = local.X264_OPTIONS
+    x264 = encoding.X264_OPTIONS
     encoder = (
         f"-c:v libx264 -preset {x264['preset']} -crf {x264['crf']} "
-        f"-threads {local.ENCODER_THREADS} -pix_fmt yuv420p -movflags +faststart"
+        f"-threads {encoding.ENCODER_THREADS} -pix_fmt yuv420p -movflags +faststart"
     )
     head = [_ffmpeg(), "-nostdin", "-loglevel", "error", "-y", "-i", str(source)]
-    filters = ["-vf", f"hflip,colorchannelmixer={local.SEPIA}"]
+    filters = ["-vf", f"hflip,colorchannelmixer={SEPIA}"]
     return [*head, *filters, *encoder.split(), str(output)]
 
 
@@ -71,7 +72,7 @@ def _engine_command(source: Path, output: Path) -> list[str]:
 
 def _make_source(workdir: Path, size: str, seconds: int) -> Path:
     path = workdir / f"source-{size}-{seconds}s.mp4"
-    local.render_create(
+    render_create(
         prompt="ocean waves at sunset",
         size=size,
         seconds=seconds,
@@ -84,7 +85,7 @@ def _make_source(workdir: Path, size: str, seconds: int) -> Path:
 
 def _time_engine(source: Path, output: Path) -> float:
     start = time.perf_counter()
-    local.render_remix(
+    render_remix(
         source=source,
         recipe=parse_recipe(RECIPE),
         output=output,
