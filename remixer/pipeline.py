@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from remixer import media
+from remixer import media, stills
 from remixer.models import Provider, Video
 from remixer.providers import Assets, Job, ProviderError, Submission, VideoProvider
 from remixer.providers.http import (
@@ -410,6 +410,7 @@ def checked_files(video: Video, assets: Assets) -> dict[str, object]:
         media.make_thumbnail(assets.video, thumbnail)
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
+    stills.keep(video.pk, assets.video)
     size, digest = media.size_and_sha256(assets.video)
     return {
         "file_size": size,

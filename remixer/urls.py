@@ -37,6 +37,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/content", views.video_content, name="video_content"),
     path(f"videos/{VIDEO_ID}/preview", views.video_preview, name="video_preview"),
     path(f"videos/{VIDEO_ID}/remix", views.video_remix, name="video_remix"),
+    path(f"videos/{VIDEO_ID}/still", views.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
     path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),

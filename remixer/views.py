@@ -18,10 +18,10 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
-from django_htmx.http import reswap
+from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import services
+from remixer import services, stills
 from remixer.forms import (
     ApiKeyForm,
     ImportForm,
@@ -40,7 +40,7 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
-from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
+from remixer.recipes import UNDERSTOOD, RecipeError
 from remixer.serving import serve_file
 
 PAGE_SIZE = 24
@@ -246,11 +246,11 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
 
 
 @require_POST
-def video_remix(request: HttpRequest, video_id: str) -> HttpResponse:
+def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     source = get_video(video_id)
     form = RemixForm(request.POST, source=source)
     if not form.is_valid():
-        return render_video_page(request, source, form, status=400)
+        return remix_refused(request, source, form)
     try:
         remix = services.remix_video(
             owner=request.user,
@@ -263,20 +263,41 @@ def video_remix(request: HttpRequest, video_id: str) -> HttpResponse:
         )
     except services.NotAllowed as error:
         form.add_error(None, str(error))
-        return render_video_page(request, source, form, status=400)
+        return remix_refused(request, source, form)
+    if request.htmx:
+        return HttpResponseClientRedirect(remix.get_absolute_url())
     return redirect(remix)
 
 
-@require_GET
+def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> HttpResponse:
+    """The form again, the creator's text kept, with its message. Through htmx only the remix
+    section is swapped in place (and scrolled to), so the address stays the video's."""
+    if request.htmx:
+        return render(request, "video.html#remix", video_page_context(request, source, form))
+    return render_video_page(request, source, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
 def recipe_preview(request: HttpRequest) -> HttpResponse:
-    prompt = request.GET.get("prompt", "")[:2000]
-    context: dict[str, object] = {"understood": UNDERSTOOD}
-    if prompt.strip():
-        try:
-            context["steps"] = parse_recipe(prompt).describe()
-        except RecipeError as error:
-            context["recipe_error"] = str(error)
-    return render(request, "video.html#recipe", context)
+    """The recipe the whole prompt reads as, and its still when a video is named."""
+    data = request.POST if request.method == "POST" else request.GET
+    context = stills.recipe_context(data.get("prompt", ""), request.GET.get("video", ""))
+    return render(request, "partials/recipe.html", context)
+
+
+@require_GET
+def video_still(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    try:
+        recipe = stills.recipe_from_token(request.GET.get("r", ""))
+    except RecipeError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    jpeg = stills.preview(video, recipe)
+    if jpeg is None:
+        raise Http404("This video has no frame to preview yet.")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_POST

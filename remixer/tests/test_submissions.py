@@ -33,7 +33,7 @@ def test_a_remix_creates_a_queued_job_and_its_task(client, ana, source):
         source.id,
     )
     assert (job.size, job.seconds, job.owner) == (source.size, source.seconds, ana)
-    assert job.recipe == {"effects": ["slow_motion", "black_and_white"], "caption": None}
+    assert [step["step"] for step in job.recipe["steps"]] == ["speed", "grayscale"]
     assert DBTaskResult.objects.get().args_kwargs == {"args": [job.id], "kwargs": {}}
 
 

@@ -1,0 +1,103 @@
+"""Still previews of a remix: the source's first frame, kept at full size when the video is
+archived, through the recipe's filter graph. Cached per (source, recipe)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from remixer.engine.still import keep_still, render_still
+from remixer.media import MediaError
+from remixer.models import Video, variant_file
+from remixer.recipes import Recipe, RecipeError, parse_recipe, stored_recipe
+
+CACHE_SECONDS = 3600
+MAX_TOKEN = 6000
+MAX_PROMPT = 32000  # the prompt field's own limit: the preview reads what will be submitted
+
+
+def still_path(video_id: str) -> Path:
+    return Path(settings.DATA_DIR) / "stills" / f"{video_id}.png"
+
+
+def keep(video_id: str, video_file: Path) -> None:
+    """Called as a video is archived; a frame that cannot be kept only costs its preview."""
+    path = still_path(video_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        keep_still(video_file, path)
+    except (OSError, MediaError, StopIteration, ValueError):
+        path.unlink(missing_ok=True)
+
+
+def _kept(video: Video) -> Path | None:
+    path = still_path(video.pk)
+    if not path.exists():  # archived before stills were kept
+        found = variant_file(video, "video")
+        if found is None or not found[0].exists():
+            return None
+        keep(video.pk, found[0])
+    return path if path.exists() else None
+
+
+def recipe_key(recipe: Recipe) -> str:
+    text = json.dumps(recipe.to_json(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def preview(video: Video, recipe: Recipe) -> bytes | None:
+    """The JPEG still of `recipe` applied to `video`, or None without a kept frame."""
+    key = f"still:{video.pk}:{recipe_key(recipe)}"
+    cached: bytes | None = cache.get(key)
+    if cached is not None:
+        return cached
+    path = _kept(video)
+    if path is None:
+        return None
+    jpeg = render_still(path, recipe)
+    cache.set(key, jpeg, CACHE_SECONDS)
+    return jpeg
+
+
+def recipe_token(recipe: Recipe) -> str:
+    """The recipe in a URL: compact JSON, base64url without padding."""
+    text = json.dumps(recipe.to_json(), separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def recipe_from_token(token: str) -> Recipe:
+    """A recipe from a URL, checked like any stored one (RecipeError if not followable)."""
+    if len(token) > MAX_TOKEN:
+        raise RecipeError("This recipe is too long to preview.")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        raise RecipeError("This preview's recipe could not be read.") from None
+    return stored_recipe(data)
+
+
+def recipe_context(prompt: str, video_id: str) -> dict[str, object]:
+    """What the recipe preview shows: the steps and notes, or the message, and the still."""
+    if not prompt.strip():
+        return {}
+    try:
+        recipe = parse_recipe(prompt[:MAX_PROMPT])
+    except RecipeError as error:
+        return {"recipe_error": str(error)}
+    context: dict[str, object] = {"steps": recipe.describe(), "notes": recipe.notes()}
+    video = Video.objects.filter(pk=video_id).first() if video_id else None
+    if video is not None and video.is_remixable:
+        url = reverse("video_still", args=[video.pk])
+        context |= {
+            "still_url": f"{url}?r={recipe_token(recipe)}",
+            "still_width": video.width,
+            "still_height": video.height,
+        }
+    return context
