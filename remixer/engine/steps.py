@@ -15,8 +15,8 @@ LOOKS: dict[str, Look] = {
     "old_film": (
         "Old film",
         [
-            ("saturation", {"amount": -0.6}),
-            ("warmer", {"strength": 0.5}),
+            ("saturation", {"amount": -0.5}),
+            ("warmer", {"strength": 0.7}),
             ("grain", {"strength": 0.5}),
             ("vignette", {"strength": 0.6}),
             ("flicker", {"strength": 0.4}),

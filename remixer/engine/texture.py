@@ -11,15 +11,16 @@ def _s(params: Params) -> float:
 
 
 def grain(chain: Chain, params: Params) -> None:
-    chain.add("noise", f"alls={4 + 30 * _s(params):.0f}:allf=t")
+    # Film grain is in the light, not the colour: noise on luma only.
+    chain.add("noise", f"c0s={4 + 30 * _s(params):.0f}:c0f=t")
 
 
 def vignette(chain: Chain, params: Params) -> None:
-    chain.add("vignette", f"angle={0.25 + 0.6 * _s(params):.3f}")
+    chain.add("vignette", f"angle={0.15 + 0.5 * _s(params):.3f}")
 
 
 def blur(chain: Chain, params: Params) -> None:
-    chain.add("gblur", f"sigma={max(1.0, chain.height / 60 * _s(params)):.2f}")
+    chain.add("gblur", f"sigma={max(1.5, chain.height / 40 * (0.2 + _s(params))):.2f}")
 
 
 def sharpen(chain: Chain, params: Params) -> None:
@@ -28,7 +29,7 @@ def sharpen(chain: Chain, params: Params) -> None:
 
 def flicker(chain: Chain, params: Params) -> None:
     # hue's brightness is an expression of time: a gentle, irregular pulse of light.
-    amp = 0.4 + 1.6 * _s(params)
+    amp = 0.05 + 0.3 * _s(params)
     chain.add("hue", f"b='{amp:.2f}*sin(t*47)*sin(t*13+1)'")
 
 
@@ -48,7 +49,7 @@ def scanlines(chain: Chain, params: Params) -> None:
 
 
 def chroma_shift(chain: Chain, params: Params) -> None:
-    shift = max(2, round(chain.width / 160 * (0.5 + 2 * _s(params))))
+    shift = max(2, round(chain.width / 100 * (0.5 + 2 * _s(params))))
     chain.add("chromashift", f"cbh={-shift}:crh={shift}")
 
 

@@ -7,6 +7,7 @@ last frame when the speed step says so), a longer one is cut.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from remixer.engine.encoding import FPS
@@ -17,8 +18,9 @@ Clip = list[int]
 
 
 def _speed(clip: Clip, params: Params) -> Clip:
+    """Every factor-th frame; the clip's own last frame ends it, so holding it holds the end."""
     factor = num(params, "factor")
-    count = max(1, int(len(clip) / factor))
+    count = max(1, math.ceil((len(clip) - 1) / factor) + 1)
     return [clip[min(len(clip) - 1, int(i * factor))] for i in range(count)]
 
 
@@ -27,9 +29,10 @@ def _reverse(clip: Clip, params: Params) -> Clip:
 
 
 def _boomerang(clip: Clip, params: Params) -> Clip:
-    """Forward through the first half, then back: the whole fits in the clip's length."""
-    half = clip[: max(1, (len(clip) + 1) // 2)]
-    return half + half[::-1][1:]
+    """Forward through the first half, then back to the start: the whole fits in the clip's
+    length and ends where it began, so it loops without a jump."""
+    half = clip[: max(1, len(clip) // 2)]
+    return half + half[::-1]
 
 
 def _loop(clip: Clip, params: Params) -> Clip:
