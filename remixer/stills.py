@@ -24,7 +24,7 @@ MAX_PROMPT = 32000  # the prompt field's own limit: the preview reads what will 
 
 
 def still_path(video_id: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "stills" / f"{video_id}.png"
+    return Path(settings.MEDIA_ROOT) / "stills" / f"{video_id}.npy"
 
 
 def keep(video_id: str, video_file: Path) -> None:

@@ -18,22 +18,23 @@ STILL_SECONDS = 4  # where in a clip of this length the still stands (fades are 
 
 
 def keep_still(video: Path, still: Path) -> None:
-    """Keeps the source's first frame at full size as a PNG, so a preview never seeks."""
+    """Keeps the source's first frame at full size, as the planes a render's graph receives
+    (yuv420p in a .npy file), so a preview neither seeks nor decodes an image."""
     with av.open(str(video)) as container:
         frame = next(container.decode(video=0))
-        image = Image.fromarray(frame.to_ndarray(format="rgb24"))
-    tmp = still.with_suffix(".tmp")
-    image.save(tmp, format="PNG", compress_level=1)
+        width, height = frame.width - frame.width % 2, frame.height - frame.height % 2
+        planes = frame.reformat(width, height, "yuv420p").to_ndarray()
+    tmp = still.with_name(still.name + ".tmp")
+    with tmp.open("wb") as out:
+        np.save(out, planes)
     tmp.replace(still)
 
 
 def render_still(still: Path, recipe: Recipe, quality: int = 85) -> bytes:
     """The kept frame with the recipe's picture steps and caption, as a JPEG."""
-    with Image.open(still) as opened:
-        pixels = np.asarray(opened.convert("RGB"))
-    height, width = pixels.shape[0] - pixels.shape[0] % 2, pixels.shape[1] - pixels.shape[1] % 2
-    frame = VideoFrame.from_ndarray(pixels, format="rgb24").reformat(width, height, "yuv420p")
-    total = STILL_SECONDS * FPS
+    planes = np.load(still)
+    frame = VideoFrame.from_ndarray(planes, format="yuv420p")
+    width, height, total = frame.width, frame.height, STILL_SECONDS * FPS
     graph = VideoGraph(recipe, Shape(width, height, "yuv420p"), width, height, total)
     graph.pushed = total // 2  # mid-clip: fades neither begun nor ended
     shown = next(iter(graph.process(frame)), None)
