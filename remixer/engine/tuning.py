@@ -76,7 +76,11 @@ def _number(step: str, key: str, kinds: tuple[str, ...], scale: float = 1.0) -> 
         if kind not in kinds or not isinstance(value, int | float):
             return None
         base = _f(params, key) if kind == "strength" else 1.0
-        return {**params, key: _clamp(step, key, base * value * scale)}
+        value = _clamp(step, key, base * value * scale)
+        return {
+            **params,
+            key: float(round(value)) if key in ("block", "levels", "times") else value,
+        }
 
     return tune
 
@@ -115,7 +119,7 @@ def _all(*tuners: Tuner) -> Tuner:
 
 
 _FADE = _all(
-    _number("fade_in", "seconds", ("seconds", "plain")),
+    _number("fade_in", "seconds", ("seconds", "plain", "strength")),
     _choice("colour", ("colour",), ("black", "white")),
 )
 TUNERS: dict[str, Tuner] = {

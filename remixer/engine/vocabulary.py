@@ -97,7 +97,7 @@ EFFECTS: dict[str, Effect] = {
         _s("teal_orange"),
     ),
     **_each(
-        "old film, old movie, old films, film look, vintage film, 8mm, 8 mm, super 8, 16mm, archival, old footage, retro film, film reel",
+        "old film, old movie, old films, film look, vintage film, 8mm, 8 mm, super 8, 16mm, archival, old footage, retro film, film reel, home movie, 70s, 1970s, 60s, 1960s",
         _look("old_film"),
     ),
     **_each("silent movie, silent film, chaplin, charlie chaplin, 1920s", _look("silent_movie")),
@@ -204,7 +204,7 @@ EFFECTS: dict[str, Effect] = {
     ),
     **_each("timelapse, time lapse, hyperlapse", _s("speed", factor=4.0)),
     **_each(
-        "slower, slow, slow motion, slow mo, slowmo, slow down, slowed down, slow it down, slowly, half speed, slowed",
+        "slower, slow, slow motion, slow mo, slowmo, slow down, slowed down, slow it down, half speed, slowed",
         SLOWER,
     ),
     **_each("quarter speed, super slow motion, super slow mo", _s("speed", factor=0.25)),
@@ -261,12 +261,14 @@ STRENGTH: dict[str, float] = {
         2.2,
     ),
     "less": 0.6,
+    "not too": 0.6,
+    "slowly": 1.7,
 }
 NEGATIONS = frozenset(
     _list(
         "not, no, without, dont, do not, never, nor, minus, skip, except, but not, no more, "
         "leave out, remove, drop, lose, keep off, dont want, do not want, doesnt, isnt, avoid, "
-        "instead of, rather than, not too, none"
+        "instead of, rather than, none"
     )
 )
 NUMBER_WORDS: dict[str, float] = {
@@ -351,7 +353,7 @@ CAPTION_WORDS = frozenset(
 SEPARATORS = frozenset(_list("and, but, then, plus, also, after that, afterwards, while, with"))
 STOP_WORDS = frozenset(
     _list(
-        "a, an, the, old, new, it, its, this, that, these, make, makes, making, made, turn, "
+        "a, an, the, old, new, crop, it, its, this, that, these, make, makes, making, made, turn, "
         "turned, into, to, look, looks, looking, like, as, style, styled, effect, effects, "
         "filter, please, video, clip, footage, scene, shot, movie, film, add, apply, give, "
         "giving, of, in, on, me, my, some, feel, feeling, version, kind, sort, just, so, all, "

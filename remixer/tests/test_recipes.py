@@ -438,7 +438,7 @@ def test_the_migration_turns_first_engine_recipes_into_steps():
 
 def test_reading_takes_time_linear_in_the_prompt():
     unit = "make it slightly warmer, not mirrored, 2x faster 'Hi' and sparkles (x) 50% "
-    short, long = unit * 4, unit * 400
+    short, long = unit * 40, unit * 400
 
     def best(text):
         times = []
@@ -449,7 +449,7 @@ def test_reading_takes_time_linear_in_the_prompt():
             times.append(time.perf_counter() - start)
         return min(times)
 
-    assert best(long) / best(short) < 100 * 3  # 100 times the text; generous for a busy CI
+    assert best(long) / best(short) < 10 * 3  # ten times the text; generous for a busy CI
 
 
 @given(st.text(max_size=300))
