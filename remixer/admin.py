@@ -154,6 +154,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "poll_failures",
         "retry_reason",
         "recipe",
+        "recipe_read",
         "video_file",
         "thumbnail_file",
         "spritesheet_file",
@@ -165,6 +166,10 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     ]
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos", "delete_videos"]
+
+    @admin.display(description="Recipe, as the engine reads it")
+    def recipe_read(self, video: Video) -> str:
+        return "; ".join(video.recipe_steps) or "-"
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, video: Video) -> str:

@@ -92,3 +92,16 @@ def test_an_accepted_remix_through_htmx_goes_to_the_new_video(client, ana, sourc
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200 and response["HX-Redirect"].startswith("/videos/video_")
+
+
+def test_the_admin_reads_a_stored_recipe_through_the_same_door(
+    client, django_user_model, ana, clip_path
+):
+    operator = django_user_model.objects.create_superuser("olga", password="olga-password-1")
+    legacy = finished_video(ana, clip_path, recipe={"effects": ["sepia"], "caption": "Hi"})
+    broken = finished_video(ana, clip_path, recipe={"version": 2, "steps": [{"step": "x"}]})
+    client.force_login(operator)
+    page = client.get(f"/admin/remixer/video/{legacy.pk}/change/").content.decode()
+    assert "Sepia (100%); Caption &quot;Hi&quot; (bottom)" in page
+    page = client.get(f"/admin/remixer/video/{broken.pk}/change/")
+    assert page.status_code == 200 and "no step called" in page.content.decode()
