@@ -42,17 +42,19 @@ class Named:
 
 def group(step: str, params: dict[str, Value]) -> tuple[str, object] | None:
     """Steps in one group with different values ask for opposite things."""
-    amount = params.get("amount", 0)
+    amount, factor = params.get("amount", 0), params.get("factor", 1)
     signed = float(amount) > 0 if isinstance(amount, int | float) else False
+    # Faster and slower are opposites; "slow motion, but not too slow" only tunes the first.
+    up = float(factor) > 1 if isinstance(factor, int | float) else False
     groups: dict[str, tuple[str, object]] = {
-        "speed": ("speed", params.get("factor")),
+        "speed": ("speed", up),
         "warmer": ("temperature", "warmer"),
         "cooler": ("temperature", "cooler"),
         "brightness": ("brightness", signed),
         "contrast": ("contrast", signed),
         "saturation": ("saturation", signed),
         "grayscale": ("saturation", False),
-        "zoom": ("zoom", params.get("factor")),
+        "zoom": ("zoom", up),
         "rotate": ("rotate", params.get("angle")),
         "crop": ("crop", params.get("aspect")),
         "high_key": ("key", "high"),

@@ -266,7 +266,7 @@ STRENGTH: dict[str, float] = {
 }
 NEGATIONS = frozenset(
     _list(
-        "not, no, without, dont, do not, never, nor, minus, skip, except, but not, no more, "
+        "not, no, without, dont, do not, never, nor, minus, skip, except, no more, "
         "leave out, remove, drop, lose, keep off, dont want, do not want, doesnt, isnt, avoid, "
         "instead of, rather than, none"
     )
