@@ -177,6 +177,7 @@ def _preview_ratio(workdir: Path) -> tuple[float, float, float]:
     source = _make_source(workdir, "1280x720", 4)
     still = workdir / "still.npy"
     keep_still(source, still)
+    render_still(still, parse_recipe("'warm' at the top"))  # a running server has its fonts
     ratios, previews, renders = [], [], []
     for prompt in PREVIEW_PROMPTS:
         start = time.perf_counter()

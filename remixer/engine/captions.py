@@ -70,11 +70,13 @@ def check_caption(text: str) -> None:
         )
 
 
+@lru_cache(maxsize=32)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     path = font_path()
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
 
 
+@lru_cache(maxsize=64)  # a preview redraws the same caption while the creator types
 def overlay(text: str, position: str, width: int, height: int) -> tuple[Image.Image, int, int]:
     """The caption drawn on a transparent box, and where the box goes. Pillow only draws the
     characters: nothing in the text is interpreted."""
