@@ -6,7 +6,15 @@ from django import forms
 from django.conf import settings
 
 from remixer import images
-from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
+from remixer.models import (
+    LOCAL_MODEL,
+    SECONDS,
+    SIZES,
+    CatalogEntry,
+    Video,
+    VideoQuerySet,
+    size_label,
+)
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
 
@@ -104,9 +112,7 @@ def describe_entry(entry: CatalogEntry) -> str:
 
 class NewVideoForm(SubmissionForm):
     model = CatalogChoiceField(required=False)
-    size = forms.ChoiceField(
-        choices=[(s, s.replace("x", " × ")) for s in SIZES], initial="1280x720"
-    )
+    size = forms.ChoiceField(choices=[(s, size_label(s)) for s in SIZES], initial="1280x720")
     seconds = forms.ChoiceField(choices=[(s, f"{s} seconds") for s in SECONDS], initial="4")
     reference_image = forms.FileField(
         required=False,

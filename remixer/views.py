@@ -122,7 +122,11 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def video_new(request: HttpRequest) -> HttpResponse:
-    form = NewVideoForm(request.POST or None, request.FILES or None)
+    form = NewVideoForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=prefill(request, "model", "size", "seconds"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             video = services.create_video(
@@ -163,7 +167,12 @@ def get_video(video_id: str) -> Video:
 @require_GET
 def video_detail(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
-    return render_video_page(request, video, RemixForm(source=video))
+    return render_video_page(request, video, RemixForm(source=video, initial=prefill(request)))
+
+
+def prefill(request: HttpRequest, *names: str) -> dict[str, str]:
+    """What a "change the prompt and run again" link puts in a form (a plain GET link)."""
+    return {name: request.GET[name] for name in ("prompt", *names) if name in request.GET}
 
 
 def render_video_page(
