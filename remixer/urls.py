@@ -42,6 +42,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
     path("compare", studio.compare_picked, name="compare_picked"),
+    path("live", studio.library_live, name="library_live"),
     path("keys", views.api_keys, name="api_keys"),
     path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),

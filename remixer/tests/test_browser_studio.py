@@ -1,13 +1,16 @@
 """The studio in a real Chromium: compare, change and run again, live library, job in the tab."""
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from remixer import media
 from remixer.models import Video
 from remixer.providers.local import render_create
-from remixer.tests.conftest import PHONE, finished_video, log_in, shoot, wait_for
+from remixer.tests.conftest import PHONE, finished_video, job, log_in, shoot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FRAME = 1 / 24
@@ -114,3 +117,83 @@ def test_two_videos_play_in_step_and_wipe_with_the_keyboard(
         video, box = phone.locator(f"#video-{side}").bounding_box(), phone.locator(f"#box-{side}")
         assert video == box.bounding_box(), side
     shoot(phone, "compare-phone")
+
+
+NOTIFICATIONS = """
+window.shown = [];
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { this.title = title; this.listeners = []; window.shown.push(this); }
+  addEventListener(type, listener) { this.listeners.push(listener); }
+  close() {}
+};
+"""  # the browser's own prompt cannot be answered headless; this stands in, once allowed
+
+
+def tab(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return page.evaluate(  # type: ignore[no-any-return]
+        "() => ({title: document.title, icon: document.querySelector('link[rel=icon]').href})"
+    )
+
+
+def test_a_running_job_shows_in_the_tab_and_tells_when_it_is_done(
+    server, browser, ana, ben, clip_path
+):
+    mine = with_thumbnail(finished_video(ana, clip_path, prompt="my slow sunrise"))
+    lease = {"lease_owner": "elsewhere", "lease_expires_at": timezone.now() + timedelta(hours=1)}
+    Video.objects.filter(pk=mine.pk).update(status="in_progress", progress=30, **lease)
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.context.add_init_script(NOTIFICATIONS)
+    page.goto(f"{server}/videos/{mine.id}")
+    wait_for(lambda: tab(page)["title"].startswith("30% · "), timeout=10)
+    assert tab(page)["icon"].startswith("data:image/png")
+    library = page.context.new_page()
+    library.goto(server + "/")
+    wait_for(lambda: tab(library)["title"].startswith("30% · Library"), timeout=10)
+
+    Video.objects.filter(pk=mine.pk).update(progress=70)
+    wait_for(lambda: tab(page)["title"].startswith("70% · "), timeout=10)
+    wait_for(lambda: tab(library)["title"].startswith("70% · "), timeout=10)
+    Video.objects.filter(pk=mine.pk).update(status="completed", progress=100)
+    wait_for(lambda: tab(page)["title"].startswith("✓ Done · "), timeout=10)
+    assert tab(page)["icon"].startswith("data:image/png")
+    wait_for(lambda: tab(library)["title"].startswith("✓ Done · Library"), timeout=10)
+    shown = library.evaluate("() => window.shown.map(n => n.title)")
+    assert shown == ["Your video is ready"]
+    library.evaluate("() => window.shown[0].listeners.forEach(listener => listener())")
+    library.wait_for_url(f"{server}/videos/{mine.id}")  # the click opens the video
+
+
+def test_a_teammate_s_new_video_appears_in_an_open_library(server, browser, ana, ben, source):
+    page = log_in(browser, server, "ana", "ana-password-1", viewport=PHONE)
+    page.evaluate("() => { window.stayed = true }")  # gone if the page reloads
+    assert page.locator("details.filters-more").count() == 1  # folded on a phone
+    first = page.locator(".card").first.bounding_box()
+    shoot(page, "library-phone-filters-folded")
+    assert first["y"] < 400  # type: ignore[index]
+    news = job(ben, prompt="ben's storm at sea", status="failed", error_code="cancelled")
+    page.wait_for_selector(f"#card-{news.id}", timeout=15_000)  # within one 10 s poll
+    assert page.locator(".card").first.get_attribute("id") == f"card-{news.id}"
+    assert page.locator(f"#card-{news.id} .badge").inner_text() == "Cancelled"
+    assert page.evaluate("() => window.stayed === true")
+    page.keyboard.press("Tab")  # from here on, focus is the keyboard's
+    page.focus(f"#card-{news.id} .card-link")
+    ring = page.locator(f"#card-{news.id}").evaluate("card => getComputedStyle(card).outlineStyle")
+    assert ring == "solid"  # on the card, which clips its corners, not inside it
+    shoot(page, "library-phone")
+
+
+def test_change_the_prompt_and_run_again(server, browser, ana, clip_path):
+    made = with_thumbnail(finished_video(ana, clip_path, prompt="calm blue waves"))
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.goto(f"{server}/videos/{made.id}")
+    page.click("text=Change the prompt and run again")
+    page.wait_for_url(re.compile(r"/videos/new\?prompt=calm"))
+    assert page.input_value("textarea[name=prompt]") == "calm blue waves"
+    assert page.locator("select[name=size] option:checked").inner_text() == "Landscape 1280 × 720"
+    page.fill("textarea[name=prompt]", "calm red waves")
+    page.click('button:has-text("Create video")')
+    page.wait_for_url(re.compile(r"/videos/video_[0-9a-f]+$"))
+    again = Video.objects.exclude(pk=made.pk).get()
+    assert again.prompt == "calm red waves" and again.size == "1280x720"
