@@ -43,8 +43,23 @@ class ProviderForm(forms.ModelForm[Provider]):
         return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
 
 
+class CatalogForm(forms.ModelForm[CatalogEntry]):
+    """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 16}),
+            "aliases": forms.TextInput(attrs={"size": 20}),
+            "sizes": forms.TextInput(attrs={"size": 30}),
+            "seconds": forms.TextInput(attrs={"size": 8}),
+        }
+
+
 class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
     model = CatalogEntry
+    form = CatalogForm
     extra = 1
     fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
 
@@ -76,6 +91,13 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
         ("What it can do", {"fields": ["capabilities", "checked_at", "check_result"]}),
     ]
     actions = ["test_connection"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> Any:
+        """The local engine has no connection: its page leaves the HTTP fields out."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_local:
+            return [fieldset for fieldset in fieldsets if fieldset[0] != "Connection"]
+        return fieldsets
 
     @admin.display(description="Key")
     def key_hint(self, provider: Provider) -> str:

@@ -13,23 +13,28 @@ register = template.Library()
 @register.simple_tag
 def status_badge(video: Video) -> SafeString:
     """The status in colour and words; a tag, not an include, as it sits in the polled fragment."""
-    if video.status == Video.Status.FAILED and video.error_code == "cancelled":
-        return format_html('<span class="badge badge-cancelled">Cancelled</span>')
-    words = video.get_status_display()
+    state = shown_state(video)
+    words = "Cancelled" if state == "cancelled" else video.get_status_display()
     if video.status == Video.Status.IN_PROGRESS:
         words = f"{words} {video.progress}%"
-    return format_html('<span class="badge badge-{}">{}</span>', video.status, words)
+    return format_html('<span class="badge badge-{}">{}</span>', state, words)
+
+
+def shown_state(video: Video) -> str:
+    """The status, except that a job its owner cancelled did not fail: it was cancelled."""
+    if video.status == Video.Status.FAILED and video.error_code == "cancelled":
+        return "cancelled"
+    return str(video.status)
 
 
 @register.simple_tag
 def job_data(video: Video) -> SafeString:
     """What static/pages.js reads to follow the owner's jobs in the tab's title and icon."""
-    cancelled = video.status == Video.Status.FAILED and video.error_code == "cancelled"
     return format_html(
         ' data-job="{}" data-owner="{}" data-state="{}" data-progress="{}" data-href="{}"',
         video.id,
         video.owner_id,
-        "cancelled" if cancelled else video.status,
+        shown_state(video),
         video.progress,
         video.get_absolute_url(),
     )

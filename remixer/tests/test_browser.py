@@ -119,7 +119,7 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     scripts = page.evaluate("() => [...document.scripts].map(s => s.src)")
     print(f"first load of the library: {moved} bytes")
     assert 0 < moved < 150_000
-    assert len(scripts) == 1 and "htmx" in scripts[0]
+    assert len(scripts) == 2 and "htmx" in scripts[0] and "/static/pages." in scripts[1]
 
     # A card's moving preview loads when the pointer first reaches it, and moves.
     assert "spritesheet" not in " ".join(fetched(page))
@@ -134,6 +134,21 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     assert len(shown) >= 3, shown
     shoot(page, "library-preview-desktop")
     assert sum("spritesheet" in url for url in fetched(page)) == 1
+
+    # The video page too: its own script and htmx, never the compare page's.
+    fresh = browser.new_context(viewport=DESKTOP)
+    fresh.add_cookies(cookies)
+    page = fresh.new_page()
+    page.goto(f"{server}/videos/{video.id}", wait_until="networkidle")
+    moved = page.evaluate(
+        """() => performance.getEntriesByType('navigation')
+            .concat(performance.getEntriesByType('resource'))
+            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    )
+    scripts = page.evaluate("() => [...document.scripts].map(s => s.src)")
+    print(f"first load of a video page: {moved} bytes")
+    assert 0 < moved < 150_000
+    assert len(scripts) == 2 and not any("compare" in src for src in scripts)
 
 
 def fetched(page) -> list[str]:  # type: ignore[no-untyped-def]

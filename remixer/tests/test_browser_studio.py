@@ -14,6 +14,7 @@ from remixer.tests.conftest import PHONE, finished_video, job, log_in, shoot, wa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FRAME = 1 / 24
+WIDE = {"width": 1440, "height": 900}
 
 
 @pytest.fixture
@@ -187,7 +188,11 @@ def test_a_teammate_s_new_video_appears_in_an_open_library(server, browser, ana,
 def test_change_the_prompt_and_run_again(server, browser, ana, clip_path):
     made = with_thumbnail(finished_video(ana, clip_path, prompt="calm blue waves"))
     page = log_in(browser, server, "ana", "ana-password-1")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page.goto(f"{server}/videos/{made.id}")
+    page.click("text=Copy prompt")
+    page.wait_for_selector("button:has-text('Copied')")
+    assert page.evaluate("() => navigator.clipboard.readText()") == "calm blue waves"
     page.click("text=Change the prompt and run again")
     page.wait_for_url(re.compile(r"/videos/new\?prompt=calm"))
     assert page.input_value("textarea[name=prompt]") == "calm blue waves"
@@ -197,3 +202,19 @@ def test_change_the_prompt_and_run_again(server, browser, ana, clip_path):
     page.wait_for_url(re.compile(r"/videos/video_[0-9a-f]+$"))
     again = Video.objects.exclude(pk=made.pk).get()
     assert again.prompt == "calm red waves" and again.size == "1280x720"
+
+
+def test_the_provider_admin_fits_a_1440_px_window(server, browser, django_user_model):
+    from remixer.models import CatalogEntry, Provider
+
+    django_user_model.objects.create_superuser("olga", password="olga-password-1")
+    http = Provider.objects.create(
+        name="Studio GPU", base_url="http://gpu-box:8000/v1", extra_fields={"seed": 42}
+    )
+    CatalogEntry.objects.create(provider=http, name="sora-2", aliases="sora-2-pro")
+    admin = log_in(browser, server, "olga", "olga-password-1", viewport=WIDE)
+    for provider in (http, Provider.default()):
+        admin.goto(f"{server}/admin/remixer/provider/{provider.pk}/change/")
+        assert admin.evaluate("() => document.documentElement.scrollWidth") <= WIDE["width"]
+        assert admin.locator("#id_base_url").count() == (0 if provider.is_local else 1)
+        shoot(admin, f"admin-provider-{provider.kind}")
