@@ -6,17 +6,10 @@ from django import forms
 from django.conf import settings
 
 from remixer import images
-from remixer.models import (
-    LOCAL_MODEL,
-    SECONDS,
-    SIZES,
-    CatalogEntry,
-    Video,
-    VideoQuerySet,
-    size_label,
-)
+from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
+from remixer.words import size_label
 
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model

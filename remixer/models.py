@@ -33,15 +33,6 @@ STATUS_FIELDS = {  # what the polled status fragment shows
 }
 
 
-def size_label(size: str) -> str:
-    """A size as people say it: "Landscape 1280 × 720", "Portrait 720 × 1280"."""
-    width, _, height = size.partition("x")
-    if not (width.isdigit() and height.isdigit()):
-        return size
-    shape = "Portrait" if int(height) > int(width) else "Landscape"
-    return f"{shape} {width} × {height}"
-
-
 def new_video_id() -> str:
     return f"video_{secrets.token_hex(16)}"
 

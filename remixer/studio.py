@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.templatetags.remixer import fingerprint
-from remixer.wordiff import token_diff, word_diff
+from remixer.words import token_diff, word_diff
 
 
 @require_GET

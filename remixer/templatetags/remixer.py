@@ -5,7 +5,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from remixer.models import Video, size_label
+from remixer.models import Video
+from remixer.words import size_label
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ import pytest
 from remixer.models import Video
 from remixer.recipes import parse_recipe
 from remixer.tests.conftest import finished_video, job
-from remixer.wordiff import word_diff
+from remixer.words import word_diff
 
 pytestmark = pytest.mark.django_db
 

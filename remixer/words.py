@@ -1,4 +1,4 @@
-"""What changed between two prompts or recipes, for the compare page."""
+"""Words for people: a size as they say it, and what changed between two prompts."""
 
 import difflib
 from typing import NamedTuple
@@ -26,3 +26,12 @@ def token_diff(old: list[str], new: list[str]) -> tuple[list[Token], list[Token]
 
 def word_diff(before: str, after: str) -> tuple[list[Token], list[Token]]:
     return token_diff(before.split(), after.split())
+
+
+def size_label(size: str) -> str:
+    """A size as people say it: "Landscape 1280 × 720", "Portrait 720 × 1280"."""
+    width, _, height = size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        return size
+    shape = "Portrait" if int(height) > int(width) else "Landscape"
+    return f"{shape} {width} × {height}"
