@@ -182,7 +182,7 @@ def test_a_teammate_s_new_video_appears_in_an_open_library(server, browser, ana,
     page.focus(f"#card-{news.id} .card-link")
     ring = page.locator(f"#card-{news.id}").evaluate("card => getComputedStyle(card).outlineStyle")
     assert ring == "solid"  # on the card, which clips its corners, not inside it
-    shoot(page, "library-phone")
+    shoot(page, "library-live-phone")
 
 
 def test_change_the_prompt_and_run_again(server, browser, ana, clip_path):
