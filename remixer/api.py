@@ -29,8 +29,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from remixer import services
+from remixer import jobs, services
 from remixer.forms import NewVideoForm, RemixForm
+from remixer.jobs import JobSpec
 from remixer.models import (
     VARIANTS,
     ApiKey,
@@ -155,11 +156,7 @@ def create_video(request: HttpRequest) -> JsonResponse:
     form = NewVideoForm(data, {"reference_image": upload} if upload else {})
     if not form.is_valid():
         raise form_error(form)
-    return submitted(
-        lambda: services.create_video(
-            owner=request.user, limit_active_jobs=True, **form.job_fields()
-        )
-    )
+    return submitted(lambda: form.spec(owner=request.user))
 
 
 def remix_video(request: HttpRequest, video_id: str) -> JsonResponse:
@@ -172,17 +169,7 @@ def remix_video(request: HttpRequest, video_id: str) -> JsonResponse:
     form = RemixForm(data, source=source)
     if not form.is_valid():
         raise form_error(form)
-    return submitted(
-        lambda: services.remix_video(
-            owner=request.user,
-            source=source,
-            prompt=form.cleaned_data["prompt"],
-            recipe=form.cleaned_data["recipe"],
-            form_token=form.cleaned_data["form_token"],
-            use_local=form.cleaned_data["use_local"],
-            limit_active_jobs=True,
-        )
-    )
+    return submitted(lambda: form.spec(owner=request.user))
 
 
 def local_model_names() -> set[str]:
@@ -404,9 +391,12 @@ def form_error(form: forms.Form) -> ApiError:
     return ApiError(400, " ".join(error.messages), param=param, code=error.code)
 
 
-def submitted(submit: Callable[[], Video]) -> JsonResponse:
+def submitted(spec: Callable[[], JobSpec]) -> JsonResponse:
+    """The job a form's spec asks for, through the one door; its refusals in the API's words."""
     try:
-        video = submit()
+        video = jobs.submit(spec())
+    except jobs.TokenReused as error:
+        raise ApiError(409, str(error), code="idempotency_key_reused") from error
     except services.TooManyJobs as error:
         raise ApiError(
             429,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from remixer import services
+from remixer import jobs
 from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
 from remixer.tests.test_submissions import png_bytes
@@ -600,13 +600,16 @@ def test_the_limit_is_on_what_people_submit_not_on_operators_and_workers(ana, se
     settings.REMIXER_MAX_ACTIVE_JOBS = 1
     entry = CatalogEntry.objects.get(name=LOCAL_MODEL)
     for _ in range(3):
-        services.create_video(
-            owner=ana,
-            entry=entry,
-            prompt="batch",
-            size="1280x720",
-            seconds="4",
-            form_token=uuid.uuid4(),
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=entry,
+                prompt="batch",
+                size="1280x720",
+                seconds="4",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
     assert Video.objects.count() == 3
 

@@ -12,7 +12,7 @@ import requests
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from remixer import services
+from remixer import jobs
 from remixer.models import CatalogEntry, Video
 from remixer.tests.conftest import wait_for
 
@@ -54,13 +54,16 @@ def poll(
 def test_fifty_pollers_for_thirty_seconds_while_a_render_writes_progress(server, ana, tmp_path):
     local = CatalogEntry.objects.get(provider__kind="local")
     videos = [
-        services.create_video(
-            owner=ana,
-            entry=local,
-            prompt=f"storm at sea {n}",
-            size="1792x1024",
-            seconds="12",
-            form_token=uuid.uuid4(),
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=local,
+                prompt=f"storm at sea {n}",
+                size="1792x1024",
+                seconds="12",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
         for n in range(4)
     ]

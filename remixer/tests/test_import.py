@@ -38,10 +38,14 @@ def upload(data: bytes, name: str) -> io.BytesIO:
 
 
 def import_page(client, mp4: bytes, sidecar: bytes | None = None):  # type: ignore[no-untyped-def]
-    data = {"video": upload(mp4, "kept.mp4")}
+    """Upload on the Import page, then let a worker's step check what the request kept."""
+    data = {"video": upload(mp4, "kept.mp4"), "form_token": str(uuid.uuid4())}
     if sidecar is not None:
         data["sidecar"] = upload(sidecar, "kept.json")
-    return client.post("/videos/import", data)
+    response = client.post("/videos/import", data)
+    for video in Video.objects.filter(status="queued", kind="import"):
+        tasks.import_video.call(video.pk)
+    return response
 
 
 def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben, clip_path):
@@ -82,21 +86,39 @@ def test_without_a_sidecar_the_file_speaks_for_itself(client, ana, clip_path):
 
 
 @pytest.mark.parametrize(
-    ("cut", "sidecar", "message"),
+    ("sidecar", "message"),
     [
-        (0.6, None, "This video is incomplete"),
-        (None, b"{not json", "The sidecar is not valid JSON."),
-        (None, b"[1, 2]", "The sidecar must be one Video object"),
-        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+        (b"{not json", "The sidecar is not valid JSON."),
+        (b"[1, 2]", "The sidecar must be one Video object"),
     ],
 )
-def test_a_bad_import_changes_nothing(client, ana, clip_path, media_root, cut, sidecar, message):
+def test_a_bad_sidecar_changes_nothing(client, ana, clip_path, media_root, sidecar, message):
     client.force_login(ana)
-    data = clip_path.read_bytes()
-    response = import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    response = import_page(client, clip_path.read_bytes(), sidecar)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Video.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("cut", "sidecar", "message"),
+    [
+        (0.6, None, "This video is incomplete"),
+        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+    ],
+)
+def test_a_bad_video_fails_its_import_in_words_and_keeps_nothing(
+    client, ana, clip_path, media_root, cut, sidecar, message
+):
+    client.force_login(ana)
+    data = clip_path.read_bytes()
+    import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    video = Video.objects.get()
+    assert (video.status, video.error_code) == ("failed", "invalid_video")
+    assert message in video.error_message
+    assert message in client.get(video.get_absolute_url()).content.decode()
+    assert "Retry" not in client.get(video.get_absolute_url()).content.decode()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
 
 
@@ -115,9 +137,10 @@ def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, ca
     with pytest.raises(CommandError, match="1 file"):
         call_command("import_videos", str(folder), "--owner", "ana")
     out, err = capsys.readouterr()
-    video = Video.objects.get()
+    video = Video.objects.get(status="completed")
     assert f"cat.mp4: imported as {video.pk}" in out and "broken.mp4: not imported" in err
     assert video.prompt == SIDECAR["prompt"]
+    assert Path(video.video_file.path).read_bytes() == (folder / "cat.mp4").read_bytes()
 
 
 def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(client, ana, clip_path, capsys):

@@ -11,7 +11,7 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from remixer import media, services
+from remixer import jobs, media
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.tests.conftest import start_process, wait_for, worker_args
 from remixer.tests.videos_api_server import VideosAPIServer
@@ -54,13 +54,16 @@ class Workers:
 def create(owner, entry: CatalogEntry, prompt: str) -> Video:  # type: ignore[no-untyped-def]
     import uuid
 
-    return services.create_video(
-        owner=owner,
-        entry=entry,
-        prompt=prompt,
-        size="1280x720",
-        seconds="4",
-        form_token=uuid.uuid4(),
+    return jobs.submit(
+        jobs.create_spec(
+            owner=owner,
+            entry=entry,
+            prompt=prompt,
+            size="1280x720",
+            seconds="4",
+            token=uuid.uuid4(),
+            exempt=True,
+        )
     )
 
 
@@ -80,12 +83,15 @@ def test_thirty_jobs_survive_ten_kills(ana, media_root, tmp_path, source):
         for index in range(11):
             create(ana, local, f"local video number {index}")
         for index in range(4):
-            services.remix_video(
-                owner=ana,
-                source=source,
-                prompt=f"sepia, '{index}'",
-                recipe={"effects": ["sepia"], "caption": str(index)},
-                form_token=__import__("uuid").uuid4(),
+            jobs.submit(
+                jobs.remix_spec(
+                    owner=ana,
+                    source=source,
+                    prompt=f"sepia, '{index}'",
+                    recipe={"effects": ["sepia"], "caption": str(index)},
+                    token=__import__("uuid").uuid4(),
+                    exempt=True,
+                )
             )
         workers = Workers(media_root, tmp_path)
         try:
@@ -111,20 +117,20 @@ def test_thirty_jobs_survive_ten_kills(ana, media_root, tmp_path, source):
                 workers.kill("default")
             for index in range(9):
                 create(ana, remote, f"remote video number {index}")
-            jobs = Video.objects.exclude(pk=source.pk)
-            wait_for(lambda: not jobs.exclude(status__in=Video.TERMINAL).exists(), timeout=300)
+            made = Video.objects.exclude(pk=source.pk)
+            wait_for(lambda: not made.exclude(status__in=Video.TERMINAL).exists(), timeout=300)
         finally:
             workers.stop()
-        assert jobs.count() == 30
-        failed = list(jobs.filter(status="failed").values_list("pk", "error_message"))
+        assert made.count() == 30
+        failed = list(made.filter(status="failed").values_list("pk", "error_message"))
         assert not failed, (failed, workers.log())
-        for video in jobs:
+        for video in made:
             path = Path(video.video_file.path)
             media.verify(path)
             assert (video.file_size, video.file_sha256) == media.size_and_sha256(path)
         creates = [r for r in api.requests if r.method == "POST" and r.path == "/v1/videos"]
         assert len(creates) == 15 == len(api.jobs)
-        assert jobs.filter(note="The render was restarted after its worker stopped.").count() >= 1
+        assert made.filter(note="The render was restarted after its worker stopped.").count() >= 1
         # The tasks the killed workers were running are closed, not left RUNNING for ever.
         assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()
         assert DBTaskResult.objects.filter(exception_class_path__endswith=".WorkerStopped").exists()
