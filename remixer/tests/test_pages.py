@@ -1,6 +1,6 @@
-import uuid
-
 """The pages a creator sees: library, video page, the live status fragment, actions."""
+
+import uuid
 
 import pytest
 from django_tasks_db.models import DBTaskResult
