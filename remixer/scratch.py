@@ -28,8 +28,9 @@ def workdir_for(video: Video) -> Iterator[Path]:
 
 
 def upload_path(video_id: str) -> Path:
-    """Where an import's uploaded file waits, in its own folder, until a worker archives it."""
-    return Path(settings.MEDIA_ROOT) / "videos" / video_id / "upload.mp4"
+    """Where an import's uploaded file waits until a worker has archived it: apart from the
+    video's folder, which a worker that lost its lease clears."""
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{video_id}.mp4"
 
 
 def spool_upload(upload: File[Any], video_id: str) -> int:
@@ -56,6 +57,9 @@ def clean_scratch(older_than: timedelta = timedelta(hours=6)) -> int:
     roots = [Path(settings.MEDIA_ROOT) / "tmp", Path(settings.FILE_UPLOAD_TEMP_DIR)]
     cutoff = time.time() - older_than.total_seconds()
     stale = [p for root in roots for p in root.glob("*") if p.stat().st_mtime < cutoff]
+    stale += [p for p in upload_path("").parent.glob("*.mp4") if p.stat().st_mtime < cutoff]
+    kept = set(Video.objects.filter(pk__in=[p.stem for p in stale]).values_list("pk", flat=True))
+    stale = [p for p in stale if p.stem not in kept]  # an import still waiting keeps its file
     for path in stale:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

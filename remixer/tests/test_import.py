@@ -2,14 +2,20 @@
 
 import io
 import json
+import re
+import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from django.core.management import CommandError, call_command
 
 from remixer import pipeline, tasks
 from remixer.models import Video
+from remixer.tests.conftest import start_site, stop_process, wait_for
+from remixer.tests.test_concurrency import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +166,45 @@ def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(client, ana, 
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert "the video file is damaged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_answers_at_once_and_a_worker_checks_it(
+    ana, media_root, tmp_path, long_clip_path
+):
+    """gunicorn with a timeout far shorter than the check: the request only streams the file
+    (to remixer's data directory), the import's page answers, and a worker archives it."""
+    timeout = {"REMIXER_WEB_TIMEOUT": "2", "GUNICORN_CMD_ARGS": "--timeout 2"}
+    process, server = start_site(media_root, tmp_path, **timeout)
+    system_temp = set(Path(tempfile.gettempdir()).iterdir())
+    try:
+        cookies = logged_in(server, "ana", "ana-password-1")
+        with requests.Session() as session:
+            session.cookies.update(cookies)
+            page = session.get(f"{server}/videos/import", timeout=10).text
+            token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+            started = time.monotonic()
+            response = session.post(
+                f"{server}/videos/import",
+                timeout=30,
+                data={"form_token": token, "csrfmiddlewaretoken": cookies["csrftoken"]},
+                files={"video": ("kept.mp4", long_clip_path.read_bytes(), "video/mp4")},
+                headers={"Referer": f"{server}/videos/import"},
+            )
+            answered = time.monotonic() - started
+            video = Video.objects.get()
+            assert response.status_code == 200 and response.url.endswith(video.pk), response.text
+            assert video.status in ("queued", "in_progress") and video.kind == "import"
+            assert "Uploaded: remixer is checking it" in response.text
+            wait_for(lambda: Video.objects.get().is_finished, timeout=120)
+        video.refresh_from_db()
+        assert video.status == "completed", video.error_message
+        assert Path(video.video_file.path).read_bytes() == long_clip_path.read_bytes()
+        assert not (media_root / "imports" / f"{video.pk}.mp4").exists()
+        size = long_clip_path.stat().st_size
+        left = set(Path(tempfile.gettempdir()).iterdir()) - system_temp
+        assert not [p for p in left if p.is_file() and p.stat().st_size >= size // 2]
+        print(f"answered in {answered:.2f} s; completed {video.completed_at - video.created_at}")
+    finally:
+        stop_process(process)
+    assert "WORKER TIMEOUT" not in (tmp_path / "serve.log").read_text()

@@ -1,10 +1,12 @@
 """Nothing lost: real workers killed with SIGKILL at the worst moments, and every job ends
 completed, with verified files and exactly one create per job at the provider."""
 
+import io
 import os
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,8 @@ LEASE_SECONDS = "2"  # short leases, so that a dead worker's videos are taken ov
 class Workers:
     """One real worker per queue, as `make run` starts them, that a test can kill."""
 
-    def __init__(self, media_root: Path, logs: Path) -> None:
-        self.media_root, self.logs = media_root, logs
+    def __init__(self, media_root: Path, logs: Path, lease: str = LEASE_SECONDS) -> None:
+        self.media_root, self.logs, self.lease = media_root, logs, lease
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         for queue in ("render", "default"):
             self.start(queue)
@@ -32,7 +34,7 @@ class Workers:
     def start(self, queue: str) -> None:
         log = self.logs / f"worker-{queue}.log"
         self.processes[queue] = start_process(
-            worker_args(queue), self.media_root, log, REMIXER_LEASE_SECONDS=LEASE_SECONDS
+            worker_args(queue), self.media_root, log, REMIXER_LEASE_SECONDS=self.lease
         )
 
     def kill(self, queue: str) -> None:
@@ -163,3 +165,40 @@ def test_the_sweep_removes_work_folders_left_by_killed_workers(media_root):
     tasks.sweep()
     assert not old.exists() and fresh.exists()
     assert scratch.clean_scratch() == 0
+
+
+def checking(workers: Workers) -> bool:
+    """The render worker now running is partway through checking an import's frames."""
+    pid = workers.processes["render"].pid
+    return Video.objects.filter(
+        phase="verifying", progress__gte=5, lease_owner__endswith=f":{pid}"
+    ).exists()
+
+
+def test_an_import_whose_worker_dies_is_checked_again_or_fails_in_words(
+    client, ana, media_root, tmp_path, long_clip_path
+):
+    client.force_login(ana)
+    workers = Workers(media_root, tmp_path, lease="5")  # outlasts making the spritesheet
+    try:
+        for keep_upload in (True, False):
+            upload = io.BytesIO(long_clip_path.read_bytes())
+            upload.name = "kept.mp4"
+            client.post("/videos/import", {"video": upload, "form_token": str(uuid.uuid4())})
+            video = Video.objects.latest("created_at")
+            wait_for(lambda: checking(workers), timeout=60)
+            workers.kill("render")
+            if not keep_upload:
+                (media_root / "imports" / f"{video.pk}.mp4").unlink()
+            wait_for(lambda: Video.objects.get(pk=video.pk).is_finished, timeout=90)  # noqa: B023
+    finally:
+        workers.stop()
+    kept, lost = Video.objects.order_by("created_at")
+    assert (kept.status, kept.kind, kept.model) == ("completed", "import", "imported"), (
+        workers.log()
+    )
+    assert Path(kept.video_file.path).read_bytes() == long_clip_path.read_bytes()
+    assert (lost.status, lost.error_code) == ("failed", "upload_missing")
+    assert "The uploaded file is gone" in lost.error_message
+    assert not list((media_root / "imports").iterdir())
+    assert not Video.objects.filter(phase="rendering").exists()
