@@ -629,6 +629,15 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_first_job(client, key
     assert Video.objects.count() == 4
 
 
+def test_a_key_reused_for_another_request_is_a_conflict(client, key):
+    first = post_json(client, "/v1/videos", {"prompt": "a"}, key, **{"Idempotency-Key": "k2"})
+    other = post_json(client, "/v1/videos", {"prompt": "b"}, key, **{"Idempotency-Key": "k2"})
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert first.json()["id"] in other.json()["error"]["message"]
+    assert Video.objects.count() == 1
+
+
 def test_a_retry_finds_its_job_even_at_the_limit(client, key, settings):
     settings.REMIXER_MAX_ACTIVE_JOBS = 1
     first = post_json(client, "/v1/videos", {"prompt": "a"}, key, **{"Idempotency-Key": "k"})
