@@ -124,7 +124,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "provider",
         "created_at",
     ]
-    list_filter = ["status", "provider", "model", "size", "seconds"]
+    list_filter = ["status", "kind", "provider", "model", "size", "seconds"]
     search_fields = [
         "id",
         "prompt",
@@ -137,6 +137,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     readonly_fields = [
         "id",
         "object",
+        "kind",
         "status",
         "progress",
         "phase",
@@ -162,6 +163,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "file_sha256",
         "reference_image",
         "form_token",
+        "submission",
         "updated_at",
     ]
     raw_id_fields = ["owner"]

@@ -29,6 +29,8 @@ from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_pr
 
 Kind = Video.Kind
 Status = Video.Status
+# Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
+IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
 
 
 class TokenReused(NotAllowed):
@@ -171,6 +173,14 @@ def enqueue(video: Video) -> None:
         tasks.render_video.enqueue(video.pk)
     else:
         tasks.submit_video.enqueue(video.pk)
+
+
+def token_for_key(key: str, *, owner_pk: object, path: str) -> uuid.UUID:
+    """A request's one-time token: the same Idempotency-Key on the same path finds the
+    first job; without a key every request is a new job."""
+    if not key:
+        return uuid.uuid4()
+    return uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{owner_pk}:{path}:{key}")
 
 
 def as_json(asked: Mapping[str, Any]) -> Any:

@@ -44,6 +44,7 @@ def spool_upload(upload: File[Any], video_id: str) -> int:
         with path.open("wb") as spool:
             for chunk in upload.chunks():
                 spool.write(chunk)
+    path.chmod(0o644)  # as readable as the files a render makes (nginx may send them)
     return path.stat().st_size
 
 
@@ -58,7 +59,8 @@ def clean_scratch(older_than: timedelta = timedelta(hours=6)) -> int:
     cutoff = time.time() - older_than.total_seconds()
     stale = [p for root in roots for p in root.glob("*") if p.stat().st_mtime < cutoff]
     stale += [p for p in upload_path("").parent.glob("*.mp4") if p.stat().st_mtime < cutoff]
-    kept = set(Video.objects.filter(pk__in=[p.stem for p in stale]).values_list("pk", flat=True))
+    waiting = Video.objects.unfinished().filter(pk__in=[p.stem for p in stale])
+    kept = set(waiting.values_list("pk", flat=True))
     stale = [p for p in stale if p.stem not in kept]  # an import still waiting keeps its file
     for path in stale:
         if path.is_dir():
