@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from remixer import media
-from remixer.leases import ProgressWriter, claim
+from remixer.leases import ProgressWriter, claim, held
 from remixer.models import Video
 from remixer.pipeline import archive, fail, failures_recorded, load
 from remixer.providers import Assets
@@ -40,7 +40,8 @@ def verify_import(video_id: str) -> None:
         link_or_copy(upload, copy)  # the upload stays until the archive is whole
         try:
             check_header(video, copy)
-            archive(video, Assets(video=copy), ProgressWriter(video_id))
+            with held(video_id):  # the thumbnails of a long video report no progress
+                archive(video, Assets(video=copy), ProgressWriter(video_id))
         except media.MediaError as error:
             fail(video_id, "invalid_video", str(error))
     if Video.objects.filter(pk=video_id, status__in=Video.TERMINAL).exists():

@@ -179,18 +179,18 @@ def test_an_import_whose_worker_dies_is_checked_again_or_fails_in_words(
     client, ana, media_root, tmp_path, long_clip_path
 ):
     client.force_login(ana)
-    workers = Workers(media_root, tmp_path, lease="5")  # outlasts making the spritesheet
+    workers = Workers(media_root, tmp_path, lease="3")
     try:
         for keep_upload in (True, False):
             upload = io.BytesIO(long_clip_path.read_bytes())
             upload.name = "kept.mp4"
             client.post("/videos/import", {"video": upload, "form_token": str(uuid.uuid4())})
             video = Video.objects.latest("created_at")
-            wait_for(lambda: checking(workers), timeout=60)
+            wait_for(lambda: checking(workers), timeout=120)
             workers.kill("render")
             if not keep_upload:
                 (media_root / "imports" / f"{video.pk}.mp4").unlink()
-            wait_for(lambda: Video.objects.get(pk=video.pk).is_finished, timeout=90)  # noqa: B023
+            wait_for(lambda: Video.objects.get(pk=video.pk).is_finished, timeout=180)  # noqa: B023
     finally:
         workers.stop()
     kept, lost = Video.objects.order_by("created_at")
