@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -6,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import services
+from remixer import jobs, services
 from remixer.models import ApiKey, CatalogEntry, LoginFailure, Provider, Video
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
@@ -145,7 +146,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "provider",
         "created_at",
     ]
-    list_filter = ["status", "provider", "model", "size", "seconds"]
+    list_filter = ["status", "kind", "provider", "model", "size", "seconds"]
     search_fields = [
         "id",
         "prompt",
@@ -158,6 +159,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     readonly_fields = [
         "id",
         "object",
+        "kind",
         "status",
         "progress",
         "phase",
@@ -183,6 +185,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "file_sha256",
         "reference_image",
         "form_token",
+        "submission",
         "updated_at",
     ]
     raw_id_fields = ["owner"]
@@ -199,11 +202,11 @@ class VideoAdmin(admin.ModelAdmin[Video]):
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        retried = [
-            services.retry_video(user=request.user, video=video)
-            for video in queryset.filter(status=Video.Status.FAILED)
-        ]
-        self.message_user(request, f"Started {len(retried)} retries.", messages.SUCCESS)
+        retried = 0
+        for video in queryset.filter(status=Video.Status.FAILED):
+            spec = jobs.retry_spec(user=request.user, video=video, token=uuid.uuid4(), exempt=True)
+            retried += jobs.submit(spec).retry_of_id == video.pk
+        self.message_user(request, f"Started {retried} retries.", messages.SUCCESS)
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:

@@ -21,16 +21,18 @@ from django.views.decorators.http import (
 from django_htmx.http import reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import services
+from remixer import jobs, services
 from remixer.forms import (
+    STALE_FORM,
     ApiKeyForm,
     ImportForm,
     LibraryFilter,
     NewVideoForm,
     PickerFilter,
     RemixForm,
+    RetryForm,
 )
-from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS, MediaError
+from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
     VIDEO_ID_PATTERN,
@@ -129,10 +131,7 @@ def video_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            video = services.create_video(
-                owner=request.user, limit_active_jobs=True, **form.job_fields()
-            )
-            return redirect(video)
+            return redirect(jobs.submit(form.spec(owner=request.user)))
         except services.NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
@@ -144,15 +143,11 @@ def video_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            video = services.import_upload(
-                owner=request.user,
-                upload=form.cleaned_data["video"],
-                sidecar=form.cleaned_data["sidecar"],
-            )
-        except MediaError as error:
-            form.add_error("video", str(error))
+            video = jobs.submit(form.spec(owner=request.user))
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, "Imported: anyone in the team can remix it now.")
+            messages.success(request, "Uploaded: remixer is checking it frame by frame.")
             return redirect(video)
     status = 400 if request.method == "POST" else 200
     return render(request, "video_import.html", {"form": form}, status=status)
@@ -201,6 +196,7 @@ def video_page_context(
         "remix_blocked": blocked,
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
+        "retry_form": RetryForm(),
     }
 
 
@@ -261,15 +257,7 @@ def video_remix(request: HttpRequest, video_id: str) -> HttpResponse:
     if not form.is_valid():
         return render_video_page(request, source, form, status=400)
     try:
-        remix = services.remix_video(
-            owner=request.user,
-            source=source,
-            prompt=form.cleaned_data["prompt"],
-            recipe=form.cleaned_data["recipe"],
-            form_token=form.cleaned_data["form_token"],
-            use_local=form.cleaned_data["use_local"],
-            limit_active_jobs=True,
-        )
+        remix = jobs.submit(form.spec(owner=request.user))
     except services.NotAllowed as error:
         form.add_error(None, str(error))
         return render_video_page(request, source, form, status=400)
@@ -291,8 +279,12 @@ def recipe_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
+    form = RetryForm(request.POST)
     try:
-        return redirect(services.retry_video(user=request.user, video=video))
+        services.check_can_change(request.user, video)
+        if not form.is_valid():
+            raise services.NotAllowed(STALE_FORM)
+        return redirect(jobs.submit(form.spec(user=request.user, video=video)))
     except services.NotAllowed as error:
         return refused(request, video, error)
 
