@@ -1,50 +1,46 @@
 """The steps a video job goes through in a worker.
 
-A local job is rendered in one step. An HTTP job is submitted once, then polled by
-short steps until the provider finishes, then copied into remixer's storage. Each step
-loads the row, checks where it stands and changes it with a conditional UPDATE, so that
-running a step twice (or on two workers at once) does no harm. A step that wants to run
-again later returns the seconds to wait; the task layer schedules it.
+A local job is rendered in one step; an HTTP job is submitted once, polled by short steps,
+then copied into remixer's storage. Each step changes the row with a conditional UPDATE, so
+running it twice does no harm; a step that wants to run again later returns when.
 """
 
 import logging
 import os
 import shutil
-import socket
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from remixer import media, stills
-from remixer.models import Provider, Video
-from remixer.providers import Assets, Job, ProviderError, Submission, VideoProvider
-from remixer.providers.http import (
-    HttpProvider,
-    Settings,
-    download_failed,
-    outcome_unknown,
-    provider_time,
+from remixer.leases import (
+    JobCancelled,
+    LeaseKeeper,
+    ProgressWriter,
+    claim,
+    free,
+    mine,
+    release,
+    worker_id,
 )
-from remixer.providers.local import LocalProvider
+from remixer.models import Provider, Video
+from remixer.providers import Assets, Job, ProviderError, Submission
+from remixer.providers.factory import http_provider, provider_for
+from remixer.providers.http import download_failed, outcome_unknown, provider_time
+from remixer.scratch import workdir_for
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL = 0.2  # seconds between progress writes: live on screen, light on the database
 POLL_MIN, POLL_MAX = 2.0, 30.0
 COPY_RETRY, COPY_RETRY_MAX = 5.0, 600.0  # seconds: backing off while the links last
 MAX_POLL_FAILURES = 20
-SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step
 Status = Video.Status
 Phase = Video.Phase
 RUNNING = [Status.QUEUED, Status.IN_PROGRESS]
@@ -62,43 +58,13 @@ def poll_in(seconds: float | None) -> Later | None:
     return None if seconds is None else Later("poll", seconds)
 
 
-class JobCancelled(Exception):
-    """The row left `in_progress` while we worked on it (cancelled or deleted)."""
-
-
-class WorkerStopped(Exception):
-    """What a task row left `RUNNING` by a killed worker is closed with."""
-
-
-def provider_for(provider: Provider) -> VideoProvider:
-    return LocalProvider() if provider.is_local else http_provider(provider)
-
-
-def http_provider(provider: Provider) -> HttpProvider:
-    return HttpProvider(
-        Settings(
-            base_url=provider.base_url,
-            api_key=provider.api_key,
-            auth_header=provider.auth_header,
-            body_encoding=provider.body_encoding,
-            extra_fields=provider.extra_fields,
-            read_timeout=settings.REMIXER_HTTP_TIMEOUT,
-        )
-    )
-
-
 # Local renders
 
 
 def render(video_id: str) -> None:
     """Claim a queued local video and make it, start to finish."""
-    if not claim(
-        video_id,
-        Q(status=Status.QUEUED),
-        status=Status.IN_PROGRESS,
-        phase=Phase.RENDERING,
-        progress=0,
-    ):
+    rendered = Q(status=Status.QUEUED) & ~Q(kind=Video.Kind.IMPORT)  # an import is never drawn
+    if not claim(video_id, rendered, status=Status.IN_PROGRESS, phase=Phase.RENDERING, progress=0):
         return
     video = load(video_id)
     with workdir_for(video) as workdir, failures_recorded(video_id):
@@ -157,6 +123,17 @@ def unknown_outcome(video: Video, error: ProviderError) -> float | None:
         return None
     logger.info("%s: found its job %s at the provider", video.pk, found.provider_video_id)
     return adopt(video, found)
+
+
+def recover(video_id: str) -> Later | None:
+    """Find the job of a create whose worker died before the answer was stored."""
+    if not claim(video_id, Q(status=Status.QUEUED, provider_video_id="")):
+        return None
+    try:
+        video = load(video_id)
+        return poll_in(unknown_outcome(video, outcome_unknown()))
+    finally:
+        release(video_id)
 
 
 def submission_refused(video: Video, error: ProviderError) -> Later | None:
@@ -218,11 +195,12 @@ def follow(video: Video, submission: Submission) -> float | None:
         return None
     progress = min(submission.progress, 99)
     if submission.status == Status.COMPLETED:
+        window = timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
         rows.update(
             status=Status.IN_PROGRESS,
             phase=Phase.COPYING,
             progress=Greatest(F("progress"), 99),
-            expires_at=provider_time(submission.expires_at) or timezone.now() + download_window(),
+            expires_at=provider_time(submission.expires_at) or timezone.now() + window,
         )
         return copy(load(video.pk))
     if submission.status == Status.IN_PROGRESS or video.status == Status.IN_PROGRESS:
@@ -302,10 +280,6 @@ def past_deadline(video: Video) -> bool:
     return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
 
 
-def download_window() -> timedelta:
-    return timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
-
-
 def failure_message(code: str, message: str) -> str:
     if "moderation" in f"{code} {message}".lower():
         return f"The provider rejected the prompt: {message}"
@@ -337,45 +311,9 @@ def job_for(video: Video, workdir: Path) -> Job:
     )
 
 
-class LeaseKeeper:
-    """Renews this worker's lease while it works; stops the work if the lease was lost."""
-
-    def __init__(self, video_id: str) -> None:
-        self.video_id = video_id
-        self.renewed = time.monotonic()
-
-    def __call__(self, done: int, total: int) -> None:
-        if time.monotonic() - self.renewed >= settings.REMIXER_LEASE_SECONDS / 3:
-            self.renew()
-
-    def renew(self, **changes: object) -> None:
-        self.renewed = time.monotonic()
-        working = mine(self.video_id).filter(status=Status.IN_PROGRESS)
-        if not working.update(lease_expires_at=lease_until(), **changes):
-            raise JobCancelled(self.video_id)
-
-
-class ProgressWriter(LeaseKeeper):
-    """Writes frames done ÷ frames total to the row (renewing the lease), a few times a second."""
-
-    def __init__(self, video_id: str) -> None:
-        super().__init__(video_id)
-        self.written = 0.0
-        self.percent = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = min(99, done * 100 // max(total, 1))
-        now = time.monotonic()
-        if percent != self.percent and now - self.written >= PROGRESS_INTERVAL:
-            self.written, self.percent = now, percent
-            self.renew(progress=Greatest(F("progress"), percent))
-        else:
-            super().__call__(done, total)
-
-
-def archive(video: Video, assets: Assets) -> None:
+def archive(video: Video, assets: Assets, on_progress: media.Progress | None = None) -> None:
     """Store the checked files and complete the video, unless it was cancelled meanwhile."""
-    files = checked_files(video, assets)
+    files = checked_files(video, assets, on_progress)
     finished = (
         mine(video.pk)
         .filter(status=Status.IN_PROGRESS)
@@ -396,9 +334,11 @@ def archive(video: Video, assets: Assets) -> None:
         raise JobCancelled(video.pk)
 
 
-def checked_files(video: Video, assets: Assets) -> dict[str, object]:
+def checked_files(
+    video: Video, assets: Assets, on_progress: media.Progress | None = None
+) -> dict[str, object]:
     """Verify the video, make what the provider did not, move the files into place."""
-    probe = media.verify(assets.video)
+    probe = media.verify(assets.video, on_progress)
     if f"{probe.width}x{probe.height}" != video.size:
         raise ProviderError(
             "wrong_size",
@@ -443,150 +383,6 @@ def fail(video_id: str, code: str, message: str) -> bool:
             lease_expires_at=None,
         )
     )
-
-
-# Leases: a worker holds one on a video while it works on it and renews it as it goes.
-# A lease that runs out means its worker died; the sweep then gives the video its work again.
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def lease_until() -> datetime:
-    return timezone.now() + timedelta(seconds=settings.REMIXER_LEASE_SECONDS)
-
-
-def free() -> Q:
-    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now())
-
-
-def claim(video_id: str, conditions: Q, **changes: object) -> bool:
-    """Take the video for this worker, if it meets `conditions` and no live lease holds it."""
-    available = Video.objects.filter(conditions, free(), pk=video_id)
-    return bool(
-        available.update(lease_owner=worker_id(), lease_expires_at=lease_until(), **changes)
-    )
-
-
-def mine(video_id: str) -> QuerySet[Video]:
-    return Video.objects.filter(pk=video_id, lease_owner=worker_id())
-
-
-def release(video_id: str) -> None:
-    mine(video_id).update(lease_owner="", lease_expires_at=None)
-
-
-def sweep() -> list[tuple[str, str]]:
-    """Unfinished videos whose work was lost, each made ready again with the step to run.
-
-    A video needs the sweep when the lease on it ran out (its worker died mid-step), or when
-    it has no lease and no task waiting for it (its worker died before taking it).
-    """
-    now = timezone.now()
-    waiting = set(pending_video_ids())
-    lost = (
-        Video.objects.unfinished()
-        .select_related("provider")
-        .filter(
-            Q(lease_expires_at__lt=now)
-            | Q(lease_expires_at__isnull=True, updated_at__lt=now - timedelta(seconds=SWEEP_GRACE))
-        )
-    )
-    steps = []
-    for video in lost:
-        if video.lease_expires_at is None and video.pk in waiting:
-            continue
-        if step := resume(video):
-            steps.append((video.pk, step))
-    return steps
-
-
-def resume(video: Video) -> str | None:
-    """Reset a video whose worker died to where its work can start again; name that step."""
-    untouched = Video.objects.filter(pk=video.pk, lease_expires_at=video.lease_expires_at)
-    restart: dict[str, object] = {"lease_owner": "", "lease_expires_at": None}
-    if video.provider.is_local:
-        if video.status == Status.IN_PROGRESS:
-            restart |= {
-                "status": Status.QUEUED,
-                "progress": 0,
-                "phase": Phase.WAITING,
-                "note": "The render was restarted after its worker stopped.",
-            }
-        step = "render"
-    elif video.provider_video_id:
-        step = "poll"
-    elif video.submitted_at is not None:
-        step = "recover"  # the create may have reached the provider: never send it again
-    else:
-        step = "submit"
-    if not untouched.update(**restart):
-        return None
-    grace = timezone.now() - timedelta(seconds=SWEEP_GRACE)  # a task just started may claim it yet
-    close_abandoned_tasks(video.pk, before=video.lease_expires_at or grace)
-    return step
-
-
-def close_abandoned_tasks(video_id: str, before: datetime) -> None:
-    """Mark the task rows a dead worker left `RUNNING` for this video as failed.
-
-    django-tasks-db never finishes them itself; left alone they would read as running for
-    ever in the admin. Only tasks started before the video was taken over are touched.
-    """
-    abandoned = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=before, args_kwargs__args__0=video_id
-    )
-    abandoned.update(
-        status=TaskResultStatus.FAILED,
-        finished_at=timezone.now(),
-        exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
-        traceback="Its worker stopped before the task finished; the video's work was given again.",
-    )
-
-
-def recover(video_id: str) -> Later | None:
-    """Find the job of a create whose worker died before the answer was stored."""
-    if not claim(video_id, Q(status=Status.QUEUED, provider_video_id="")):
-        return None
-    try:
-        video = load(video_id)
-        return poll_in(unknown_outcome(video, outcome_unknown()))
-    finally:
-        release(video_id)
-
-
-def clean_scratch(older_than: timedelta = timedelta(hours=6)) -> int:
-    """Remove the work folders that workers killed mid-step left behind."""
-    root = Path(settings.MEDIA_ROOT) / "tmp"
-    cutoff = time.time() - older_than.total_seconds()
-    stale = [path for path in root.glob("*") if path.stat().st_mtime < cutoff]
-    for path in stale:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    return len(stale)
-
-
-def pending_video_ids() -> Iterator[str]:
-    """Videos that a task waiting in the queue will take care of."""
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    for args in ready.values_list("args_kwargs", flat=True):
-        if args.get("args"):
-            yield str(args["args"][0])
-
-
-@contextmanager
-def workdir_for(video: Video) -> Iterator[Path]:
-    """A private scratch folder beside the media, so finished files move in atomically."""
-    root = Path(settings.MEDIA_ROOT) / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f"{video.pk}-", dir=root))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """Background tasks: thin, keyed by the video's id, safe to run twice.
 
-Renders run on their own queue, so a long render never delays the short HTTP steps.
+Renders and imports' checks run on their own queue, so they never delay the short HTTP steps.
 """
 
 from datetime import timedelta
@@ -9,13 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import pipeline
+from remixer import imports, pipeline, recovery, scratch
 from remixer.models import Provider, Video
 
 
 @task(queue_name="render")
 def render_video(video_id: str) -> None:
     pipeline.render(video_id)
+
+
+@task(queue_name="render")
+def import_video(video_id: str) -> None:
+    imports.verify_import(video_id)
 
 
 @task()
@@ -49,6 +54,7 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
 
 STEPS = {
     "render": render_video,
+    "import": import_video,
     "submit": submit_video,
     "poll": poll_video,
     "recover": recover_video,
@@ -64,8 +70,8 @@ def schedule(later: pipeline.Later | None, video_id: str) -> None:
 def sweep() -> int:
     """Give every video whose work was lost (its worker died) its next step again."""
     with transaction.atomic():
-        steps = pipeline.sweep()
+        steps = recovery.sweep()
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
-    pipeline.clean_scratch()
+    scratch.clean_scratch()
     return len(steps)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from remixer import services
+from remixer import jobs
 from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
 from remixer.tests.test_submissions import png_bytes
@@ -601,13 +601,16 @@ def test_the_limit_is_on_what_people_submit_not_on_operators_and_workers(ana, se
     settings.REMIXER_MAX_ACTIVE_JOBS = 1
     entry = CatalogEntry.objects.get(name=LOCAL_MODEL)
     for _ in range(3):
-        services.create_video(
-            owner=ana,
-            entry=entry,
-            prompt="batch",
-            size="1280x720",
-            seconds="4",
-            form_token=uuid.uuid4(),
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=entry,
+                prompt="batch",
+                size="1280x720",
+                seconds="4",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
     assert Video.objects.count() == 3
 
@@ -625,6 +628,15 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_first_job(client, key
     create(client, key)
     create(client, key)
     assert Video.objects.count() == 4
+
+
+def test_a_key_reused_for_another_request_is_a_conflict(client, key):
+    first = post_json(client, "/v1/videos", {"prompt": "a"}, key, **{"Idempotency-Key": "k2"})
+    other = post_json(client, "/v1/videos", {"prompt": "b"}, key, **{"Idempotency-Key": "k2"})
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert first.json()["id"] in other.json()["error"]["message"]
+    assert Video.objects.count() == 1
 
 
 def test_a_retry_finds_its_job_even_at_the_limit(client, key, settings):

@@ -425,7 +425,7 @@ def test_a_recipe_of_the_first_engine_reads_as_steps():
 def test_the_migration_turns_first_engine_recipes_into_steps():
     import importlib
 
-    migration = importlib.import_module("remixer.migrations.0006_recipes_with_steps")
+    migration = importlib.import_module("remixer.migrations.0007_recipes_with_steps")
     legacies: list[dict] = [
         {"effects": ["zoom_in", "speed_up", "mirror"], "caption": None},
         {"effects": []},

@@ -3,7 +3,7 @@
 django-tasks-db leaves a task RUNNING for ever when its worker is killed, and never retries
 it. Every remixer worker therefore sweeps when it starts and every few seconds after: each
 unfinished video whose lease ran out, or that nothing is waiting to work on, is given its
-next step again (see pipeline.sweep).
+next step again (see recovery.sweep).
 """
 
 import logging

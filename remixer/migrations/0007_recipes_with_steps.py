@@ -41,5 +41,5 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("remixer", "0005_retry_reason")]
+    dependencies = [("remixer", "0006_job_kinds_and_per_owner_form_tokens")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
