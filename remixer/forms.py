@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from remixer import images
+from remixer import images, jobs
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
+from remixer.words import size_label
 
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
@@ -52,8 +53,8 @@ class PickerFilter(LibraryFilter):
     status = None  # type: ignore[assignment]  # the picker lists completed videos only
 
 
-class SubmissionForm(forms.Form):
-    """A form that creates a job: its one-time token makes a resubmission find the first job."""
+class TokenForm(forms.Form):
+    """A form that starts a job: its one-time token makes a resubmission find the first job."""
 
     form_token = forms.UUIDField(
         widget=forms.HiddenInput,
@@ -63,6 +64,15 @@ class SubmissionForm(forms.Form):
             "invalid": STALE_FORM,
         },
     )
+
+
+class RetryForm(TokenForm):
+    def spec(self, *, user: Any, video: Video, exempt: bool = False) -> jobs.JobSpec:
+        token = self.cleaned_data["form_token"]
+        return jobs.retry_spec(user=user, video=video, token=token, exempt=exempt)
+
+
+class SubmissionForm(TokenForm):
     prompt = forms.CharField(
         max_length=PROMPT_MAX,
         strip=True,
@@ -104,9 +114,7 @@ def describe_entry(entry: CatalogEntry) -> str:
 
 class NewVideoForm(SubmissionForm):
     model = CatalogChoiceField(required=False)
-    size = forms.ChoiceField(
-        choices=[(s, s.replace("x", " × ")) for s in SIZES], initial="1280x720"
-    )
+    size = forms.ChoiceField(choices=[(s, size_label(s)) for s in SIZES], initial="1280x720")
     seconds = forms.ChoiceField(choices=[(s, f"{s} seconds") for s in SECONDS], initial="4")
     reference_image = forms.FileField(
         required=False,
@@ -139,10 +147,13 @@ class NewVideoForm(SubmissionForm):
             )
         return str(name)
 
-    def job_fields(self) -> dict[str, Any]:
-        """The cleaned input as services.create_video takes it."""
-        names = ("entry", "prompt", "size", "seconds", "reference_image", "form_token")
-        return {name: self.cleaned_data[name] for name in names}
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        fields = ("entry", "prompt", "size", "seconds", "reference_image")
+        return jobs.create_spec(
+            owner=owner,
+            token=self.cleaned_data["form_token"],
+            **{name: self.cleaned_data[name] for name in fields},
+        )
 
     def clean_reference_image(self) -> Any:
         upload = self.cleaned_data.get("reference_image")
@@ -192,8 +203,18 @@ class RemixForm(SubmissionForm):
                 self.add_error("prompt", str(error))
         return cleaned
 
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        return jobs.remix_spec(
+            owner=owner,
+            source=self.source,
+            token=self.cleaned_data["form_token"],
+            prompt=self.cleaned_data["prompt"],
+            recipe=self.cleaned_data["recipe"],
+            use_local=self.cleaned_data["use_local"],
+        )
 
-class ImportForm(forms.Form):
+
+class ImportForm(TokenForm):
     video = forms.FileField(help_text="An MP4 file.")
     sidecar = forms.FileField(
         required=False,
@@ -225,6 +246,15 @@ class ImportForm(forms.Form):
         if not isinstance(data, dict):
             raise forms.ValidationError("The sidecar must be one Video object (a JSON object).")
         return data
+
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        """Spools the upload to the job's folder: the request only streams, a worker checks."""
+        return jobs.import_spec(
+            owner=owner,
+            token=self.cleaned_data["form_token"],
+            upload=self.cleaned_data["video"],
+            sidecar=self.cleaned_data["sidecar"],
+        )
 
 
 class ApiKeyForm(forms.Form):

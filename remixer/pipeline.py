@@ -1,10 +1,8 @@
 """The steps a video job goes through in a worker.
 
-A local job is rendered in one step. An HTTP job is submitted once, then polled by
-short steps until the provider finishes, then copied into remixer's storage. Each step
-loads the row, checks where it stands and changes it with a conditional UPDATE, so that
-running a step twice (or on two workers at once) does no harm. A step that wants to run
-again later returns the seconds to wait; the task layer schedules it.
+A local job is rendered in one step; an HTTP job is submitted once, polled by short steps,
+then copied into remixer's storage. Each step changes the row with a conditional UPDATE, so
+running it twice does no harm; a step that wants to run again later returns when.
 """
 
 import logging
@@ -19,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media, storage
+from remixer import media, stills, storage
 from remixer.leases import (
     JobCancelled,
     LeaseKeeper,
@@ -63,13 +61,8 @@ def poll_in(seconds: float | None) -> Later | None:
 
 def render(video_id: str) -> None:
     """Claim a queued local video and make it, start to finish."""
-    if not claim(
-        video_id,
-        Q(status=Status.QUEUED),
-        status=Status.IN_PROGRESS,
-        phase=Phase.RENDERING,
-        progress=0,
-    ):
+    rendered = Q(status=Status.QUEUED) & ~Q(kind=Video.Kind.IMPORT)  # an import is never drawn
+    if not claim(video_id, rendered, status=Status.IN_PROGRESS, phase=Phase.RENDERING, progress=0):
         return
     video = load(video_id)
     with workdir_for(video) as workdir, failures_recorded(video_id):
@@ -200,11 +193,12 @@ def follow(video: Video, submission: Submission) -> float | None:
         return None
     progress = min(submission.progress, 99)
     if submission.status == Status.COMPLETED:
+        window = timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
         rows.update(
             status=Status.IN_PROGRESS,
             phase=Phase.COPYING,
             progress=Greatest(F("progress"), 99),
-            expires_at=provider_time(submission.expires_at) or timezone.now() + download_window(),
+            expires_at=provider_time(submission.expires_at) or timezone.now() + window,
         )
         return copy(load(video.pk))
     if submission.status == Status.IN_PROGRESS or video.status == Status.IN_PROGRESS:
@@ -283,10 +277,6 @@ def past_deadline(video: Video) -> bool:
     return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
 
 
-def download_window() -> timedelta:
-    return timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
-
-
 def failure_message(code: str, message: str) -> str:
     if "moderation" in f"{code} {message}".lower():
         return f"The provider rejected the prompt: {message}"
@@ -322,9 +312,9 @@ def job_for(video: Video, workdir: Path) -> Job:
     )
 
 
-def archive(video: Video, assets: Assets) -> None:
+def archive(video: Video, assets: Assets, on_progress: media.Progress | None = None) -> None:
     """Store the checked files and complete the video, unless it was cancelled meanwhile."""
-    files = checked_files(video, assets)
+    files = checked_files(video, assets, on_progress)
     finished = (
         mine(video.pk)
         .filter(status=Status.IN_PROGRESS)
@@ -345,9 +335,15 @@ def archive(video: Video, assets: Assets) -> None:
         raise JobCancelled(video.pk)
 
 
-def checked_files(video: Video, assets: Assets, *, replacing: bool = False) -> dict[str, object]:
+def checked_files(
+    video: Video,
+    assets: Assets,
+    on_progress: media.Progress | None = None,
+    *,
+    replacing: bool = False,
+) -> dict[str, object]:
     """Verify the video, make what the provider did not, store the files under their names."""
-    probe = media.verify(assets.video)
+    probe = media.verify(assets.video, on_progress)
     if f"{probe.width}x{probe.height}" != video.size:
         raise ProviderError(
             "wrong_size",
@@ -359,6 +355,7 @@ def checked_files(video: Video, assets: Assets, *, replacing: bool = False) -> d
         media.make_thumbnail(assets.video, thumbnail)
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
+    stills.keep(video.pk, assets.video)
     size, digest = media.size_and_sha256(assets.video)
     folder = f"videos/{video.pk}"
     names = {

@@ -3,8 +3,11 @@
 The folder is `$REMIXER_DATA_DIR/scratch/<host>-<pid>`: a process clears its own when it
 starts, every job's folder in it is removed when the job ends, and the folders of processes
 of this host that are gone (killed mid-render) are removed by the next sweep, at once.
+An import's upload waits in the storage itself (`upload_name`), so any host's worker can
+check it.
 """
 
+import logging
 import os
 import shutil
 import socket
@@ -14,10 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 
+from remixer import storage
 from remixer.models import Video
+
+logger = logging.getLogger(__name__)
 
 
 def scratch_root() -> Path:
@@ -43,6 +51,25 @@ def workdir_for(video: Video) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def upload_name(video_id: str) -> str:
+    """Where an import's upload waits in the storage until a worker has archived it: apart
+    from the video's own files, which a worker that lost its lease removes."""
+    return f"imports/{video_id}.mp4"
+
+
+def spool_upload(upload: File[Any], video_id: str) -> int:
+    """Keep an upload for its import, in the storage so a worker on any host can check it;
+    returns its size. Django has streamed a large upload to FILE_UPLOAD_TEMP_DIR already."""
+    return storage.save_file(upload, upload_name(video_id))
+
+
+def discard_upload(video_id: str) -> None:
+    try:
+        storage.delete(upload_name(video_id))
+    except storage.StorageError:
+        logger.exception("The upload of %s stays in the storage", video_id)
 
 
 @contextmanager
@@ -95,14 +122,15 @@ def clean_scratch(older_than: timedelta = timedelta(hours=6)) -> int:
     """Remove the folders of this host's processes that are gone, at once; on a data
     directory other hosts share too, their folders once untouched for `older_than`."""
     root = scratch_root()
-    if not root.exists():
-        return 0
+    root.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - older_than.total_seconds()
     stale = [
         path
         for path in root.iterdir()
         if not alive(path) or (not on_this_host(path) and path.stat().st_mtime < cutoff)
     ]
+    requests = Path(settings.FILE_UPLOAD_TEMP_DIR)  # uploads of requests that never finished
+    stale += [path for path in requests.glob("*") if path.stat().st_mtime < cutoff]
     for path in stale:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

@@ -195,6 +195,10 @@ LOGIN_LOCK_MINUTES = 15
 # Uploads: reference images are small; anything larger is refused by the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads stream to disk here, in remixer's own data directory (never the system's
+# temporary folder): an import's file is then moved into place, not copied.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 REMIXER_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 REMIXER_MAX_IMAGE_PIXELS = 4096 * 4096
 REMIXER_MAX_IMPORT_BYTES = int(os.environ.get("REMIXER_MAX_IMPORT_BYTES", 2 * 1024**3))

@@ -100,6 +100,15 @@ def save(path: Path, name: str, store: Storage | None = None) -> str:
         raise trouble(error) from error
 
 
+def save_file(content: File[Any], name: str) -> int:
+    """Store an uploaded file under `name`, streamed in chunks; returns its size."""
+    try:
+        default_storage.save(name, content)
+    except STORE_ERRORS as error:
+        raise trouble(error) from error
+    return int(content.size or 0)
+
+
 def save_all(files: Mapping[str, Path], *, keep_on_failure: bool = False) -> dict[str, str]:
     """Store several files; if one fails, those already stored are removed again
     (unless they replaced files a reader may rely on)."""
@@ -133,7 +142,8 @@ def remove_if_empty(folder: Path) -> None:
 def delete_video_files(video_id: str) -> None:
     """Remove a video's own files (its reference image may be shared with its retries)."""
     try:
-        delete(*(f"videos/{video_id}/{name}" for name in VIDEO_FILES))
+        names = [f"videos/{video_id}/{name}" for name in VIDEO_FILES]
+        delete(*names, f"imports/{video_id}.mp4", f"stills/{video_id}.npy")
     except StorageError:
         logger.exception("The files of %s stay in the storage", video_id)
 

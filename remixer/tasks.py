@@ -1,6 +1,6 @@
 """Background tasks: thin, keyed by the video's id, safe to run twice.
 
-Renders run on their own queue, so a long render never delays the short HTTP steps.
+Renders and imports' checks run on their own queue, so they never delay the short HTTP steps.
 """
 
 from datetime import timedelta
@@ -10,13 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import pipeline, recovery, scratch, storage
+from remixer import imports, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
 @task(queue_name="render")
 def render_video(video_id: str) -> None:
     pipeline.render(video_id)
+
+
+@task(queue_name="render")
+def import_video(video_id: str) -> None:
+    imports.verify_import(video_id)
 
 
 @task()
@@ -50,6 +55,7 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
 
 STEPS = {
     "render": render_video,
+    "import": import_video,
     "submit": submit_video,
     "poll": poll_video,
     "recover": recover_video,

@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -105,6 +106,30 @@ def clip_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         reference_image=None,
         on_progress=lambda done, total: None,
     )
+    return path
+
+
+@pytest.fixture(scope="session")
+def long_clip_path(clip_path: Path) -> Path:
+    """The clip 45 times over (3 minutes, about 5.7 MB): seconds to check frame by frame,
+    and larger than what Django keeps in memory, so its upload streams to disk."""
+    path = clip_path.with_name("long-clip.mp4")
+    with av.open(str(clip_path)) as source, av.open(str(path), "w") as output:
+        stream = source.streams.video[0]
+        copy = output.add_stream_from_template(stream)
+        offset = 0
+        for _ in range(45):
+            source.seek(0)
+            end = offset
+            for packet in source.demux(stream):
+                if packet.dts is None or packet.pts is None:
+                    continue
+                packet.pts += offset
+                packet.dts += offset
+                end = max(end, packet.pts + packet.duration)
+                packet.stream = copy
+                output.mux(packet)
+            offset = end
     return path
 
 
@@ -241,9 +266,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def server(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    process, url = start_site(media_root, tmp_path)
+    yield url
+    stop_process(process)
+
+
+def start_site(media_root: Path, tmp_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`manage.py serve` (gunicorn and the workers), once it answers."""
     Provider.default()  # a transactional test flushes the row the migration made
     port = free_port()
-    process = start_process(["serve", "--port", str(port)], media_root, tmp_path / "serve.log")
+    args = ["serve", "--port", str(port)]
+    env = {"REMIXER_WEB_TIMEOUT": "10", **env}  # low: no request should hold up a worker
+    process = start_process(args, media_root, tmp_path / "serve.log", **env)
     url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -254,8 +288,7 @@ def server(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[str]:
             return False
 
     wait_for(answers, timeout=60)
-    yield url
-    stop_process(process)
+    return process, url
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def test_sglang_style_no_remix_is_learnt_and_the_page_offers_the_local_engine(cl
         {"prompt": "sepia", "form_token": str(uuid.uuid4()), "use_local": "True"},
     )
     local = Video.objects.filter(remixed_from=source).exclude(pk=remix.pk).get()
-    assert local.provider.is_local and local.recipe["effects"] == ["sepia"]
+    assert local.provider.is_local and local.recipe["steps"][0]["step"] == "sepia"
 
 
 def test_vllm_style_failed_job_with_a_500_video_body(client, ana):

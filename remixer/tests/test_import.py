@@ -2,14 +2,21 @@
 
 import io
 import json
+import re
+import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+import requests
 from django.core.management import CommandError, call_command
 
 from remixer import pipeline, storage, tasks
 from remixer.models import Video
 from remixer.tests.buckets import stored_bytes
+from remixer.tests.conftest import start_site, stop_process, wait_for
+from remixer.tests.test_concurrency import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +45,14 @@ def upload(data: bytes, name: str) -> io.BytesIO:
 
 
 def import_page(client, mp4: bytes, sidecar: bytes | None = None):  # type: ignore[no-untyped-def]
-    data = {"video": upload(mp4, "kept.mp4")}
+    """Upload on the Import page, then let a worker's step check what the request kept."""
+    data = {"video": upload(mp4, "kept.mp4"), "form_token": str(uuid.uuid4())}
     if sidecar is not None:
         data["sidecar"] = upload(sidecar, "kept.json")
-    return client.post("/videos/import", data)
+    response = client.post("/videos/import", data)
+    for video in Video.objects.filter(status="queued", kind="import"):
+        tasks.import_video.call(video.pk)
+    return response
 
 
 def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(
@@ -84,21 +95,39 @@ def test_without_a_sidecar_the_file_speaks_for_itself(client, ana, clip_path):
 
 
 @pytest.mark.parametrize(
-    ("cut", "sidecar", "message"),
+    ("sidecar", "message"),
     [
-        (0.6, None, "This video is incomplete"),
-        (None, b"{not json", "The sidecar is not valid JSON."),
-        (None, b"[1, 2]", "The sidecar must be one Video object"),
-        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+        (b"{not json", "The sidecar is not valid JSON."),
+        (b"[1, 2]", "The sidecar must be one Video object"),
     ],
 )
-def test_a_bad_import_changes_nothing(client, ana, clip_path, media_root, cut, sidecar, message):
+def test_a_bad_sidecar_changes_nothing(client, ana, clip_path, media_root, sidecar, message):
     client.force_login(ana)
-    data = clip_path.read_bytes()
-    response = import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    response = import_page(client, clip_path.read_bytes(), sidecar)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Video.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("cut", "sidecar", "message"),
+    [
+        (0.6, None, "This video is incomplete"),
+        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+    ],
+)
+def test_a_bad_video_fails_its_import_in_words_and_keeps_nothing(
+    client, ana, clip_path, media_root, cut, sidecar, message
+):
+    client.force_login(ana)
+    data = clip_path.read_bytes()
+    import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    video = Video.objects.get()
+    assert (video.status, video.error_code) == ("failed", "invalid_video")
+    assert message in video.error_message
+    assert message in client.get(video.get_absolute_url()).content.decode()
+    assert "Retry" not in client.get(video.get_absolute_url()).content.decode()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
 
 
@@ -117,9 +146,10 @@ def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, ca
     with pytest.raises(CommandError, match="1 file"):
         call_command("import_videos", str(folder), "--owner", "ana")
     out, err = capsys.readouterr()
-    video = Video.objects.get()
+    video = Video.objects.get(status="completed")
     assert f"cat.mp4: imported as {video.pk}" in out and "broken.mp4: not imported" in err
     assert video.prompt == SIDECAR["prompt"]
+    assert Path(video.video_file.path).read_bytes() == (folder / "cat.mp4").read_bytes()
 
 
 def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(
@@ -142,3 +172,45 @@ def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert "the video file is damaged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_answers_at_once_and_a_worker_checks_it(
+    ana, media_root, tmp_path, long_clip_path
+):
+    """gunicorn with a timeout far shorter than the check: the request only streams the file
+    (to remixer's data directory), the import's page answers, and a worker archives it."""
+    timeout = {"REMIXER_WEB_TIMEOUT": "2", "GUNICORN_CMD_ARGS": "--timeout 2"}
+    process, server = start_site(media_root, tmp_path, **timeout)
+    system_temp = set(Path(tempfile.gettempdir()).iterdir())
+    try:
+        cookies = logged_in(server, "ana", "ana-password-1")
+        with requests.Session() as session:
+            session.cookies.update(cookies)
+            page = session.get(f"{server}/videos/import", timeout=10).text
+            token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+            started = time.monotonic()
+            response = session.post(
+                f"{server}/videos/import",
+                timeout=30,
+                data={"form_token": token, "csrfmiddlewaretoken": cookies["csrftoken"]},
+                files={"video": ("kept.mp4", long_clip_path.read_bytes(), "video/mp4")},
+                headers={"Referer": f"{server}/videos/import"},
+            )
+            answered = time.monotonic() - started
+            video = Video.objects.get()
+            assert response.status_code == 200 and response.url.endswith(video.pk), response.text
+            assert video.status in ("queued", "in_progress") and video.kind == "import"
+            assert "Uploaded: remixer is checking it" in response.text
+            wait_for(lambda: Video.objects.get().is_finished, timeout=120)
+        video.refresh_from_db()
+        assert video.status == "completed", video.error_message
+        assert Path(video.video_file.path).read_bytes() == long_clip_path.read_bytes()
+        assert not (media_root / "imports" / f"{video.pk}.mp4").exists()
+        size = long_clip_path.stat().st_size
+        left = set(Path(tempfile.gettempdir()).iterdir()) - system_temp
+        assert not [p for p in left if p.is_file() and p.stat().st_size >= size // 2]
+        print(f"answered in {answered:.2f} s; completed {video.completed_at - video.created_at}")
+    finally:
+        stop_process(process)
+    assert "WORKER TIMEOUT" not in (tmp_path / "serve.log").read_text()

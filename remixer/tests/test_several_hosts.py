@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from remixer import services
+from remixer import jobs
 from remixer.models import ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.conftest import (
     ROOT,
@@ -84,30 +84,36 @@ def rendering_on(process: subprocess.Popen[bytes]) -> Video | None:
 def test_hosts_sharing_only_postgresql_and_a_bucket(bucket, ana, source, tmp_path):
     Provider.default()
     local = CatalogEntry.objects.get(provider__kind="local")
-    jobs = [
-        services.create_video(
-            owner=ana,
-            entry=local,
-            prompt=f"host video {index}",
-            size="1280x720",
-            seconds="4",
-            form_token=uuid.uuid4(),
+    made = [
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=local,
+                prompt=f"host video {index}",
+                size="1280x720",
+                seconds="4",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
         for index in range(3)
     ]
-    jobs.append(
-        services.remix_video(
-            owner=ana,
-            source=source,
-            prompt="sepia",
-            recipe={"effects": ["sepia"]},
-            form_token=uuid.uuid4(),
+    made.append(
+        jobs.submit(
+            jobs.remix_spec(
+                owner=ana,
+                source=source,
+                prompt="sepia",
+                recipe={"effects": ["sepia"]},
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
     )
     web, one, two = (Host(tmp_path, name) for name in ("web", "worker-one", "worker-two"))
     port = free_port()
     processes = [web.web(port), one.worker()]
-    ids = [job.pk for job in jobs]
+    ids = [video.pk for video in made]
     try:
         victim = wait_for_value(lambda: rendering_on(processes[1]))
         os.kill(processes[1].pid, signal.SIGKILL)  # the first host dies mid-render

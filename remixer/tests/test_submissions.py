@@ -33,7 +33,7 @@ def test_a_remix_creates_a_queued_job_and_its_task(client, ana, source):
         source.id,
     )
     assert (job.size, job.seconds, job.owner) == (source.size, source.seconds, ana)
-    assert job.recipe == {"effects": ["slow_motion", "black_and_white"], "caption": None}
+    assert [step["step"] for step in job.recipe["steps"]] == ["speed", "grayscale"]
     assert DBTaskResult.objects.get().args_kwargs == {"args": [job.id], "kwargs": {}}
 
 
@@ -164,3 +164,23 @@ def test_a_file_that_is_not_an_image_is_refused(client, ana, media_root):
     assert response.status_code == 400
     assert "The file is not an image remixer can read." in response.content.decode()
     assert not Video.objects.exists() and files_under(media_root) == []
+
+
+def test_a_token_another_user_sent_first_makes_this_users_own_job(client, ana, ben, source):
+    token = uuid.uuid4()
+    client.force_login(ana)
+    remix(client, source, token=token)
+    client.force_login(ben)
+    response = remix(client, source, token=token)
+    assert response.status_code == 302
+    assert {v.owner.username for v in Video.objects.filter(remixed_from=source)} == {"ana", "ben"}
+
+
+def test_a_token_sent_again_with_other_values_is_refused_in_words(client, ana, source):
+    token = uuid.uuid4()
+    client.force_login(ana)
+    remix(client, source, token=token)
+    response = remix(client, source, prompt="sepia", token=token)
+    assert response.status_code == 400
+    assert "already used for a different request" in response.content.decode()
+    assert Video.objects.filter(remixed_from=source).count() == 1

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             engine.run(self.report)
 
     def report(self, name: str, value: float, target: str) -> None:
-        self.stdout.write(f"{name:<55} {value:>8.3f}   target {target}")
+        self.stdout.write(f"{name:<90} {value:>8.3f}   target {target}")
 
     def in_scratch_database(self, run: Any) -> None:
         """The web figures need thousands of rows: make them in a throwaway database."""
