@@ -355,7 +355,6 @@ def checked_files(
         media.make_thumbnail(assets.video, thumbnail)
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
-    stills.keep(video.pk, assets.video)
     size, digest = media.size_and_sha256(assets.video)
     folder = f"videos/{video.pk}"
     names = {
@@ -370,6 +369,7 @@ def checked_files(
     except storage.StorageError as error:
         message = f"The video could not be stored: {error}"
         raise ProviderError("storage_unavailable", message) from error
+    stills.keep(video.pk, assets.video)  # for the remix form's preview; optional
     return {"file_size": size, "file_sha256": digest, **names}
 
 

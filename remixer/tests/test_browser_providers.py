@@ -70,8 +70,9 @@ def test_an_imported_mp4_with_its_sidecar_is_remixed(server, browser, ana, clip_
     wait_until_playable(page)
     page.fill("textarea[name=prompt]", "sepia, 'Encore'")
     page.wait_for_selector("#recipe .chip:has-text('Sepia')")
+    imported = page.url.rsplit("/", 1)[1]
     page.click("form[action$='/remix'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/videos/video_[0-9a-f]+$"))
+    page.wait_for_url(re.compile(rf"/videos/(?!{imported})video_[0-9a-f]+$"))
     wait_until_playable(page)
     remix = Video.objects.get(pk=page.url.rsplit("/", 1)[1])
     assert remix.remixed_from.note == f"Imported from {SIDECAR['id']}."
