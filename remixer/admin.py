@@ -1,10 +1,13 @@
+import uuid
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import services
+from remixer import jobs, services
 from remixer.models import ApiKey, CatalogEntry, LoginFailure, Provider, Video
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
@@ -41,8 +44,23 @@ class ProviderForm(forms.ModelForm[Provider]):
         return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
 
 
+class CatalogForm(forms.ModelForm[CatalogEntry]):
+    """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 16}),
+            "aliases": forms.TextInput(attrs={"size": 20}),
+            "sizes": forms.TextInput(attrs={"size": 30}),
+            "seconds": forms.TextInput(attrs={"size": 8}),
+        }
+
+
 class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
     model = CatalogEntry
+    form = CatalogForm
     extra = 1
     fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
 
@@ -74,6 +92,13 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
         ("What it can do", {"fields": ["capabilities", "checked_at", "check_result"]}),
     ]
     actions = ["test_connection"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> Any:
+        """The local engine has no connection: its page leaves the HTTP fields out."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_local:
+            return [fieldset for fieldset in fieldsets if fieldset[0] != "Connection"]
+        return fieldsets
 
     @admin.display(description="Key")
     def key_hint(self, provider: Provider) -> str:
@@ -121,7 +146,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "provider",
         "created_at",
     ]
-    list_filter = ["status", "provider", "model", "size", "seconds"]
+    list_filter = ["status", "kind", "provider", "model", "size", "seconds"]
     search_fields = [
         "id",
         "prompt",
@@ -134,6 +159,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     readonly_fields = [
         "id",
         "object",
+        "kind",
         "status",
         "progress",
         "phase",
@@ -152,6 +178,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "poll_failures",
         "retry_reason",
         "recipe",
+        "recipe_read",
         "video_file",
         "thumbnail_file",
         "spritesheet_file",
@@ -159,10 +186,15 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "file_sha256",
         "reference_image",
         "form_token",
+        "submission",
         "updated_at",
     ]
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos"]
+
+    @admin.display(description="Recipe, as the engine reads it")
+    def recipe_read(self, video: Video) -> str:
+        return "; ".join(video.recipe_steps) or "-"
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, video: Video) -> str:
@@ -178,11 +210,11 @@ class VideoAdmin(admin.ModelAdmin[Video]):
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        retried = [
-            services.retry_video(user=request.user, video=video)
-            for video in queryset.filter(status=Video.Status.FAILED)
-        ]
-        self.message_user(request, f"Started {len(retried)} retries.", messages.SUCCESS)
+        retried = 0
+        for video in queryset.filter(status=Video.Status.FAILED):
+            spec = jobs.retry_spec(user=request.user, video=video, token=uuid.uuid4(), exempt=True)
+            retried += jobs.submit(spec).retry_of_id == video.pk
+        self.message_user(request, f"Started {retried} retries.", messages.SUCCESS)
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:

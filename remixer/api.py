@@ -13,7 +13,6 @@ import binascii
 import json
 import logging
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
@@ -29,7 +28,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from remixer import services
+from remixer import jobs, services, storage
 from remixer.forms import NewVideoForm, RemixForm, strict_int
 from remixer.models import (
     VARIANTS,
@@ -40,14 +39,12 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
-from remixer.serving import serve_file
+from remixer.serving import serve_stored
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[..., HttpResponseBase]
 
-# Idempotency-Key values become form tokens in this namespace (any fixed UUID would do).
-IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
 RETRY_AFTER_SECONDS = 10
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 20, 100
 CREATE_DEFAULTS = {"size": "720x1280", "seconds": "4"}  # the Videos API's defaults
@@ -150,39 +147,20 @@ def authenticate(request: HttpRequest) -> Any:
 def create_video(request: HttpRequest) -> JsonResponse:
     fields, files = body_of(request)
     data = CREATE_DEFAULTS | text_fields(fields, ("prompt", "model", "size", "seconds"))
-    data["form_token"] = str(submission_token(request))
+    data["form_token"] = submission_token(request)
     upload = reference_upload(fields, files)
     form = NewVideoForm(data, {"reference_image": upload} if upload else {})
-    if not form.is_valid():
-        raise form_error(form)
-    return submitted(
-        lambda: services.create_video(
-            owner=request.user, limit_active_jobs=True, **form.job_fields()
-        )
-    )
+    return submitted(form, request.user)
 
 
 def remix_video(request: HttpRequest, video_id: str) -> JsonResponse:
     source = find_video(video_id)
     fields, _ = body_of(request)
-    data = text_fields(fields, ("prompt", "model")) | {"form_token": str(submission_token(request))}
+    data = text_fields(fields, ("prompt", "model")) | {"form_token": submission_token(request)}
     # Beyond the original API: `model` naming the local engine remixes here, whatever made
     # the source (for a provider that cannot remix); any other model leaves the choice alone.
     data["use_local"] = str(data.pop("model", None) in local_model_names())
-    form = RemixForm(data, source=source)
-    if not form.is_valid():
-        raise form_error(form)
-    return submitted(
-        lambda: services.remix_video(
-            owner=request.user,
-            source=source,
-            prompt=form.cleaned_data["prompt"],
-            recipe=form.cleaned_data["recipe"],
-            form_token=form.cleaned_data["form_token"],
-            use_local=form.cleaned_data["use_local"],
-            limit_active_jobs=True,
-        )
-    )
+    return submitted(RemixForm(data, source=source), request.user)
 
 
 def local_model_names() -> set[str]:
@@ -244,10 +222,10 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
         message = f"This video is {video.status}; its content can be downloaded once completed."
         raise ApiError(400, message, code="video_not_ready")
     found = variant_file(video, variant)
-    if found is None or not found[0].is_file():
+    if found is None or not storage.exists(found[0]):
         raise ApiError(404, f"This video has no {variant} file.", code="not_found")
-    path, filename = found
-    return serve_file(request, path, filename=filename)
+    name, filename = found
+    return serve_stored(request, name, filename=filename)
 
 
 def no_such_route(request: HttpRequest, **kwargs: Any) -> JsonResponse:
@@ -359,13 +337,9 @@ def reference_upload(
     return SimpleUploadedFile("input_reference", content)
 
 
-def submission_token(request: HttpRequest) -> uuid.UUID:
-    """The form token of this submission: a retry with the same Idempotency-Key finds the
-    first job; without the header every request is a new job."""
+def submission_token(request: HttpRequest) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        return uuid.uuid4()
-    return uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{request.user.pk}:{request.path}:{key}")
+    return str(jobs.token_for_key(key, owner_pk=request.user.pk, path=request.path))
 
 
 def limit_param(value: str | None) -> int:
@@ -413,9 +387,14 @@ def form_error(form: forms.Form) -> ApiError:
     return ApiError(400, " ".join(error.messages), param=param, code=error.code)
 
 
-def submitted(submit: Callable[[], Video]) -> JsonResponse:
+def submitted(form: NewVideoForm | RemixForm, owner: Any) -> JsonResponse:
+    """The job a valid form asks for, through the one door; its refusals in the API's words."""
+    if not form.is_valid():
+        raise form_error(form)
     try:
-        video = submit()
+        video = jobs.submit(form.spec(owner=owner))
+    except jobs.TokenReused as error:
+        raise ApiError(409, str(error), code="idempotency_key_reused") from error
     except services.TooManyJobs as error:
         raise ApiError(
             429,

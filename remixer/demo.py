@@ -1,12 +1,13 @@
 """The demo library: a dozen videos made by the local engine, some of them remixes of others."""
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from remixer import pipeline
-from remixer.models import LOCAL_MODEL, Provider, Video
+from remixer import jobs, pipeline
+from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.recipes import parse_recipe
 
 # (prompt, size, seconds, index of the video it remixes or None)
@@ -35,18 +36,32 @@ def demo_owner() -> Any:
 
 
 def make_video(prompt: str, size: str, seconds: str, source: Video | None = None) -> Video:
-    """Make one video in this process, through the same pipeline the workers run."""
-    video = Video.objects.create(
-        owner=demo_owner(),
-        provider=Provider.default(),
-        model=LOCAL_MODEL,
-        prompt=prompt,
-        size=size,
-        seconds=seconds,
-        remixed_from=source,
-        remixed_from_video_id=source.pk if source else None,
-        recipe=parse_recipe(prompt).to_json() if source else None,
-    )
+    """Submit one video like any job (exempt from the active-job limit), then make it in this
+    process through the same pipeline the workers run; their queued task finds it done."""
+    owner, token = demo_owner(), uuid.uuid4()
+    if source is None:
+        entry = CatalogEntry.objects.get(provider=Provider.default(), name=LOCAL_MODEL)
+        spec = jobs.create_spec(
+            owner=owner,
+            entry=entry,
+            prompt=prompt,
+            size=size,
+            seconds=seconds,
+            token=token,
+            exempt=True,
+        )
+    else:
+        recipe = parse_recipe(prompt).to_json()
+        spec = jobs.remix_spec(
+            owner=owner,
+            source=source,
+            prompt=prompt,
+            recipe=recipe,
+            token=token,
+            use_local=True,
+            exempt=True,
+        )
+    video = jobs.submit(spec)
     pipeline.render(video.pk)
     video.refresh_from_db()
     return video

@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from remixer import images
+from remixer import images, jobs
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
+from remixer.words import size_label
 
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
@@ -89,8 +90,8 @@ class PickerFilter(LibraryFilter):
     status = None  # type: ignore[assignment]  # the picker lists completed videos only
 
 
-class SubmissionForm(forms.Form):
-    """A form that creates a job: its one-time token makes a resubmission find the first job."""
+class TokenForm(forms.Form):
+    """A form that starts a job: its one-time token makes a resubmission find the first job."""
 
     form_token = forms.UUIDField(
         widget=forms.HiddenInput,
@@ -100,6 +101,15 @@ class SubmissionForm(forms.Form):
             "invalid": STALE_FORM,
         },
     )
+
+
+class RetryForm(TokenForm):
+    def spec(self, *, user: Any, video: Video, exempt: bool = False) -> jobs.JobSpec:
+        token = self.cleaned_data["form_token"]
+        return jobs.retry_spec(user=user, video=video, token=token, exempt=exempt)
+
+
+class SubmissionForm(TokenForm):
     prompt = forms.CharField(
         max_length=PROMPT_MAX,
         strip=True,
@@ -142,9 +152,7 @@ def describe_entry(entry: CatalogEntry) -> str:
 
 class NewVideoForm(SubmissionForm):
     model = CatalogChoiceField(required=False)
-    size = forms.ChoiceField(
-        choices=[(s, s.replace("x", " × ")) for s in SIZES], initial="1280x720"
-    )
+    size = forms.ChoiceField(choices=[(s, size_label(s)) for s in SIZES], initial="1280x720")
     seconds = forms.ChoiceField(choices=[(s, f"{s} seconds") for s in SECONDS], initial="4")
     reference_image = forms.FileField(
         required=False,
@@ -177,10 +185,13 @@ class NewVideoForm(SubmissionForm):
             )
         return str(name)
 
-    def job_fields(self) -> dict[str, Any]:
-        """The cleaned input as services.create_video takes it."""
-        names = ("entry", "prompt", "size", "seconds", "reference_image", "form_token")
-        return {name: self.cleaned_data[name] for name in names}
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        fields = ("entry", "prompt", "size", "seconds", "reference_image")
+        return jobs.create_spec(
+            owner=owner,
+            token=self.cleaned_data["form_token"],
+            **{name: self.cleaned_data[name] for name in fields},
+        )
 
     def clean_reference_image(self) -> Any:
         upload = self.cleaned_data.get("reference_image")
@@ -230,8 +241,18 @@ class RemixForm(SubmissionForm):
                 self.add_error("prompt", str(error))
         return cleaned
 
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        return jobs.remix_spec(
+            owner=owner,
+            source=self.source,
+            token=self.cleaned_data["form_token"],
+            prompt=self.cleaned_data["prompt"],
+            recipe=self.cleaned_data["recipe"],
+            use_local=self.cleaned_data["use_local"],
+        )
 
-class ImportForm(forms.Form):
+
+class ImportForm(TokenForm):
     video = forms.FileField(help_text="An MP4 file.")
     sidecar = forms.FileField(
         required=False,
@@ -257,6 +278,15 @@ class ImportForm(forms.Form):
         if upload.size > SIDECAR_MAX:
             raise forms.ValidationError("The sidecar is larger than 1 MB.")
         return read_sidecar(upload.read())
+
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        """Spools the upload to the storage: the request only streams, a worker checks."""
+        return jobs.import_spec(
+            owner=owner,
+            token=self.cleaned_data["form_token"],
+            upload=self.cleaned_data["video"],
+            sidecar=self.cleaned_data["sidecar"],
+        )
 
 
 def read_sidecar(raw: bytes) -> dict[str, Any]:
@@ -293,6 +323,9 @@ def storable(value: object) -> bool:
     return True
 
 
+MAX_IMPORT_SECONDS = 24 * 3600
+
+
 class JsonTextField(forms.CharField):
     """Text from a JSON document: a number or an object where text belongs is refused."""
 
@@ -311,9 +344,25 @@ class SidecarForm(forms.Form):
     id = JsonTextField(max_length=200)
     prompt = JsonTextField(max_length=PROMPT_MAX)
     model = JsonTextField(max_length=200)
-    size = forms.ChoiceField(required=False, choices=[(s, s) for s in SIZES])
-    seconds = forms.ChoiceField(required=False, choices=[(s, s) for s in SECONDS])
+    # A kept video may come from a server with other sizes and lengths than remixer offers.
+    size = forms.RegexField(
+        required=False,
+        regex=r"^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$",
+        error_messages={"invalid": "Give it as WIDTHxHEIGHT, e.g. 1920x1080."},
+    )
+    seconds = forms.Field(required=False)
     created_at = forms.Field(required=False)
+
+    def clean_seconds(self) -> str | None:
+        value = self.cleaned_data.get("seconds")
+        if value is None or value == "":
+            return None
+        found = strict_int(value, low=1, high=MAX_IMPORT_SECONDS)
+        if found is None:
+            raise forms.ValidationError(
+                f"Give it as whole seconds, from 1 to {MAX_IMPORT_SECONDS}."
+            )
+        return str(found)
 
     def clean_created_at(self) -> int | None:
         """Unix seconds, from 2005 to a day from now."""

@@ -6,10 +6,14 @@ video its work again. Every claim is a conditional UPDATE, so two workers never 
 
 import os
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -86,3 +90,30 @@ class ProgressWriter(LeaseKeeper):
             self.renew(progress=Greatest(F("progress"), percent))
         else:
             super().__call__(done, total)
+
+
+@contextmanager
+def held(video_id: str) -> Iterator[None]:
+    """Renew this worker's lease from a thread while a step works without reporting progress
+    (a spritesheet of a long video, say), so that a slow machine does not lose the video."""
+    stop = threading.Event()
+    owner = worker_id()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(settings.REMIXER_LEASE_SECONDS / 3):
+                working = Video.objects.filter(
+                    pk=video_id, lease_owner=owner, status=Status.IN_PROGRESS
+                )
+                if not working.update(lease_expires_at=lease_until()):
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+    renewer = threading.Thread(target=renew, name=f"lease-{video_id}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +84,10 @@ def probe(path: Path) -> Probe:
         return _header(container, stream)
 
 
-def verify(path: Path) -> Probe:
+Progress = Callable[[int, int], None]
+
+
+def verify(path: Path, on_progress: Progress | None = None) -> Probe:
     """The header's figures, once every video frame has decoded and agrees with them.
 
     A truncated faststart MP4 keeps its full header, so only decoding finds the damage.
@@ -92,7 +95,7 @@ def verify(path: Path) -> Probe:
     with _opened(path) as (container, stream):
         header = _header(container, stream)
         stream.thread_type = "AUTO"
-        decoded, last_end = _decode_all(container, stream)
+        decoded, last_end = _decode_all(container, stream, header.frames, on_progress)
     if decoded < header.frames - FRAME_SLACK:
         raise MediaError(
             f"This video is incomplete: {decoded} of its {header.frames} frames "
@@ -105,13 +108,17 @@ def verify(path: Path) -> Probe:
     return header
 
 
-def _decode_all(container: InputContainer, stream: VideoStream) -> tuple[int, float]:
+def _decode_all(
+    container: InputContainer, stream: VideoStream, total: int, on_progress: Progress | None
+) -> tuple[int, float]:
     """How many frames decode, and when the last one ends (seconds from the first)."""
     count, first, last = 0, None, 0.0
     frame_time = 1 / float(stream.average_rate or 24)
     try:
         for frame in container.decode(stream):
             count += 1
+            if on_progress is not None:
+                on_progress(count, total)
             if frame.time is not None:
                 first = frame.time if first is None else first
                 last = max(last, frame.time - first + frame_time)

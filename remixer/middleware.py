@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from remixer import storage
+
 
 class HtmxLoginRedirectMiddleware:
     """An htmx poll from an expired session must reload the page, not swap the login form in."""
@@ -29,24 +31,29 @@ class HtmxLoginRedirectMiddleware:
 class ContentSecurityPolicyMiddleware:
     """Only our own scripts, styles and media: no inline code, no eval, no framing."""
 
-    POLICY = "; ".join(
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = policy(storage.browser_origin())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+def policy(bucket: str | None) -> str:
+    """The bucket files are redirected to (S3 without the proxy) may send images and media."""
+    extra = f" {bucket}" if bucket else ""
+    return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
-            "media-src 'self'",
+            f"img-src 'self' data:{extra}",
+            f"media-src 'self'{extra}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
             "frame-ancestors 'none'",
         ]
     )
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.POLICY)
-        return response

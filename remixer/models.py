@@ -5,7 +5,6 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -195,7 +194,13 @@ class Video(models.Model):
            └────────────┴───────▶ failed   (an error, or cancelled by its owner)
 
     A retry never revives a failed row: it makes a new video that points back to it.
+    Its kind says how it is made, and never changes: an import is checked, never rendered.
     """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Made from a prompt"
+        REMIX = "remix", "Remixed from another video"
+        IMPORT = "import", "Imported from a file"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -208,6 +213,7 @@ class Video(models.Model):
         RENDERING = "rendering", "Rendering"
         SUBMITTED = "submitted", "The provider is working on it"
         COPYING = "copying", "Copying into remixer's storage"
+        VERIFYING = "verifying", "Checking the uploaded video"
 
     TERMINAL = (Status.COMPLETED, Status.FAILED)
 
@@ -228,6 +234,7 @@ class Video(models.Model):
     error_message = models.TextField(null=True, blank=True)
 
     # What remixer keeps beside it.
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CREATE)
     remixed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
@@ -251,7 +258,9 @@ class Video(models.Model):
     file_size = models.BigIntegerField(null=True, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True)
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    # What the submission asked for, to tell a resent request from another under the same key.
+    submission = models.JSONField(null=True, blank=True, editable=False)
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -272,6 +281,7 @@ class Video(models.Model):
                 condition=Q(status__in=["queued", "in_progress", "completed", "failed"]),
                 name="video_status_known",
             ),
+            models.UniqueConstraint(fields=["owner", "form_token"], name="one_job_per_form"),
         ]
 
     def __str__(self) -> str:
@@ -308,9 +318,15 @@ class Video(models.Model):
 
     @property
     def recipe_steps(self) -> list[str]:
-        from remixer.recipes import Recipe
+        from remixer.recipes import RecipeError, stored_recipe
 
-        return Recipe.from_json(self.recipe).describe() if self.recipe else []
+        if not self.recipe:
+            return []
+        try:
+            recipe = stored_recipe(self.recipe)
+        except RecipeError as error:  # a stored recipe the engine can no longer follow
+            return [f"Recipe not usable: {error}"]
+        return recipe.describe() + recipe.notes()
 
     def can_change(self, user: Any) -> bool:
         """Only the owner (or staff) may retry, cancel or delete."""
@@ -357,11 +373,11 @@ VARIANTS = {
 }
 
 
-def variant_file(video: Video, variant: str) -> tuple[Path, str] | None:
-    """The stored file of one variant and the name to serve it under; None until it exists."""
+def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
+    """The storage name of one variant and the name to serve it under; None until it exists."""
     field, extension = VARIANTS[variant]
     stored = getattr(video, field)
-    return (Path(stored.path), f"{video.pk}-{variant}.{extension}") if stored else None
+    return (str(stored), f"{video.pk}-{variant}.{extension}") if stored else None
 
 
 API_KEY_START = "rmx_"

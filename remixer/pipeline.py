@@ -1,15 +1,11 @@
 """The steps a video job goes through in a worker.
 
-A local job is rendered in one step. An HTTP job is submitted once, then polled by
-short steps until the provider finishes, then copied into remixer's storage. Each step
-loads the row, checks where it stands and changes it with a conditional UPDATE, so that
-running a step twice (or on two workers at once) does no harm. A step that wants to run
-again later returns the seconds to wait; the task layer schedules it.
+A local job is rendered in one step; an HTTP job is submitted once, polled by short steps,
+then copied into remixer's storage. Each step changes the row with a conditional UPDATE, so
+running it twice does no harm; a step that wants to run again later returns when.
 """
 
 import logging
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media
+from remixer import media, stills, storage
 from remixer.leases import (
     JobCancelled,
     LeaseKeeper,
@@ -66,13 +62,8 @@ def poll_in(seconds: float | None) -> Later | None:
 
 def render(video_id: str) -> None:
     """Claim a queued local video and make it, start to finish."""
-    if not claim(
-        video_id,
-        Q(status=Status.QUEUED),
-        status=Status.IN_PROGRESS,
-        phase=Phase.RENDERING,
-        progress=0,
-    ):
+    rendered = Q(status=Status.QUEUED) & ~Q(kind=Video.Kind.IMPORT)  # an import is never drawn
+    if not claim(video_id, rendered, status=Status.IN_PROGRESS, phase=Phase.RENDERING, progress=0):
         return
     video = load(video_id)
     with workdir_for(video) as workdir, failures_recorded(video_id):
@@ -203,11 +194,12 @@ def follow(video: Video, submission: Submission) -> float | None:
         return None
     progress = min(submission.progress, 99)
     if submission.status == Status.COMPLETED:
+        window = timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
         rows.update(
             status=Status.IN_PROGRESS,
             phase=Phase.COPYING,
             progress=Greatest(F("progress"), 99),
-            expires_at=provider_time(submission.expires_at) or timezone.now() + download_window(),
+            expires_at=provider_time(submission.expires_at) or timezone.now() + window,
         )
         return copy(load(video.pk))
     if submission.status == Status.IN_PROGRESS or video.status == Status.IN_PROGRESS:
@@ -253,11 +245,10 @@ def rearchive(video: Video) -> None:
     """Copy a completed video's files again: from its provider, or remade from our own copy."""
     with workdir_for(video) as workdir:
         if video.provider.is_local or not video.provider_video_id:
-            shutil.copyfile(video.video_file.path, workdir / "video.mp4")
-            assets = Assets(video=workdir / "video.mp4")
+            assets = Assets(video=storage.fetch(str(video.video_file), workdir / "video.mp4"))
         else:
             assets = provider_for(video.provider).fetch_assets(video.provider_video_id, workdir)
-        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets))
+        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets, replacing=True))
 
 
 def poll_failed(video: Video, error: ProviderError) -> float | None:
@@ -292,10 +283,6 @@ def past_deadline(video: Video) -> bool:
     return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
 
 
-def download_window() -> timedelta:
-    return timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
-
-
 def failure_message(code: str, message: str) -> str:
     if "moderation" in f"{code} {message}".lower():
         return f"The provider rejected the prompt: {message}"
@@ -320,16 +307,20 @@ def job_for(video: Video, workdir: Path) -> Job:
         size=video.size,
         seconds=int(video.seconds),
         workdir=workdir,
-        reference_image=Path(video.reference_image.path) if video.reference_image else None,
-        source_video=Path(source.video_file.path) if source else None,
+        reference_image=(
+            storage.working_copy(str(video.reference_image), workdir)
+            if video.reference_image
+            else None
+        ),
+        source_video=storage.working_copy(str(source.video_file), workdir) if source else None,
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
     )
 
 
-def archive(video: Video, assets: Assets) -> None:
+def archive(video: Video, assets: Assets, on_progress: media.Progress | None = None) -> None:
     """Store the checked files and complete the video, unless it was cancelled meanwhile."""
-    files = checked_files(video, assets)
+    files = checked_files(video, assets, on_progress)
     finished = (
         mine(video.pk)
         .filter(status=Status.IN_PROGRESS)
@@ -346,13 +337,19 @@ def archive(video: Video, assets: Assets) -> None:
         )
     )
     if not finished:
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "videos" / video.pk, ignore_errors=True)
+        storage.delete_video_files(video.pk)
         raise JobCancelled(video.pk)
 
 
-def checked_files(video: Video, assets: Assets) -> dict[str, object]:
-    """Verify the video, make what the provider did not, move the files into place."""
-    probe = media.verify(assets.video)
+def checked_files(
+    video: Video,
+    assets: Assets,
+    on_progress: media.Progress | None = None,
+    *,
+    replacing: bool = False,
+) -> dict[str, object]:
+    """Verify the video, make what the provider did not, store the files under their names."""
+    probe = media.verify(assets.video, on_progress)
     if f"{probe.width}x{probe.height}" != video.size:
         raise ProviderError(
             "wrong_size",
@@ -365,21 +362,21 @@ def checked_files(video: Video, assets: Assets) -> dict[str, object]:
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
     size, digest = media.size_and_sha256(assets.video)
-    return {
-        "file_size": size,
-        "file_sha256": digest,
-        "video_file": store(assets.video, f"videos/{video.pk}/video.mp4"),
-        "thumbnail_file": store(thumbnail, f"videos/{video.pk}/thumbnail.webp"),
-        "spritesheet_file": store(spritesheet, f"videos/{video.pk}/spritesheet.jpg"),
+    folder = f"videos/{video.pk}"
+    names = {
+        "video_file": f"{folder}/video.mp4",
+        "thumbnail_file": f"{folder}/thumbnail.webp",
+        "spritesheet_file": f"{folder}/spritesheet.jpg",
     }
-
-
-def store(path: Path, name: str) -> str:
-    """Move a finished file into the media folder atomically: it is whole, or not there."""
-    final = Path(settings.MEDIA_ROOT) / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, final)
-    return name
+    paths = {names["video_file"]: assets.video, names["thumbnail_file"]: thumbnail}
+    paths[names["spritesheet_file"]] = spritesheet
+    try:
+        storage.save_all(paths, keep_on_failure=replacing)
+    except storage.StorageError as error:
+        message = f"The video could not be stored: {error}"
+        raise ProviderError("storage_unavailable", message) from error
+    stills.keep(video.pk, assets.video)  # for the remix form's preview; optional
+    return {"file_size": size, "file_sha256": digest, **names}
 
 
 def fail(video_id: str, code: str, message: str) -> bool:

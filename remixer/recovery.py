@@ -13,7 +13,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from remixer import storage
+from remixer.imports import UPLOAD_GONE
 from remixer.models import Video
+from remixer.scratch import upload_name
 
 SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step
 Status = Video.Status
@@ -50,10 +53,17 @@ def sweep() -> list[tuple[str, str]]:
 
 
 def resume(video: Video) -> str | None:
-    """Reset a video whose worker died to where its work can start again; name that step."""
+    """Reset a video whose worker died to where its work can start again; name that step.
+
+    The step follows from the video's kind, which is never changed here: an import is
+    checked again (or fails in words if its file is gone), never rendered.
+    """
     untouched = Video.objects.filter(pk=video.pk, lease_expires_at=video.lease_expires_at)
     restart: dict[str, object] = {"lease_owner": "", "lease_expires_at": None}
-    if video.provider.is_local:
+    if video.kind == Video.Kind.IMPORT:
+        restart |= import_restart(video)
+        step = "import" if restart["status"] == Status.QUEUED else None
+    elif video.provider.is_local:
         if video.status == Status.IN_PROGRESS:
             restart |= {
                 "status": Status.QUEUED,
@@ -73,6 +83,21 @@ def resume(video: Video) -> str | None:
     grace = timezone.now() - timedelta(seconds=SWEEP_GRACE)  # a task just started may claim it yet
     close_abandoned_tasks(video.pk, before=video.lease_expires_at or grace)
     return step
+
+
+def import_restart(video: Video) -> dict[str, object]:
+    try:
+        kept = storage.exists(upload_name(video.pk))
+    except storage.StorageError:
+        kept = True  # the storage cannot say now; the import's own check will
+    if kept:
+        return {"status": Status.QUEUED, "progress": 0, "phase": Phase.WAITING}
+    return {
+        "status": Status.FAILED,
+        "phase": Phase.WAITING,
+        "error_code": "upload_missing",
+        "error_message": UPLOAD_GONE,
+    }
 
 
 def close_abandoned_tasks(video_id: str, before: datetime) -> None:

@@ -1,19 +1,83 @@
 """Serving stored files with HTTP Range, so browsers can seek and Safari will play."""
 
+import logging
 import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
+from remixer import storage
+
+logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")  # longer numbers: not a range
 UNSATISFIABLE = (-1, -1)
+
+
+def serve_stored(request: HttpRequest, name: str, *, filename: str) -> HttpResponseBase:
+    """A stored file, once the caller has checked access: from local disk with Range as
+    below; from a bucket by a redirect to a presigned URL, or streamed through remixer."""
+    if not storage.is_remote():
+        return serve_file(request, storage.local_path(name), filename=filename)
+    if not settings.REMIXER_S3_PROXY:
+        response = HttpResponseRedirect(storage.presigned_url(name, filename))
+        response["Cache-Control"] = f"private, max-age={settings.REMIXER_S3_URL_REUSE}"
+        return response
+    try:
+        return proxy_stored(request, name, filename)
+    except storage.StorageError:
+        logger.exception("Could not serve %s from the bucket", name)
+        unavailable = HttpResponse(
+            "The video store cannot be reached; try again shortly.",
+            status=503,
+            content_type="text/plain",
+        )
+        unavailable["Retry-After"] = "10"
+        return unavailable
+
+
+def proxy_stored(request: HttpRequest, name: str, filename: str) -> HttpResponseBase:
+    """The bucket's file streamed through remixer, never read whole, with the same Range rules."""
+    found = storage.stat(name)
+    if found is None:
+        raise Http404("This video has no such file.")
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    wanted = parse_range(request, found.size, found.etag, found.modified)
+    head = request.method == "HEAD"
+    response: HttpResponseBase
+    if wanted == UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{found.size}"
+    else:
+        start, end = wanted or (0, found.size - 1)
+        status = 206 if wanted else 200
+        if head:
+            response = HttpResponse(status=status)
+        else:
+            response = StreamingHttpResponse(storage.chunks(name, start, end), status=status)
+        if wanted:
+            response["Content-Range"] = f"bytes {start}-{end}/{found.size}"
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Disposition"] = content_disposition_header(False, filename) or ""
+    response["Content-Type"] = content_type
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = found.etag
+    response["Last-Modified"] = http_date(found.modified)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def serve_file(request: HttpRequest, path: Path, *, filename: str) -> HttpResponseBase:

@@ -128,10 +128,50 @@ TASKS = {
     }
 }
 
+# Files: local disk (the embedded default), or an S3-compatible bucket shared by every host.
+REMIXER_S3_BUCKET = os.environ.get("REMIXER_S3_BUCKET", "").strip()
+REMIXER_S3_ENDPOINT_URL = os.environ.get("REMIXER_S3_ENDPOINT_URL", "").strip()
+REMIXER_S3_PREFIX = os.environ.get("REMIXER_S3_PREFIX", "").strip().strip("/")
+REMIXER_S3_PUBLIC_URL = os.environ.get("REMIXER_S3_PUBLIC_URL", "").strip()
+REMIXER_S3_PROXY = env_flag("REMIXER_S3_PROXY")
+REMIXER_S3_ATTEMPTS = int(os.environ.get("REMIXER_S3_ATTEMPTS", 4))
+# How long a presigned URL lasts (long enough to seek through a long video), and how long
+# one URL is handed out again so that browsers keep the file cached.
+REMIXER_S3_URL_SECONDS = int(os.environ.get("REMIXER_S3_URL_SECONDS", 3600))
+REMIXER_S3_URL_REUSE = 900
+# A multipart upload unfinished after this long was begun by a process that died: the sweep
+# aborts it (large imports over slow links take a while, so not sooner).
+REMIXER_S3_UPLOAD_GRACE = 3600
+# Each process works in a scratch folder of its own here, never inside the storage.
+REMIXER_SCRATCH_DIR = DATA_DIR / "scratch"
+
+
+def s3_storage(bucket: str, endpoint_url: str = "", prefix: str = "") -> dict[str, object]:
+    """django-storages' S3 backend for `bucket`, with botocore's retries set explicitly."""
+    from botocore.config import Config
+
+    config = Config(
+        retries={"total_max_attempts": REMIXER_S3_ATTEMPTS, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        signature_version="s3v4",
+    )
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "location": prefix,
+        "file_overwrite": True,
+        "client_config": config,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-    },
+    "default": (
+        s3_storage(REMIXER_S3_BUCKET, REMIXER_S3_ENDPOINT_URL, REMIXER_S3_PREFIX)
+        if REMIXER_S3_BUCKET
+        else {"BACKEND": "remixer.storage.LocalStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 STATIC_URL = "/static/"
@@ -159,7 +199,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = BEHIND_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS else None
 # HSTS preloading commits a whole domain for months: the domain's owner opts in, not remixer.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
-# nginx can send the bytes of a video itself: set to its internal location, e.g. /protected/.
+# nginx can send the bytes of a video on local disk itself: its internal location, e.g. /protected/.
 REMIXER_ACCEL_REDIRECT = os.environ.get("REMIXER_ACCEL_REDIRECT", "")
 # Failed logins that lock an account from one address, and from everywhere, for
 # LOGIN_LOCK_MINUTES; failures from one address within LOGIN_FLOOD_SECONDS that make it
@@ -175,6 +215,10 @@ REMIXER_TRUSTED_PROXIES = env_networks("REMIXER_TRUSTED_PROXIES")
 # Uploads: reference images are small; anything larger is refused by the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads stream to disk here, in remixer's own data directory (never the system's
+# temporary folder): an import's file is then moved into place, not copied.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 REMIXER_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 REMIXER_MAX_IMAGE_PIXELS = 4096 * 4096
 REMIXER_MAX_IMPORT_BYTES = int(os.environ.get("REMIXER_MAX_IMPORT_BYTES", 2 * 1024**3))

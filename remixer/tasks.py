@@ -1,21 +1,27 @@
 """Background tasks: thin, keyed by the video's id, safe to run twice.
 
-Renders run on their own queue, so a long render never delays the short HTTP steps.
+Renders and imports' checks run on their own queue, so they never delay the short HTTP steps.
 """
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import pipeline, recovery, scratch
+from remixer import imports, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
 @task(queue_name="render")
 def render_video(video_id: str) -> None:
     pipeline.render(video_id)
+
+
+@task(queue_name="render")
+def import_video(video_id: str) -> None:
+    imports.verify_import(video_id)
 
 
 @task()
@@ -49,6 +55,7 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
 
 STEPS = {
     "render": render_video,
+    "import": import_video,
     "submit": submit_video,
     "poll": poll_video,
     "recover": recover_video,
@@ -68,4 +75,6 @@ def sweep() -> int:
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
     scratch.clean_scratch()
+    # A process killed while uploading leaves its multipart upload behind: abort it.
+    storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)

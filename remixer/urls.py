@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, views
+from remixer import api, studio, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -37,9 +37,13 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/content", views.video_content, name="video_content"),
     path(f"videos/{VIDEO_ID}/preview", views.video_preview, name="video_preview"),
     path(f"videos/{VIDEO_ID}/remix", views.video_remix, name="video_remix"),
+    path(f"videos/{VIDEO_ID}/still", views.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
     path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
+    path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
+    path("compare", studio.compare_picked, name="compare_picked"),
+    path("live", studio.library_live, name="library_live"),
     path("keys", views.api_keys, name="api_keys"),
     path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),

@@ -18,19 +18,21 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
-from django_htmx.http import reswap
+from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import services
+from remixer import jobs, services, stills
 from remixer.forms import (
+    STALE_FORM,
     ApiKeyForm,
     ImportForm,
     LibraryFilter,
     NewVideoForm,
     PickerFilter,
     RemixForm,
+    RetryForm,
 )
-from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS, MediaError
+from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
     VIDEO_ID_PATTERN,
@@ -40,8 +42,8 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
-from remixer.recipes import UNDERSTOOD, RecipeError, parse_recipe
-from remixer.serving import serve_file
+from remixer.recipes import UNDERSTOOD, RecipeError
+from remixer.serving import serve_stored
 
 PAGE_SIZE = 24
 
@@ -122,13 +124,14 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def video_new(request: HttpRequest) -> HttpResponse:
-    form = NewVideoForm(request.POST or None, request.FILES or None)
+    form = NewVideoForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=prefill(request, "model", "size", "seconds"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            video = services.create_video(
-                owner=request.user, limit_active_jobs=True, **form.job_fields()
-            )
-            return redirect(video)
+            return redirect(jobs.submit(form.spec(owner=request.user)))
         except services.NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
@@ -140,15 +143,11 @@ def video_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            video = services.import_upload(
-                owner=request.user,
-                upload=form.cleaned_data["video"],
-                sidecar=form.cleaned_data["sidecar"],
-            )
-        except MediaError as error:
-            form.add_error("video", str(error))
+            video = jobs.submit(form.spec(owner=request.user))
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, "Imported: anyone in the team can remix it now.")
+            messages.success(request, "Uploaded: remixer is checking it frame by frame.")
             return redirect(video)
     status = 400 if request.method == "POST" else 200
     return render(request, "video_import.html", {"form": form}, status=status)
@@ -163,7 +162,12 @@ def get_video(video_id: str) -> Video:
 @require_GET
 def video_detail(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
-    return render_video_page(request, video, RemixForm(source=video))
+    return render_video_page(request, video, RemixForm(source=video, initial=prefill(request)))
+
+
+def prefill(request: HttpRequest, *names: str) -> dict[str, str]:
+    """What a "change the prompt and run again" link puts in a form (a plain GET link)."""
+    return {name: request.GET[name] for name in ("prompt", *names) if name in request.GET}
 
 
 def render_video_page(
@@ -192,6 +196,7 @@ def video_page_context(
         "remix_blocked": blocked,
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
+        "retry_form": RetryForm(),
     }
 
 
@@ -241,49 +246,66 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
     found = variant_file(video, variant)
     if found is None:
         raise Http404("This video has no such file yet.")
-    path, filename = found
-    return serve_file(request, path, filename=filename)
+    name, filename = found
+    return serve_stored(request, name, filename=filename)
 
 
 @require_POST
-def video_remix(request: HttpRequest, video_id: str) -> HttpResponse:
+def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     source = get_video(video_id)
     form = RemixForm(request.POST, source=source)
     if not form.is_valid():
-        return render_video_page(request, source, form, status=400)
+        return remix_refused(request, source, form)
     try:
-        remix = services.remix_video(
-            owner=request.user,
-            source=source,
-            prompt=form.cleaned_data["prompt"],
-            recipe=form.cleaned_data["recipe"],
-            form_token=form.cleaned_data["form_token"],
-            use_local=form.cleaned_data["use_local"],
-            limit_active_jobs=True,
-        )
+        remix = jobs.submit(form.spec(owner=request.user))
     except services.NotAllowed as error:
         form.add_error(None, str(error))
-        return render_video_page(request, source, form, status=400)
+        return remix_refused(request, source, form)
+    if request.htmx:
+        return HttpResponseClientRedirect(remix.get_absolute_url())
     return redirect(remix)
 
 
-@require_GET
+def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> HttpResponse:
+    """The form again, the creator's text kept, with its message. Through htmx only the remix
+    section is swapped in place (and scrolled to), so the address stays the video's."""
+    if request.htmx:
+        return render(request, "video.html#remix", video_page_context(request, source, form))
+    return render_video_page(request, source, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
 def recipe_preview(request: HttpRequest) -> HttpResponse:
-    prompt = request.GET.get("prompt", "")[:2000]
-    context: dict[str, object] = {"understood": UNDERSTOOD}
-    if prompt.strip():
-        try:
-            context["steps"] = parse_recipe(prompt).describe()
-        except RecipeError as error:
-            context["recipe_error"] = str(error)
-    return render(request, "video.html#recipe", context)
+    """The recipe the whole prompt reads as, and its still when a video is named."""
+    data = request.POST if request.method == "POST" else request.GET
+    context = stills.recipe_context(data.get("prompt", ""), request.GET.get("video", ""))
+    return render(request, "partials/recipe.html", context)
+
+
+@require_GET
+def video_still(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = get_video(video_id)
+    try:
+        recipe = stills.recipe_from_token(request.GET.get("r", ""))
+    except RecipeError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    jpeg = stills.preview(video, recipe)
+    if jpeg is None:
+        raise Http404("This video has no frame to preview yet.")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_POST
 def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
+    form = RetryForm(request.POST)
     try:
-        return redirect(services.retry_video(user=request.user, video=video))
+        services.check_can_change(request.user, video)
+        if not form.is_valid():
+            raise services.NotAllowed(STALE_FORM)
+        return redirect(jobs.submit(form.spec(user=request.user, video=video)))
     except services.NotAllowed as error:
         return refused(request, video, error)
 

@@ -1,13 +1,17 @@
-"""Benchmark figures of the local engine against the ffmpeg CLI doing the same work.
+"""Benchmark figures of the local engine, each against a baseline measured in the same run.
 
-(1) time of a 4 s 1280x720 "sepia, mirror" remix / the CLI's time, target <= 1.15;
-(2) peak memory of a fresh process rendering a 12 s 1792x1024 remix / the CLI's, target <= 1.0;
-(3) that 12 s peak / the 4 s peak at the same size, target <= 1.1 (memory must not grow with
-length).
+(1) time of a 4 s 1280x720 "sepia, mirror" remix and (2) of the "old film" look (the heaviest
+composition) / Debian's ffmpeg CLI running the same filter chain with the same encoder
+settings; (3) peak memory of a fresh process rendering 12 s of 1792x1024 / the CLI's;
+(4) that 12 s peak / the 4 s peak, for one step of each class (colour, geometry, time, text)
+and the heaviest look (memory must not grow with length); (5) the still preview's time (p95
+over 20 prompts on a 1280x720 source) / the time the same recipe takes to render the whole
+4 s remix; (6) reading a 32,000-character prompt / a 320-character one (linear time).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -18,11 +22,45 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from remixer.providers import local
-from remixer.recipes import parse_recipe
+from remixer.engine import encoding, render_create, render_remix
+from remixer.engine.remix import filter_text
+from remixer.engine.still import keep_still, render_still
+from remixer.recipes import RecipeError, parse_recipe
 
 Report = Callable[[str, float, str], None]
 RECIPE = "sepia, mirror"
+HEAVIEST = "old film"
+# One step of each class, and the heaviest look: memory must not grow with the length.
+BY_CLASS = {
+    "colour": "warmer",
+    "geometry": "rotate 90",
+    "time": "reverse",
+    "text": "'Summer 2026' at the top",
+    "heaviest look": HEAVIEST,
+}
+PREVIEW_PROMPTS = [
+    "old film",
+    "black and white, slow motion",
+    "make it warmer",
+    "a green tint",
+    "noir",
+    "vhs",
+    "cctv",
+    "dreamy night scene",
+    "golden hour",
+    "cinematic",
+    "pixel art",
+    "comic book",
+    "neon",
+    "thermal",
+    "glitch",
+    "pencil sketch",
+    "mirror and rotate 180",
+    "crop to square, vignette",
+    "'Summer 2026' at the top, fade out",
+    "vivid, more contrast, sharpen",
+]
+READER_UNIT = "make it slightly warmer, not mirrored, 2x faster 'Hi' and sparkles (x) 50% "
 RUNS = 5
 SIZE = "1792x1024"  # the largest size the engine is asked for
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +75,8 @@ LAUNCHER = (
 # A fresh interpreter that imports only the engine, as a render worker would.
 ENGINE_CHILD = (
     "import sys; from pathlib import Path; "
-    "from remixer.providers.local import render_remix; from remixer.recipes import parse_recipe; "
-    "render_remix(source=Path(sys.argv[1]), recipe=parse_recipe(sys.argv[2]), "
+    "from remixer.engine import render_remix, read_prompt; "
+    "render_remix(source=Path(sys.argv[1]), recipe=read_prompt(sys.argv[2]), "
     "output=Path(sys.argv[3]), on_progress=lambda done, total: None)"
 )
 
@@ -53,49 +91,52 @@ def _ffmpeg() -> str:
     return path
 
 
-def _cli_command(source: Path, output: Path) -> list[str]:
-    """The CLI doing what the engine does for RECIPE, with the engine's encoder settings."""
-    x264 = local.X264_OPTIONS
+def _cli_command(source: Path, output: Path, prompt: str, size: str, seconds: int) -> list[str]:
+    """The CLI running the filter chain the engine builds for `prompt`, with its encoder
+    settings."""
+    width, height = encoding.parse_size(size)
+    chain = ",".join(filter_text(parse_recipe(prompt), width, height, seconds * encoding.FPS))
+    x264 = encoding.X264_OPTIONS
     encoder = (
         f"-c:v libx264 -preset {x264['preset']} -crf {x264['crf']} "
-        f"-threads {local.ENCODER_THREADS} -pix_fmt yuv420p -movflags +faststart"
+        f"-threads {encoding.ENCODER_THREADS} -pix_fmt yuv420p -movflags +faststart"
     )
     head = [_ffmpeg(), "-nostdin", "-loglevel", "error", "-y", "-i", str(source)]
-    filters = ["-vf", f"hflip,colorchannelmixer={local.SEPIA}"]
-    return [*head, *filters, *encoder.split(), str(output)]
+    return [*head, "-vf", chain, *encoder.split(), str(output)]
 
 
-def _engine_command(source: Path, output: Path) -> list[str]:
-    return [sys.executable, "-c", ENGINE_CHILD, str(source), RECIPE, str(output)]
+def _engine_command(source: Path, output: Path, prompt: str) -> list[str]:
+    return [sys.executable, "-c", ENGINE_CHILD, str(source), prompt, str(output)]
 
 
 def _make_source(workdir: Path, size: str, seconds: int) -> Path:
     path = workdir / f"source-{size}-{seconds}s.mp4"
-    local.render_create(
-        prompt="ocean waves at sunset",
-        size=size,
-        seconds=seconds,
-        output=path,
-        reference_image=None,
-        on_progress=lambda d, t: None,
-    )
+    if not path.exists():
+        render_create(
+            prompt="ocean waves at sunset",
+            size=size,
+            seconds=seconds,
+            output=path,
+            reference_image=None,
+            on_progress=lambda d, t: None,
+        )
     return path
 
 
-def _time_engine(source: Path, output: Path) -> float:
+def _time_engine(source: Path, output: Path, prompt: str) -> float:
     start = time.perf_counter()
-    local.render_remix(
+    render_remix(
         source=source,
-        recipe=parse_recipe(RECIPE),
+        recipe=parse_recipe(prompt),
         output=output,
         on_progress=lambda done, total: None,
     )
     return time.perf_counter() - start
 
 
-def _time_cli(source: Path, output: Path) -> float:
+def _time_cli(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(_cli_command(source, output), check=True)
+    subprocess.run(command, check=True)
     return time.perf_counter() - start
 
 
@@ -116,44 +157,102 @@ def _peak_rss_mb(command: list[str]) -> float:
     return int(result.stdout.split()[-1]) / 1024  # kilobytes on Linux
 
 
-def _speed_ratio(workdir: Path) -> float:
+def _speed_ratio(workdir: Path, prompt: str) -> float:
     source = _make_source(workdir, "1280x720", 4)
-    engine, cli = [], []
+    cli = _cli_command(source, workdir / "cli.mp4", prompt, "1280x720", 4)
+    engine_times, cli_times = [], []
     for _ in range(RUNS):  # interleaved, so a busy moment on the machine hits both
-        engine.append(_time_engine(source, workdir / "engine.mp4"))
-        cli.append(_time_cli(source, workdir / "cli.mp4"))
-    return statistics.median(engine) / statistics.median(cli)
+        engine_times.append(_time_engine(source, workdir / "engine.mp4", prompt))
+        cli_times.append(_time_cli(cli))
+    return statistics.median(engine_times) / statistics.median(cli_times)
 
 
-def _lowest_peak(command: list[str]) -> float:
-    # The lower of two runs: a peak can only be raised by something else on the machine.
-    return min(_peak_rss_mb(command) for _ in range(2))
+def _lowest_peak(command: list[str], runs: int = 2) -> float:
+    # The lowest of the runs: a peak can only be raised by something else on the machine.
+    return min(_peak_rss_mb(command) for _ in range(runs))
+
+
+def _preview_ratio(workdir: Path) -> tuple[float, float, float]:
+    """p95 of (preview time / full render time) over the prompts, and the medians."""
+    source = _make_source(workdir, "1280x720", 4)
+    still = workdir / "still.npy"
+    keep_still(source, still)
+    render_still(still, parse_recipe("'warm' at the top"))  # a running server has its fonts
+    ratios, previews, renders = [], [], []
+    for prompt in PREVIEW_PROMPTS:
+        start = time.perf_counter()
+        render_still(still, parse_recipe(prompt))  # what the preview request does
+        preview = time.perf_counter() - start
+        render = _time_engine(source, workdir / "engine.mp4", prompt)
+        ratios.append(preview / render)
+        previews.append(preview)
+        renders.append(render)
+    p95 = statistics.quantiles(ratios, n=20)[-1]
+    return p95, statistics.median(previews), statistics.median(renders)
+
+
+def _reader_time(text: str) -> float:
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        with contextlib.suppress(RecipeError):
+            parse_recipe(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _reader_ratio() -> float:
+    short = (READER_UNIT * 5)[:320]
+    long = (READER_UNIT * 500)[:32_000]
+    return _reader_time(long) / _reader_time(short)
+
+
+def _memory(workdir: Path, report: Report) -> None:
+    long, short = _make_source(workdir, SIZE, 12), _make_source(workdir, SIZE, 4)
+    out = workdir / "engine.mp4"
+    engine_12 = _lowest_peak(_engine_command(long, out, RECIPE))
+    cli_12 = _lowest_peak(_cli_command(long, workdir / "cli.mp4", RECIPE, SIZE, 12))
+    report(
+        f"engine peak RSS / ffmpeg CLI peak RSS, 12 s {SIZE} "
+        f"({engine_12:.0f} MB / {cli_12:.0f} MB)",
+        engine_12 / cli_12,
+        "<= 1.0",
+    )
+    for kind, prompt in {"sepia+mirror": RECIPE, **BY_CLASS}.items():
+        peak_12 = (
+            engine_12 if prompt == RECIPE else _lowest_peak(_engine_command(long, out, prompt))
+        )
+        peak_4 = _lowest_peak(_engine_command(short, out, prompt))
+        report(
+            f"peak RSS 12 s / 4 s, {SIZE}, {kind} ({peak_12:.0f} MB / {peak_4:.0f} MB)",
+            peak_12 / peak_4,
+            "<= 1.1",
+        )
 
 
 def run(report: Report) -> None:
     _ffmpeg()
     with tempfile.TemporaryDirectory(prefix="remixer-bench-") as name:
         workdir = Path(name)
+        report("reader time, 32,000 / 320 characters (best of 5)", _reader_ratio(), "<= 150")
         report(
             "engine time / ffmpeg CLI time, 4 s 1280x720 sepia+mirror (median of 5)",
-            _speed_ratio(workdir),
+            _speed_ratio(workdir, RECIPE),
             "<= 1.15",
         )
-        long, short = _make_source(workdir, SIZE, 12), _make_source(workdir, SIZE, 4)
-        engine_12 = _lowest_peak(_engine_command(long, workdir / "engine.mp4"))
-        cli_12 = _lowest_peak(_cli_command(long, workdir / "cli.mp4"))
         report(
-            f"engine peak RSS / ffmpeg CLI peak RSS, 12 s {SIZE} "
-            f"({engine_12:.0f} MB / {cli_12:.0f} MB)",
-            engine_12 / cli_12,
+            "engine time / ffmpeg CLI time, 4 s 1280x720 old film, same chain (median of 5)",
+            _speed_ratio(workdir, HEAVIEST),
             "<= 1.0",
         )
-        engine_4 = _lowest_peak(_engine_command(short, workdir / "engine.mp4"))
+        p95, preview, render = _preview_ratio(workdir)
         report(
-            f"engine peak RSS 12 s / 4 s, {SIZE} ({engine_12:.0f} MB / {engine_4:.0f} MB)",
-            engine_12 / engine_4,
-            "<= 1.1",
+            f"still preview / full 4 s render, p95 of 20 prompts, 1280x720 "
+            f"(medians {preview * 1000:.0f} ms / {render * 1000:.0f} ms)",
+            p95,
+            "<= 0.05",
         )
+        _memory(workdir, report)
 
 
 if __name__ == "__main__":

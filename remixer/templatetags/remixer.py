@@ -1,8 +1,12 @@
+import hashlib
+from collections.abc import Iterable
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from remixer.models import Video
+from remixer.words import size_label
 
 register = template.Library()
 
@@ -10,7 +14,46 @@ register = template.Library()
 @register.simple_tag
 def status_badge(video: Video) -> SafeString:
     """The status in colour and words; a tag, not an include, as it sits in the polled fragment."""
-    words = video.get_status_display()
+    state = shown_state(video)
+    words = "Cancelled" if state == "cancelled" else video.get_status_display()
     if video.status == Video.Status.IN_PROGRESS:
         words = f"{words} {video.progress}%"
-    return format_html('<span class="badge badge-{}">{}</span>', video.status, words)
+    return format_html('<span class="badge badge-{}">{}</span>', state, words)
+
+
+def shown_state(video: Video) -> str:
+    """The status, except that a job its owner cancelled did not fail: it was cancelled."""
+    if video.status == Video.Status.FAILED and video.error_code == "cancelled":
+        return "cancelled"
+    return str(video.status)
+
+
+@register.simple_tag
+def job_data(video: Video) -> SafeString:
+    """What static/pages.js reads to follow the owner's jobs in the tab's title and icon."""
+    return format_html(
+        ' data-job="{}" data-owner="{}" data-state="{}" data-progress="{}" data-href="{}"',
+        video.id,
+        video.owner_id,
+        shown_state(video),
+        video.progress,
+        video.get_absolute_url(),
+    )
+
+
+@register.filter
+def fingerprint(videos: Iterable[Video]) -> str:
+    """What a live card shows of these videos, in a few characters: the library's poll
+    answers nothing (204) while the fingerprint it was sent still holds."""
+    shown = "|".join(
+        f"{v.id}:{v.status}:{v.progress}:{v.phase}:{bool(v.retry_reason)}" for v in videos
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+@register.filter
+def unfinished(videos: Iterable[Video]) -> list[Video]:
+    return [video for video in videos if not video.is_finished]
+
+
+register.filter("size_label", size_label)

@@ -10,13 +10,16 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, connections
 
+from remixer import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
 from remixer.providers.local import render_create
+from remixer.tests.buckets import Bucket, use_bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 # The 13 keys of the Videos API's Video object, all always present.
@@ -42,7 +45,38 @@ VIDEO_KEYS = frozenset(
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REMIXER_SCRATCH_DIR = tmp_path / "scratch"
     return settings.MEDIA_ROOT
+
+
+# Object storage: a real S3 server (moto's) on loopback, one fresh bucket per test.
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server: str, settings, monkeypatch) -> Bucket:  # type: ignore[no-untyped-def]
+    """remixer's files in a fresh bucket of the S3 server, for this test and its processes."""
+    made = Bucket(s3_server)
+    use_bucket(settings, monkeypatch, made)
+    return made
+
+
+@pytest.fixture(params=["local", "s3"])
+def stores(request) -> str:  # type: ignore[no-untyped-def]
+    """Run a test with files on local disk, then again with files in a bucket."""
+    if request.param == "s3":
+        request.getfixturevalue("bucket")
+    return str(request.param)
 
 
 @pytest.fixture
@@ -75,6 +109,30 @@ def clip_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def long_clip_path(clip_path: Path) -> Path:
+    """The clip 45 times over (3 minutes, about 5.7 MB): seconds to check frame by frame,
+    and larger than what Django keeps in memory, so its upload streams to disk."""
+    path = clip_path.with_name("long-clip.mp4")
+    with av.open(str(clip_path)) as source, av.open(str(path), "w") as output:
+        stream = source.streams.video[0]
+        copy = output.add_stream_from_template(stream)
+        offset = 0
+        for _ in range(45):
+            source.seek(0)
+            end = offset
+            for packet in source.demux(stream):
+                if packet.dts is None or packet.pts is None:
+                    continue
+                packet.pts += offset
+                packet.dts += offset
+                end = max(end, packet.pts + packet.duration)
+                packet.stream = copy
+                output.mux(packet)
+            offset = end
+    return path
+
+
 def video_row(owner: User, **fields: object) -> Video:
     """A video row as a job leaves it: queued by default, any field overridden."""
     defaults: dict[str, object] = {
@@ -97,10 +155,7 @@ def job(owner: User, **fields: object) -> Video:
 def finished_video(owner: User, clip: Path, **fields: object) -> Video:
     """A completed video whose file is a copy of `clip`."""
     video = video_row(owner, status=Video.Status.COMPLETED, progress=100, **fields)
-    folder = Path(settings.MEDIA_ROOT) / "videos" / video.pk
-    folder.mkdir(parents=True)
-    shutil.copy(clip, folder / "video.mp4")
-    video.video_file.name = f"videos/{video.pk}/video.mp4"
+    video.video_file.name = storage.save(clip, f"videos/{video.pk}/video.mp4")
     video.save(update_fields=["video_file"])
     return video
 
@@ -211,9 +266,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def server(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    process, url = start_site(media_root, tmp_path)
+    yield url
+    stop_process(process)
+
+
+def start_site(media_root: Path, tmp_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`manage.py serve` (gunicorn and the workers), once it answers."""
     Provider.default()  # a transactional test flushes the row the migration made
     port = free_port()
-    process = start_process(["serve", "--port", str(port)], media_root, tmp_path / "serve.log")
+    args = ["serve", "--port", str(port)]
+    env = {"REMIXER_WEB_TIMEOUT": "10", **env}  # low: no request should hold up a worker
+    process = start_process(args, media_root, tmp_path / "serve.log", **env)
     url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -224,8 +288,7 @@ def server(transactional_db, media_root: Path, tmp_path: Path) -> Iterator[str]:
             return False
 
     wait_for(answers, timeout=60)
-    yield url
-    stop_process(process)
+    return process, url
 
 
 @pytest.fixture

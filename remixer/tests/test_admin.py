@@ -75,3 +75,29 @@ def test_an_operator_retries_cancels_and_deletes(
     with django_capture_on_commit_callbacks(execute=True):  # the files go once the row has
         assert "Successfully deleted 1 video." in act(client, "delete_selected", done, post="yes")
     assert not Video.objects.filter(pk=done.pk).exists() and not stored.exists()
+
+
+def test_the_local_engine_s_page_leaves_out_the_http_fields_and_still_saves(client, olga):
+    from remixer.models import Provider
+
+    local = Provider.default()
+    entry = local.catalog.get()
+    page = client.get(f"/admin/remixer/provider/{local.pk}/change/").content.decode()
+    assert 'name="base_url"' not in page and 'name="auth_header"' not in page
+    assert 'name="name"' in page and "Creates and remixes on this machine." in page
+    catalog = {
+        "catalog-TOTAL_FORMS": "1",
+        "catalog-INITIAL_FORMS": "1",
+        "catalog-0-id": str(entry.pk),
+        "catalog-0-provider": str(local.pk),
+        "catalog-0-name": entry.name,
+        "catalog-0-sizes": entry.sizes,
+        "catalog-0-seconds": entry.seconds,
+        "catalog-0-price_per_second": "0",
+    }
+    form = {"name": "This machine", "kind": "local", "enabled": "on", **catalog}
+    saved = client.post(f"/admin/remixer/provider/{local.pk}/change/", form)
+    assert saved.status_code == 302, saved.content.decode()
+    assert Provider.objects.get(pk=local.pk).name == "This machine"
+    http = client.get("/admin/remixer/provider/add/").content.decode()
+    assert 'name="base_url"' in http  # a new provider may be either kind

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from remixer import services
+from remixer import jobs
 from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
 from remixer.tests.test_submissions import png_bytes, undecodable_png
@@ -416,7 +416,8 @@ def test_a_teammate_remixes_anything_completed(client, ben, ben_key, source):
     assert answer == page_json(client, ben, remix.pk)
     assert answer["remixed_from_video_id"] == source.pk
     assert (answer["size"], answer["seconds"], answer["model"]) == ("1280x720", "4", LOCAL_MODEL)
-    assert (remix.owner, remix.recipe) == (ben, {"effects": ["sepia"], "caption": None})
+    assert remix.owner == ben
+    assert remix.recipe["steps"] == [{"step": "sepia", "params": {"strength": 1.0}}]
 
 
 def test_a_multipart_remix_works_too(client, key, source):
@@ -448,10 +449,10 @@ def test_model_remixer_local_remixes_a_video_whose_provider_cannot(client, ana, 
 
     answer = post_json(client, path, {"prompt": "sepia", "model": LOCAL_MODEL}, key).json()
     remix = Video.objects.get(pk=answer["id"])
-    assert (answer["model"], remix.provider, remix.recipe["effects"]) == (
+    assert (answer["model"], remix.provider, remix.recipe["steps"][0]["step"]) == (
         LOCAL_MODEL,
         Provider.default(),
-        ["sepia"],
+        "sepia",
     )
     # Any other model name leaves the choice where it was.
     refused = post_json(client, path, {"prompt": "mirror", "model": "sora-2"}, key)
@@ -626,13 +627,16 @@ def test_the_limit_is_on_what_people_submit_not_on_operators_and_workers(ana, se
     settings.REMIXER_MAX_ACTIVE_JOBS = 1
     entry = CatalogEntry.objects.get(name=LOCAL_MODEL)
     for _ in range(3):
-        services.create_video(
-            owner=ana,
-            entry=entry,
-            prompt="batch",
-            size="1280x720",
-            seconds="4",
-            form_token=uuid.uuid4(),
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=entry,
+                prompt="batch",
+                size="1280x720",
+                seconds="4",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
     assert Video.objects.count() == 3
 
@@ -650,6 +654,15 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_first_job(client, key
     create(client, key)
     create(client, key)
     assert Video.objects.count() == 4
+
+
+def test_a_key_reused_for_another_request_is_a_conflict(client, key):
+    first = post_json(client, "/v1/videos", {"prompt": "a"}, key, **{"Idempotency-Key": "k2"})
+    other = post_json(client, "/v1/videos", {"prompt": "b"}, key, **{"Idempotency-Key": "k2"})
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert first.json()["id"] in other.json()["error"]["message"]
+    assert Video.objects.count() == 1
 
 
 def test_a_retry_finds_its_job_even_at_the_limit(client, key, settings):

@@ -51,7 +51,7 @@ def assert_variants(sdk: OpenAI, video_id: str) -> None:
     assert jpeg[:3] == b"\xff\xd8\xff"
 
 
-def test_create_and_poll_download_remix_and_delete(sdk, worker):
+def test_create_and_poll_download_remix_and_delete(stores, sdk, worker):
     video = sdk.videos.create_and_poll(
         prompt="calm blue waves", size="1280x720", seconds="4", poll_interval_ms=POLL_MS
     )

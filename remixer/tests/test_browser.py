@@ -24,8 +24,8 @@ def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, br
     page.click(f"a[href='/videos/{source.id}']")
     page.fill("textarea[name=prompt]", "black and white, slow motion")
     page.wait_for_selector("#recipe .chip:has-text('Black and white')")
-    page.click("form[action$='/remix'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/videos/video_[0-9a-f]+$"))
+    page.click("form[action$='/remix'] button[type=submit]")  # htmx, then the new page
+    page.wait_for_url(re.compile(rf"/videos/(?!{source.id})video_[0-9a-f]+$"))
     remix_id = page.url.rsplit("/", 1)[1]
     assert remix_id != source.id
 
@@ -107,19 +107,10 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
             shutil.copy(made, field.path)
         video.save(update_fields=["thumbnail_file", "spritesheet_file"])
     cookies = log_in(browser, server, "ana", "ana-password-1").context.cookies()
-    fresh = browser.new_context(viewport=DESKTOP)  # an empty cache: a true first load
-    fresh.add_cookies(cookies)
-    page = fresh.new_page()
-    page.goto(server + "/", wait_until="networkidle")
-    moved = page.evaluate(
-        """() => performance.getEntriesByType('navigation')
-            .concat(performance.getEntriesByType('resource'))
-            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
-    )
-    scripts = page.evaluate("() => [...document.scripts].map(s => s.src)")
+    page, moved, scripts = first_load(browser, cookies, server + "/")
     print(f"first load of the library: {moved} bytes")
     assert 0 < moved < 150_000
-    assert len(scripts) == 1 and "htmx" in scripts[0]
+    assert len(scripts) == 2 and "htmx" in scripts[0] and "/static/pages." in scripts[1]
 
     # A card's moving preview loads when the pointer first reaches it, and moves.
     assert "spritesheet" not in " ".join(fetched(page))
@@ -134,6 +125,26 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     assert len(shown) >= 3, shown
     shoot(page, "library-preview-desktop")
     assert sum("spritesheet" in url for url in fetched(page)) == 1
+
+    # The video page too: its own script and htmx, never the compare page's.
+    page, moved, scripts = first_load(browser, cookies, f"{server}/videos/{video.id}")
+    print(f"first load of a video page: {moved} bytes")
+    assert 0 < moved < 150_000
+    assert len(scripts) == 2 and not any("compare" in src for src in scripts)
+
+
+def first_load(browser, cookies, url: str):  # type: ignore[no-untyped-def]
+    """A page opened with an empty cache, the bytes it moved, and the scripts it runs."""
+    fresh = browser.new_context(viewport=DESKTOP)  # an empty cache: a true first load
+    fresh.add_cookies(cookies)
+    page = fresh.new_page()
+    page.goto(url, wait_until="networkidle")
+    moved = page.evaluate(
+        """() => performance.getEntriesByType('navigation')
+            .concat(performance.getEntriesByType('resource'))
+            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    )
+    return page, moved, page.evaluate("() => [...document.scripts].map(s => s.src)")
 
 
 def fetched(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -12,9 +12,9 @@ import requests
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from remixer import services
+from remixer import jobs
 from remixer.models import CatalogEntry, Video
-from remixer.tests.conftest import wait_for
+from remixer.tests.conftest import job, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POLLERS = 50
@@ -54,13 +54,16 @@ def poll(
 def test_fifty_pollers_for_thirty_seconds_while_a_render_writes_progress(server, ana, tmp_path):
     local = CatalogEntry.objects.get(provider__kind="local")
     videos = [
-        services.create_video(
-            owner=ana,
-            entry=local,
-            prompt=f"storm at sea {n}",
-            size="1792x1024",
-            seconds="12",
-            form_token=uuid.uuid4(),
+        jobs.submit(
+            jobs.create_spec(
+                owner=ana,
+                entry=local,
+                prompt=f"storm at sea {n}",
+                size="1792x1024",
+                seconds="12",
+                token=uuid.uuid4(),
+                exempt=True,
+            )
         )
         for n in range(4)
     ]
@@ -126,3 +129,38 @@ def test_twenty_copies_of_one_form_make_one_job(server, ana, source):
     assert len(locations) == 1 and remixes.count() == 1
     assert locations == {f"/videos/{remixes.get().pk}"}
     assert DBTaskResult.objects.filter(args_kwargs__args=[remixes.get().pk]).count() == 1
+
+
+def test_twenty_retries_of_one_failed_video_make_one_job(server, ana):
+    """Two gunicorn workers, twenty posts of the Retry form at once: half from the page
+    (one token), half from other tabs (each its own): one retry, one task."""
+    failed = job(ana, status=Video.Status.FAILED, error_message="boom")
+    cookies = logged_in(server, "ana", "ana-password-1")
+    with requests.Session() as session:
+        session.cookies.update(cookies)
+        page = session.get(f"{server}/videos/{failed.pk}", timeout=10).text
+    form = re.search(r'action="/videos/[^"]+/retry".*?name="form_token" value="([^"]+)"', page)
+    assert form is not None, page
+
+    def retry(n: int) -> str:
+        with requests.Session() as session:
+            session.cookies.update(cookies)
+            response = session.post(
+                f"{server}/videos/{failed.pk}/retry",
+                allow_redirects=False,
+                timeout=30,
+                data={
+                    "form_token": form.group(1) if n % 2 else str(uuid.uuid4()),
+                    "csrfmiddlewaretoken": cookies["csrftoken"],
+                },
+                headers={"Referer": f"{server}/videos/{failed.pk}"},
+            )
+            assert response.status_code == 302, response.status_code
+            return response.headers["Location"]
+
+    with ThreadPoolExecutor(20) as pool:
+        locations = set(pool.map(retry, range(20)))
+    retries = Video.objects.filter(retry_of=failed)
+    print(f"20 concurrent retries made {retries.count()} job(s)")
+    assert retries.count() == 1 and locations == {f"/videos/{retries.get().pk}"}
+    assert DBTaskResult.objects.filter(args_kwargs__args=[retries.get().pk]).count() == 1

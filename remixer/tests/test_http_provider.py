@@ -1,5 +1,6 @@
 """Driving real Videos-API servers (a loopback stand-in behaving like each) and copying home."""
 
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -9,9 +10,10 @@ import pytest
 import requests
 from django_tasks_db.models import DBTaskResult
 
-from remixer import media, pipeline, services
+from remixer import media, pipeline, services, storage
 from remixer.models import ApiKey, CatalogEntry, Provider, Video
 from remixer.providers import http
+from remixer.tests.buckets import served_bytes, stored_bytes, stored_copy
 from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db
@@ -70,15 +72,16 @@ def drive(video: Video, timeout: float = 60, step: str = "submit") -> Video:
 
 def assert_archived(video: Video) -> None:
     assert (video.status, video.progress, video.error) == ("completed", 100, None), video.error
-    path = Path(video.video_file.path)
-    probe = media.verify(path)
-    assert (probe.width, probe.height) == (1280, 720)
-    assert (video.file_size, video.file_sha256) == media.size_and_sha256(path)
-    assert Path(video.thumbnail_file.path).read_bytes()[8:12] == b"WEBP"
-    assert Path(video.spritesheet_file.path).read_bytes()[:3] == b"\xff\xd8\xff"
+    with tempfile.TemporaryDirectory() as folder:
+        path = stored_copy(video.video_file, Path(folder))
+        probe = media.verify(path)
+        assert (probe.width, probe.height) == (1280, 720)
+        assert (video.file_size, video.file_sha256) == media.size_and_sha256(path)
+    assert stored_bytes(video.thumbnail_file)[8:12] == b"WEBP"
+    assert stored_bytes(video.spritesheet_file)[:3] == b"\xff\xd8\xff"
 
 
-def test_a_video_made_on_a_server_is_copied_home_and_outlives_it(client, ana, api):
+def test_a_video_made_on_a_server_is_copied_home_and_outlives_it(stores, client, ana, api):
     provider_for(api)
     client.force_login(ana)
     video = drive(create(client))
@@ -94,8 +97,7 @@ def test_a_video_made_on_a_server_is_copied_home_and_outlives_it(client, ana, ap
     assert obj["expires_at"] is None
     assert video.provider_object["id"] == video.provider_video_id  # the raw answer, kept whole
     api.stop()
-    served = client.get(f"/videos/{video.pk}/content")
-    assert b"".join(served.streaming_content) == Path(video.video_file.path).read_bytes()
+    assert served_bytes(client, f"/videos/{video.pk}/content") == stored_bytes(video.video_file)
 
 
 def test_a_remix_goes_to_the_provider_that_made_the_source(client, ana, api):
@@ -150,7 +152,7 @@ def test_sglang_style_no_remix_is_learnt_and_the_page_offers_the_local_engine(cl
         {"prompt": "sepia", "form_token": str(uuid.uuid4()), "use_local": "True"},
     )
     local = Video.objects.filter(remixed_from=source).exclude(pk=remix.pk).get()
-    assert local.provider.is_local and local.recipe["effects"] == ["sepia"]
+    assert local.provider.is_local and local.recipe["steps"][0]["step"] == "sepia"
 
 
 def test_vllm_style_failed_job_with_a_500_video_body(client, ana):
@@ -269,7 +271,7 @@ def test_malformed_json_while_polling_is_retried(client, ana, api):
 @pytest.mark.parametrize(
     "fault", [{"truncate_content": "body"}, {"truncate_content": "file"}, {"corrupt_content": True}]
 )
-def test_a_damaged_download_never_lands_and_is_retried(client, ana, api, fault, media_root):
+def test_a_damaged_download_never_lands_and_is_retried(stores, client, ana, api, fault, media_root):
     provider_for(api)
     client.force_login(ana)
     video = create(client)
@@ -281,6 +283,7 @@ def test_a_damaged_download_never_lands_and_is_retried(client, ana, api, fault, 
     video.refresh_from_db()
     assert (video.status, video.phase, video.video_file.name) == ("in_progress", "copying", "")
     assert not (media_root / "videos" / video.pk).exists()
+    assert not storage.exists(f"videos/{video.pk}/video.mp4")
     api.set(truncate_content=None, corrupt_content=False)
     assert pipeline.poll(video.pk) is None
     video.refresh_from_db()

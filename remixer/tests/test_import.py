@@ -3,14 +3,21 @@
 import html
 import io
 import json
+import re
+import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from django.core.management import CommandError, call_command
 
-from remixer import pipeline, tasks
+from remixer import pipeline, storage, tasks
 from remixer.models import Video
+from remixer.tests.buckets import stored_bytes
+from remixer.tests.conftest import start_site, stop_process, wait_for
+from remixer.tests.test_concurrency import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +46,19 @@ def upload(data: bytes, name: str) -> io.BytesIO:
 
 
 def import_page(client, mp4: bytes, sidecar: bytes | None = None):  # type: ignore[no-untyped-def]
-    data = {"video": upload(mp4, "kept.mp4")}
+    """Upload on the Import page, then let a worker's step check what the request kept."""
+    data = {"video": upload(mp4, "kept.mp4"), "form_token": str(uuid.uuid4())}
     if sidecar is not None:
         data["sidecar"] = upload(sidecar, "kept.json")
-    return client.post("/videos/import", data)
+    response = client.post("/videos/import", data)
+    for video in Video.objects.filter(status="queued", kind="import"):
+        tasks.import_video.call(video.pk)
+    return response
 
 
-def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben, clip_path):
+def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(
+    stores, client, ana, ben, clip_path
+):
     client.force_login(ana)
     response = import_page(client, clip_path.read_bytes(), json.dumps(SIDECAR).encode())
     video = Video.objects.get()
@@ -60,7 +73,7 @@ def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(client, ana, ben
     assert video.as_api_object()["created_at"] == SIDECAR["created_at"]
     assert video.note == f"Imported from {SIDECAR['id']}."
     assert video.provider_object["quality"] == "standard"
-    assert Path(video.thumbnail_file.path).read_bytes()[8:12] == b"WEBP"
+    assert stored_bytes(video.thumbnail_file)[8:12] == b"WEBP"
     client.force_login(ben)
     client.post(f"/videos/{video.pk}/remix", {"prompt": "sepia", "form_token": str(uuid.uuid4())})
     remix = Video.objects.get(remixed_from=video)
@@ -83,18 +96,15 @@ def test_without_a_sidecar_the_file_speaks_for_itself(client, ana, clip_path):
 
 
 @pytest.mark.parametrize(
-    ("cut", "sidecar", "message"),
+    ("sidecar", "message"),
     [
-        (0.6, None, "This video is incomplete"),
-        (None, b"{not json", "The sidecar is not valid JSON."),
-        (None, b"[1, 2]", "The sidecar must be one Video object"),
-        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+        (b"{not json", "The sidecar is not valid JSON."),
+        (b"[1, 2]", "The sidecar must be one Video object"),
     ],
 )
-def test_a_bad_import_changes_nothing(client, ana, clip_path, media_root, cut, sidecar, message):
+def test_a_bad_sidecar_changes_nothing(client, ana, clip_path, media_root, sidecar, message):
     client.force_login(ana)
-    data = clip_path.read_bytes()
-    response = import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    response = import_page(client, clip_path.read_bytes(), sidecar)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Video.objects.exists()
@@ -123,7 +133,7 @@ def sidecar_with(**raw: str) -> bytes:
         ({"prompt": '"\\ud800 lone"'}, "an unpaired surrogate"),
         ({"prompt": "42"}, "The sidecar's prompt: Give it as text."),
         ({"quality": '"\\udfff"'}, "an unpaired surrogate"),
-        ({"seconds": json.dumps("9" * 500)}, "The sidecar's seconds: Select a valid choice"),
+        ({"seconds": json.dumps("9" * 500)}, "The sidecar's seconds: Give it as whole seconds"),
         ({"seconds": "4.5"}, "The sidecar's seconds"),
         ({"model": json.dumps({"name": "sora-2"})}, "The sidecar's model: Give it as text."),
         ({"model": json.dumps("m" * 201)}, "The sidecar's model"),
@@ -155,6 +165,27 @@ def test_the_command_holds_sidecars_to_the_same_rules(ana, clip_path, tmp_path):
     assert not Video.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("cut", "sidecar", "message"),
+    [
+        (0.6, None, "This video is incomplete"),
+        (None, json.dumps({**SIDECAR, "size": "720x1280"}).encode(), "The sidecar says 720x1280"),
+    ],
+)
+def test_a_bad_video_fails_its_import_in_words_and_keeps_nothing(
+    client, ana, clip_path, media_root, cut, sidecar, message
+):
+    client.force_login(ana)
+    data = clip_path.read_bytes()
+    import_page(client, data[: int(len(data) * cut)] if cut else data, sidecar)
+    video = Video.objects.get()
+    assert (video.status, video.error_code) == ("failed", "invalid_video")
+    assert message in video.error_message
+    assert message in client.get(video.get_absolute_url()).content.decode()
+    assert "Retry" not in client.get(video.get_absolute_url()).content.decode()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
 def test_a_file_that_is_not_an_mp4_is_refused(client, ana):
     client.force_login(ana)
     response = import_page(client, b"\x89PNG\r\n\x1a\n" + b"0" * 100)
@@ -170,25 +201,82 @@ def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, ca
     with pytest.raises(CommandError, match="1 file"):
         call_command("import_videos", str(folder), "--owner", "ana")
     out, err = capsys.readouterr()
-    video = Video.objects.get()
+    video = Video.objects.get(status="completed")
     assert f"cat.mp4: imported as {video.pk}" in out and "broken.mp4: not imported" in err
     assert video.prompt == SIDECAR["prompt"]
+    assert Path(video.video_file.path).read_bytes() == (folder / "cat.mp4").read_bytes()
 
 
-def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(client, ana, clip_path, capsys):
+def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(
+    stores, client, ana, clip_path, capsys, tmp_path
+):
     client.force_login(ana)
     import_page(client, clip_path.read_bytes())
     video = Video.objects.get()
     call_command("verify_files")
     assert "Checked 1 videos: 0 with missing or damaged files." in capsys.readouterr().out
-    Path(video.thumbnail_file.path).unlink()
+    storage.delete(video.thumbnail_file.name)
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert f"{video.pk}: the thumbnail is missing" in capsys.readouterr().out
     tasks.rearchive_video.call(video.pk)
     call_command("verify_files")
-    path = Path(video.video_file.path)
-    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(stored_bytes(video.video_file)[:-10] + b"0123456789")
+    storage.save(damaged, video.video_file.name)
     with pytest.raises(CommandError):
         call_command("verify_files")
     assert "the video file is damaged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_answers_at_once_and_a_worker_checks_it(
+    ana, media_root, tmp_path, long_clip_path
+):
+    """gunicorn with a timeout far shorter than the check: the request only streams the file
+    (to remixer's data directory), the import's page answers, and a worker archives it."""
+    timeout = {"REMIXER_WEB_TIMEOUT": "2", "GUNICORN_CMD_ARGS": "--timeout 2"}
+    process, server = start_site(media_root, tmp_path, **timeout)
+    system_temp = set(Path(tempfile.gettempdir()).iterdir())
+    try:
+        cookies = logged_in(server, "ana", "ana-password-1")
+        with requests.Session() as session:
+            session.cookies.update(cookies)
+            page = session.get(f"{server}/videos/import", timeout=10).text
+            token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+            started = time.monotonic()
+            response = session.post(
+                f"{server}/videos/import",
+                timeout=30,
+                data={"form_token": token, "csrfmiddlewaretoken": cookies["csrftoken"]},
+                files={"video": ("kept.mp4", long_clip_path.read_bytes(), "video/mp4")},
+                headers={"Referer": f"{server}/videos/import"},
+            )
+            answered = time.monotonic() - started
+            video = Video.objects.get()
+            assert response.status_code == 200 and response.url.endswith(video.pk), response.text
+            assert video.status in ("queued", "in_progress") and video.kind == "import"
+            assert "Uploaded: remixer is checking it" in response.text
+            wait_for(lambda: Video.objects.get().is_finished, timeout=120)
+        video.refresh_from_db()
+        assert video.status == "completed", video.error_message
+        assert Path(video.video_file.path).read_bytes() == long_clip_path.read_bytes()
+        assert not (media_root / "imports" / f"{video.pk}.mp4").exists()
+        size = long_clip_path.stat().st_size
+        left = set(Path(tempfile.gettempdir()).iterdir()) - system_temp
+        assert not [p for p in left if p.is_file() and p.stat().st_size >= size // 2]
+        print(f"answered in {answered:.2f} s; completed {video.completed_at - video.created_at}")
+    finally:
+        stop_process(process)
+    assert "WORKER TIMEOUT" not in (tmp_path / "serve.log").read_text()
+
+
+def test_a_sidecar_may_name_lengths_and_sizes_remixer_does_not_offer(client, ana, clip_path):
+    """A kept video may come from a server with other lengths: the sidecar's word is kept."""
+    client.force_login(ana)
+    sidecar = sidecar_with(seconds='"10"')
+    assert import_page(client, clip_path.read_bytes(), sidecar).status_code == 302
+    assert Video.objects.get().seconds == "10"
+    refused = import_page(client, clip_path.read_bytes(), sidecar_with(size='"1920 by 1080"'))
+    assert refused.status_code == 400
+    assert "Give it as WIDTHxHEIGHT" in html.unescape(refused.content.decode())

@@ -115,11 +115,11 @@ def test_a_page_of_cards_keeps_its_running_jobs_live(
     running = job(ana, status=Video.Status.IN_PROGRESS, progress=40)
     client.force_login(ana)
     page = client.get("/").content.decode()
-    assert f'hx-get="/videos/live?id={running.id}" hx-trigger="every 2s"' in page
+    assert f'&amp;id={running.id}" hx-trigger="every 2s"' in page  # the library: test_library_live
 
     with django_assert_max_num_queries(3):
         live = client.get(f"/videos/live?id={running.id}").content.decode()
-    assert f'<span id="badge-{running.id}" hx-swap-oob="true">' in live
+    assert f'<span id="badge-{running.id}" hx-swap-oob="true" data-job=' in live
     assert "In progress 40%" in live and "<li" not in live
     assert f"/videos/live?id={running.id}" in live  # polled on
 
@@ -130,7 +130,7 @@ def test_a_page_of_cards_keeps_its_running_jobs_live(
     assert "every 2s" not in live  # nothing left to follow: the polling stops
 
     running.delete()
-    assert "every 2s" not in client.get("/").content.decode()
+    assert "every 2s" not in client.get("/").content.decode()  # now every 10 s, for new videos
 
 
 def test_a_video_page_keeps_its_running_remixes_live(client, ana, source):

@@ -167,4 +167,7 @@ def test_a_script_reaches_remixer_through_litellm(ana, worker, gateway):  # type
         )
         assert remixed.status == "completed", remixed.error
     remix = Video.objects.get(remixed_from=video)
-    assert (remix.status, set(remix.recipe_steps)) == ("completed", {"Sepia", "Mirror"})
+    assert (remix.status, set(remix.recipe_steps)) == (
+        "completed",
+        {"Sepia (100%)", "Mirror (left-right)"},
+    )

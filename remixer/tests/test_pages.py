@@ -1,5 +1,7 @@
 """The pages a creator sees: library, video page, the live status fragment, actions."""
 
+import uuid
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -142,7 +144,7 @@ def test_retry_makes_a_new_video_and_leaves_the_failed_one(client, ana, source):
         recipe={"effects": ["sepia"], "caption": None},
     )
     client.force_login(ana)
-    response = client.post(f"/videos/{failed.id}/retry")
+    response = client.post(f"/videos/{failed.id}/retry", {"form_token": str(uuid.uuid4())})
     retry = Video.objects.get(retry_of=failed)
     assert response["Location"] == retry.get_absolute_url()
     assert (retry.status, retry.prompt, retry.remixed_from, retry.recipe) == (

@@ -217,7 +217,8 @@ def test_a_teammate_views_and_remixes_but_changes_nothing_of_anothers(client, be
 @pytest.mark.parametrize("who", ["ana", "sam"])
 def test_the_owner_and_staff_may_retry_cancel_and_delete(client, owned, ana, staff, who):
     client.force_login(ana if who == "ana" else staff)
-    assert client.post(f"/videos/{owned['failed'].pk}/retry").status_code == 302
+    retry = {"form_token": str(uuid.uuid4())}
+    assert client.post(f"/videos/{owned['failed'].pk}/retry", retry).status_code == 302
     assert client.post(f"/videos/{owned['running'].pk}/cancel").status_code == 302
     assert client.post(f"/videos/{owned['completed'].pk}/delete").status_code == 302
     assert not Video.objects.filter(pk=owned["completed"].pk).exists()

@@ -10,7 +10,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from remixer import services
+from remixer import jobs, services
 from remixer.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_a_remix_creates_a_queued_job_and_its_task(client, ana, source):
         source.id,
     )
     assert (job.size, job.seconds, job.owner) == (source.size, source.seconds, ana)
-    assert job.recipe == {"effects": ["slow_motion", "black_and_white"], "caption": None}
+    assert [step["step"] for step in job.recipe["steps"]] == ["speed", "grayscale"]
     assert DBTaskResult.objects.get().args_kwargs == {"args": [job.id], "kwargs": {}}
 
 
@@ -200,10 +200,30 @@ def test_a_reference_image_goes_when_no_video_uses_it(
     stored = Path(first.reference_image.path)
     Video.objects.filter(pk=first.pk).update(status=Video.Status.FAILED)
     first.refresh_from_db()
-    retry = services.retry_video(user=ana, video=first)  # retries share the image
+    retry = jobs.submit(jobs.retry_spec(user=ana, video=first, token=uuid.uuid4()))  # shares it
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_video(user=ana, video=first)
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_video(user=ana, video=retry)
     assert not stored.exists()
+
+
+def test_a_token_another_user_sent_first_makes_this_users_own_job(client, ana, ben, source):
+    token = uuid.uuid4()
+    client.force_login(ana)
+    remix(client, source, token=token)
+    client.force_login(ben)
+    response = remix(client, source, token=token)
+    assert response.status_code == 302
+    assert {v.owner.username for v in Video.objects.filter(remixed_from=source)} == {"ana", "ben"}
+
+
+def test_a_token_sent_again_with_other_values_is_refused_in_words(client, ana, source):
+    token = uuid.uuid4()
+    client.force_login(ana)
+    remix(client, source, token=token)
+    response = remix(client, source, prompt="sepia", token=token)
+    assert response.status_code == 400
+    assert "already used for a different request" in response.content.decode()
+    assert Video.objects.filter(remixed_from=source).count() == 1

@@ -1,19 +1,19 @@
 """A real db_worker process makes a remix from a submitted form to a verified file."""
 
 import uuid
-from pathlib import Path
 
 import av
 import pytest
 
 from remixer import media
 from remixer.models import Video
+from remixer.tests.buckets import stored_bytes, stored_copy
 from remixer.tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_worker_completes_a_remix(client, ana, source, worker, media_root):
+def test_a_worker_completes_a_remix(stores, client, ana, source, worker, settings, tmp_path):
     client.force_login(ana)
     client.post(
         f"/videos/{source.id}/remix",
@@ -24,19 +24,20 @@ def test_a_worker_completes_a_remix(client, ana, source, worker, media_root):
     remix.refresh_from_db()
     assert (remix.status, remix.progress, remix.error) == ("completed", 100, None), remix.error
     assert remix.completed_at is not None
-    probe = media.verify(Path(remix.video_file.path))
+    path = stored_copy(remix.video_file, tmp_path / "copy")
+    probe = media.verify(path)
     assert (probe.codec, probe.width, probe.height, round(probe.duration)) == ("h264", 1280, 720, 4)
-    with av.open(remix.video_file.path) as container:
+    with av.open(str(path)) as container:
         frame = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(int)
     assert abs(frame[..., 0] - frame[..., 2]).max() <= 8  # black and white: equal channels
-    assert Path(remix.thumbnail_file.path).read_bytes()[8:12] == b"WEBP"
-    assert Path(remix.spritesheet_file.path).read_bytes()[:3] == b"\xff\xd8\xff"
-    assert not list((media_root / "tmp").iterdir())  # the work directory is cleaned up
+    assert stored_bytes(remix.thumbnail_file)[8:12] == b"WEBP"
+    assert stored_bytes(remix.spritesheet_file)[:3] == b"\xff\xd8\xff"
+    assert not list(settings.REMIXER_SCRATCH_DIR.glob("*/*"))  # the work folder is cleaned up
     response = client.get(f"/videos/{remix.id}/status")
     assert "<video" in response.content.decode()
 
 
-def test_a_worker_runs_a_new_video_with_a_reference_image(client, ana, worker):
+def test_a_worker_runs_a_new_video_with_a_reference_image(stores, client, ana, worker, tmp_path):
     import io
 
     from remixer.tests.test_submissions import png_bytes
@@ -59,6 +60,6 @@ def test_a_worker_runs_a_new_video_with_a_reference_image(client, ana, worker):
     wait_for(lambda: Video.objects.get(pk=video.pk).is_finished, timeout=120)
     video.refresh_from_db()
     assert video.status == "completed", video.error
-    with av.open(video.video_file.path) as container:
+    with av.open(str(stored_copy(video.video_file, tmp_path / "copy"))) as container:
         first = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(int)
     assert abs(first.mean(axis=(0, 1)) - [200, 30, 30]).max() < 12  # the image is the first frame

@@ -1,15 +1,22 @@
-"""Bring MP4 files kept from elsewhere into the library, each with an optional JSON sidecar."""
+"""Bring MP4 files kept from elsewhere into the library, each with an optional JSON sidecar.
 
+Each file becomes an import job like one from the Import page; the command checks them in
+this process unless a running worker has taken them already, waits, and reports each result.
+"""
+
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import services
+from remixer import jobs, tasks
 from remixer.forms import read_sidecar
-from remixer.media import MediaError
+from remixer.models import Video
 
 
 class Command(BaseCommand):
@@ -23,19 +30,45 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=owner).first()
         if user is None:
             raise CommandError(f"No user named {owner!r}.")
+        submitted: dict[Path, Video] = {}
         failed = 0
         for mp4 in files(paths):
             try:
-                video = services.import_video(
-                    owner=user, mp4=mp4, sidecar=sidecar(mp4), name=mp4.name
-                )
-            except (MediaError, ValueError) as error:
+                submitted[mp4] = submit(user, mp4)
+            except (OSError, ValueError) as error:
                 failed += 1
                 self.stderr.write(f"{mp4}: not imported: {error}")
-            else:
+        for mp4, video in submitted.items():
+            tasks.import_video.call(video.pk)  # a no-op if a worker has taken it
+            video = finished(video)
+            if video.status == Video.Status.COMPLETED:
                 self.stdout.write(f"{mp4}: imported as {video.pk}")
+            else:
+                failed += 1
+                self.stderr.write(f"{mp4}: not imported: {video.error_message}")
         if failed:
             raise CommandError(f"{failed} file(s) could not be imported.")
+
+
+def submit(user: Any, mp4: Path) -> Video:
+    info = sidecar(mp4)
+    with mp4.open("rb") as handle:
+        spec = jobs.import_spec(
+            owner=user,
+            token=uuid.uuid4(),
+            upload=File(handle, name=mp4.name),
+            sidecar=info,
+            exempt=True,
+        )
+    return jobs.submit(spec)
+
+
+def finished(video: Video) -> Video:
+    """Wait for a worker that took the import to finish it."""
+    while not video.is_finished:
+        time.sleep(0.5)
+        video.refresh_from_db()
+    return video
 
 
 def files(paths: list[Path]) -> list[Path]:

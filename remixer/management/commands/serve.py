@@ -1,71 +1,136 @@
-"""One foreground command for one machine: gunicorn and the workers, stopped together."""
+"""One foreground command for one machine: gunicorn and the workers, kept running together.
 
+A process that dies is started again after a pause that doubles each time it dies soon after
+starting (1 s up to 30 s), and the output says so. Ctrl-C stops them all: each finishes what
+it is doing; a second Ctrl-C stops them at once (the sweep gives their work to the next).
+"""
+
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-# Renders run apart from short tasks, so a long render never delays them.
+from remixer import storage
+
+# Renders and imports' checks run apart from short tasks, so they never delay them.
 WORKER_QUEUES = ("render", "default")
+BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
+STEADY_SECONDS = 60.0  # a process up this long starts its next backoff from the first pause
+
+
+class Child:
+    """One process the supervisor keeps running, in its own process group."""
+
+    def __init__(self, name: str, command: list[str]) -> None:
+        self.name, self.command = name, command
+        self.pause = BACKOFF_FIRST
+        self.restart_at: float | None = None
+        self.start()
+
+    def start(self) -> None:
+        # Its own session: Ctrl-C reaches only the supervisor, which stops each child once
+        # (a second signal would make a worker abandon the task it is running).
+        self.process = subprocess.Popen(self.command, start_new_session=True)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+    def watch(self, say: Callable[[str], None]) -> None:
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.start()
+                say(f"Started the {self.name} again (pid {self.process.pid}).")
+            return
+        code = self.process.poll()
+        if code is None:
+            if now - self.started >= STEADY_SECONDS:
+                self.pause = BACKOFF_FIRST
+            return
+        say(f"The {self.name} stopped ({how(code)}); starting it again in {self.pause:g} s.")
+        self.restart_at = now + self.pause
+        self.pause = min(self.pause * 2, BACKOFF_MAX)
+
+    def signal(self, signum: int) -> None:
+        """Signal the process and whatever it started (gunicorn's workers)."""
+        if self.restart_at is None and self.process.poll() is None:
+            self.process.send_signal(signum)
+        if signum == signal.SIGKILL:
+            self.kill_group()
+
+    def kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def how(code: int) -> str:
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background workers until Ctrl-C."
+    help = "Run the web server and the background workers until Ctrl-C; restart any that dies."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("REMIXER_WEB_TIMEOUT", "30")),
+            help="Seconds a gunicorn worker may go silent before it is replaced.",
+        )
 
     def handle(self, *args: Any, port: str, host: str, web_workers: int, **options: Any) -> None:
-        # Own process groups: Ctrl-C reaches only this command, which stops each child once
-        # (a second signal would make a worker abandon the task it is running).
-        children = [
-            subprocess.Popen(cmd, start_new_session=True)
-            for cmd in commands(host, port, web_workers)
-        ]
-        self.stdout.write(self.style.SUCCESS(f"remixer is running on http://{host}:{port}/"))
-        stopping = False
+        self.check(tags=[storage.CHECK_TAG], include_deployment_checks=True)
+        commands = named_commands(host, port, web_workers, options["timeout"])
+        children = [Child(name, command) for name, command in commands.items()]
+        self.say(f"remixer is running on http://{host}:{port}/")
+        stops = 0
 
         def stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
+            nonlocal stops
+            stops += 1
+            if stops == 1:
+                self.say("Stopping: running tasks finish first (Ctrl-C again to stop at once).")
+            for child in children:
+                child.signal(signal.SIGTERM if stops == 1 else signal.SIGKILL)
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        while not stopping and all(child.poll() is None for child in children):
+        while not stops:
+            for child in children:
+                child.watch(self.say)
             time.sleep(0.2)
         for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            child.wait()
-        if not stopping:
-            sys.exit("A remixer process stopped unexpectedly; stopped the others too.")
+            child.process.wait()
+            child.kill_group()  # nothing it started outlives it
+
+    def say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
 
 
-def commands(host: str, port: str, web_workers: int) -> list[list[str]]:
+def named_commands(host: str, port: str, web_workers: int, timeout: int) -> dict[str, list[str]]:
     manage = [sys.executable, "manage.py"]
+    # gthread: a slow upload or download occupies a thread, not the worker's heartbeat.
     web = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "remixer.wsgi",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(web_workers),
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "10",
+        *(sys.executable, "-m", "gunicorn", "remixer.wsgi", "--bind", f"{host}:{port}"),
+        *("--workers", str(web_workers), "--worker-class", "gthread", "--threads", "4"),
+        *("--timeout", str(timeout), "--graceful-timeout", "10", "--access-logfile", "-"),
     ]
-    workers = [
-        [*manage, "worker", "--no-reload", "--queue-name", queue, "--interval", "0.5"]
+    workers = {
+        f"{queue} worker": [
+            *manage,
+            *("worker", "--no-reload", "--queue-name", queue, "--interval", "0.5"),
+        ]
         for queue in WORKER_QUEUES
-    ]
-    return [web, *workers]
+    }
+    return {"web server": web, **workers}

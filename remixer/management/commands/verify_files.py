@@ -1,11 +1,10 @@
 """Check every stored video against the size and SHA-256 recorded when it was archived."""
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import media
+from remixer import storage
 from remixer.models import Video
 
 
@@ -26,18 +25,18 @@ class Command(BaseCommand):
 
 
 def file_trouble(video: Video) -> str | None:
+    """What is wrong with a video's files, read from whichever storage is configured."""
     if not video.video_file:
         return "no video file recorded"
-    path = Path(video.video_file.path)
-    if not path.exists():
+    if not storage.exists(str(video.video_file)):
         return "the video file is missing"
     if not video.file_sha256:
         return None  # archived before checksums were kept: nothing to compare with
-    size, digest = media.size_and_sha256(path)
+    size, digest = storage.size_and_sha256(str(video.video_file))
     if (size, digest) != (video.file_size, video.file_sha256):
         return f"the video file is damaged ({size} bytes, expected {video.file_size})"
     for name in ("thumbnail_file", "spritesheet_file"):
         stored = getattr(video, name)
-        if not stored or not Path(stored.path).exists():
+        if not stored or not storage.exists(str(stored)):
             return f"the {name.removesuffix('_file')} is missing"
     return None

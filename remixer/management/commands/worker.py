@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from remixer import tasks
+from remixer import scratch, storage, tasks
 
 logger = logging.getLogger("remixer.worker")
 
@@ -23,6 +23,8 @@ class Command(DatabaseWorkerCommand):
     help = "Run a background worker that also recovers the work of workers that died."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.check(tags=[storage.CHECK_TAG], include_deployment_checks=True)
+        scratch.clear_own()
         threading.Thread(target=sweep_forever, name="remixer-sweep", daemon=True).start()
         super().handle(*args, **options)
 

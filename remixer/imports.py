@@ -1,0 +1,55 @@
+"""An import's one step in a worker: check the uploaded file frame by frame, then archive it.
+
+The upload waits in the storage (`scratch.upload_name`) until it is archived; a worker that
+dies meanwhile leaves it there for the sweep to give to another, on any host. An import is never
+rendered: the file is what the creator sent, or the import fails in words.
+"""
+
+import logging
+from pathlib import Path
+
+from django.db.models import Q
+
+from remixer import media, storage
+from remixer.leases import ProgressWriter, claim, held
+from remixer.models import Video
+from remixer.pipeline import archive, fail, failures_recorded, load
+from remixer.providers import Assets
+from remixer.scratch import discard_upload, upload_name, workdir_for
+
+logger = logging.getLogger(__name__)
+
+Status = Video.Status
+UPLOAD_GONE = "The uploaded file is gone (its worker stopped before it was kept): import it again."
+
+
+def verify_import(video_id: str) -> None:
+    """Claim a queued import, check its file with progress, and archive it."""
+    waiting = Q(status=Status.QUEUED, kind=Video.Kind.IMPORT)
+    if not claim(video_id, waiting, status=Status.IN_PROGRESS, phase=Video.Phase.VERIFYING):
+        return
+    video = load(video_id)
+    upload = upload_name(video_id)
+    with workdir_for(video) as workdir, failures_recorded(video_id):
+        if not storage.exists(upload):
+            fail(video_id, "upload_missing", UPLOAD_GONE)
+            return
+        copy = storage.fetch(upload, workdir / "video.mp4")  # kept until the archive is whole
+        try:
+            check_header(video, copy)
+            with held(video_id):  # the thumbnails of a long video report no progress
+                archive(video, Assets(video=copy), ProgressWriter(video_id))
+        except media.MediaError as error:
+            fail(video_id, "invalid_video", str(error))
+    if Video.objects.filter(pk=video_id, status__in=Video.TERMINAL).exists():
+        discard_upload(video_id)
+
+
+def check_header(video: Video, path: Path) -> None:
+    """The size and length the file declares; a sidecar that says otherwise is refused."""
+    probe = media.probe(path)
+    size = f"{probe.width}x{probe.height}"
+    if video.size not in ("", size):
+        raise media.MediaError(f"The sidecar says {video.size}, but the video is {size}.")
+    video.size, video.seconds = size, video.seconds or str(round(probe.duration))
+    Video.objects.filter(pk=video.pk).update(size=video.size, seconds=video.seconds)
