@@ -11,9 +11,10 @@ from pathlib import Path
 from django.db.models import Q
 
 from remixer import media, storage
+from remixer.archiving import archive
 from remixer.leases import ProgressWriter, claim, held
 from remixer.models import Video
-from remixer.pipeline import archive, fail, failures_recorded, load
+from remixer.pipeline import fail, failures_recorded, load
 from remixer.providers import Assets
 from remixer.scratch import discard_upload, upload_name, workdir_for
 

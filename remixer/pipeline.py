@@ -17,14 +17,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media, stills, storage
+from remixer import media, storage
+from remixer.archiving import archive, checked_files
 from remixer.leases import (
     JobCancelled,
     LeaseKeeper,
     ProgressWriter,
     claim,
     free,
-    mine,
     release,
     worker_id,
 )
@@ -316,67 +316,6 @@ def job_for(video: Video, workdir: Path) -> Job:
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
     )
-
-
-def archive(video: Video, assets: Assets, on_progress: media.Progress | None = None) -> None:
-    """Store the checked files and complete the video, unless it was cancelled meanwhile."""
-    files = checked_files(video, assets, on_progress)
-    finished = (
-        mine(video.pk)
-        .filter(status=Status.IN_PROGRESS)
-        .update(
-            lease_owner="",
-            lease_expires_at=None,
-            status=Status.COMPLETED,
-            progress=100,
-            completed_at=timezone.now(),
-            expires_at=None,
-            phase=Phase.WAITING,
-            retry_reason="",
-            **files,
-        )
-    )
-    if not finished:
-        storage.delete_video_files(video.pk)
-        raise JobCancelled(video.pk)
-
-
-def checked_files(
-    video: Video,
-    assets: Assets,
-    on_progress: media.Progress | None = None,
-    *,
-    replacing: bool = False,
-) -> dict[str, object]:
-    """Verify the video, make what the provider did not, store the files under their names."""
-    probe = media.verify(assets.video, on_progress)
-    if f"{probe.width}x{probe.height}" != video.size:
-        raise ProviderError(
-            "wrong_size",
-            f"The provider made a {probe.width}x{probe.height} video, not {video.size}.",
-        )
-    thumbnail = assets.thumbnail or assets.video.with_name("thumbnail.webp")
-    spritesheet = assets.spritesheet or assets.video.with_name("spritesheet.jpg")
-    if assets.thumbnail is None:
-        media.make_thumbnail(assets.video, thumbnail)
-    if assets.spritesheet is None:
-        media.make_spritesheet(assets.video, spritesheet)
-    size, digest = media.size_and_sha256(assets.video)
-    folder = f"videos/{video.pk}"
-    names = {
-        "video_file": f"{folder}/video.mp4",
-        "thumbnail_file": f"{folder}/thumbnail.webp",
-        "spritesheet_file": f"{folder}/spritesheet.jpg",
-    }
-    paths = {names["video_file"]: assets.video, names["thumbnail_file"]: thumbnail}
-    paths[names["spritesheet_file"]] = spritesheet
-    try:
-        storage.save_all(paths, keep_on_failure=replacing)
-    except storage.StorageError as error:
-        message = f"The video could not be stored: {error}"
-        raise ProviderError("storage_unavailable", message) from error
-    stills.keep(video.pk, assets.video)  # for the remix form's preview; optional
-    return {"file_size": size, "file_sha256": digest, **names}
 
 
 def fail(video_id: str, code: str, message: str) -> bool:
