@@ -323,7 +323,7 @@ def test_a_page_error_is_logged_with_its_traceback(client, ana, monkeypatch, set
         raise RuntimeError("the recipe parser broke")
 
     settings.DEBUG = False  # as in production
-    monkeypatch.setattr("remixer.views.parse_recipe", broken)
+    monkeypatch.setattr("remixer.stills.parse_recipe", broken)
     client.raise_request_exception = False
     client.force_login(ana)
     logged = io.StringIO()
