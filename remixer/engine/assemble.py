@@ -118,34 +118,34 @@ def _steps(named: list[Named]) -> list[Step]:
     return steps
 
 
+# Words that only qualify an effect; unused, they are named back to the creator.
+MODIFIERS = (
+    "strength",
+    "multiplier",
+    "percent",
+    "seconds",
+    "degrees",
+    "plain",
+    "colour",
+    "moment",
+    "turn",
+)
+UNUSED_IF_LEFT = (*MODIFIERS, "negation", "place", "unit", "number")
+
+
+def _left_over(item: Item, caption: Caption | None) -> bool:
+    if item.kind == "unknown":
+        return True
+    if item.kind == "caption_word":
+        return caption is None
+    return item.kind in UNUSED_IF_LEFT and not item.used
+
+
 def _unused(named: list[Named], clauses: list[list[Item]], caption: Caption | None) -> list[str]:
     words: list[str] = []
     for clause in clauses:
         for item in clause:
-            if (
-                item.kind == "unknown"
-                or (
-                    item.kind
-                    in (
-                        "strength",
-                        "multiplier",
-                        "percent",
-                        "seconds",
-                        "degrees",
-                        "plain",
-                        "colour",
-                        "moment",
-                        "turn",
-                        "negation",
-                        "place",
-                        "unit",
-                        "number",
-                    )
-                    and not item.used
-                )
-                or item.kind == "caption_word"
-                and caption is None
-            ):
+            if _left_over(item, caption):
                 words.append(item.words)
     words += [
         n.item.words for n in named if n.effect.step == "speed" and n.params.get("factor") == 1.0

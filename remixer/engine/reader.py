@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import cast
 
 from remixer.engine import vocabulary as v
-from remixer.engine.assemble import Item, Named, assemble
+from remixer.engine.assemble import MODIFIERS, Item, Named, assemble
 from remixer.engine.captions import check_caption, clean
 from remixer.engine.recipe import Caption, Recipe
 from remixer.engine.spec import RecipeError, Value
@@ -93,19 +93,6 @@ def _quantities(clause: list[Item]) -> list[Item]:
                 Item("plain", item.value, item.words, item.at) if item.kind == "number" else item
             )
     return out
-
-
-MODIFIERS = (
-    "strength",
-    "multiplier",
-    "percent",
-    "seconds",
-    "degrees",
-    "plain",
-    "colour",
-    "moment",
-    "turn",
-)
 
 
 def _bind(
