@@ -118,6 +118,20 @@ class CatalogEntry(models.Model):
     sizes = models.CharField(max_length=200, default=",".join(SIZES))
     seconds = models.CharField(max_length=100, default=",".join(SECONDS))
     price_per_second = models.DecimalField(max_digits=8, decimal_places=4, default=0)
+
+    class RemixStrategy(models.TextChoices):
+        UNKNOWN = "", "Not known yet: detect it"
+        NATIVE = "native", "The provider's remix route"
+        VIDEO_FILE = "video_file", "Video-to-video: the source as an input_reference file"
+        VIDEO_URL = "video_url", "Video-to-video: the source as a video_reference data URL"
+        FIRST_FRAME = "first_frame", "Image-to-video from the source's first frame"
+        LAST_FRAME = "last_frame", "Image-to-video from the source's last frame"
+        NONE = "none", "None: remix with the local engine"
+
+    remix_strategy = models.CharField(
+        max_length=16, choices=RemixStrategy.choices, blank=True, default=""
+    )
+    remix_evidence = models.TextField(blank=True, help_text="Why this strategy was chosen.")
     aliases = models.CharField(
         max_length=500,
         blank=True,
@@ -200,7 +214,21 @@ class Video(models.Model):
     class Kind(models.TextChoices):
         CREATE = "create", "Made from a prompt"
         REMIX = "remix", "Remixed from another video"
+        EXTENSION = "extension", "Extended from another video"
+        EDIT = "edit", "Edited from another video"
         IMPORT = "import", "Imported from a file"
+
+    class Strategy(models.TextChoices):
+        """How a remix, extension or edit reached its engine."""
+
+        NONE = "", "Made directly"
+        LOCAL = "local", "With the local engine"
+        NATIVE = "native", "By the provider's remix route"
+        VIDEO_FILE = "video_file", "From the source video, sent as a file"
+        VIDEO_URL = "video_url", "From the source video, sent as a data URL"
+        FIRST_FRAME = "first_frame", "From the source's first frame"
+        LAST_FRAME = "last_frame", "From the source's last frame"
+        EXTENSIONS = "extensions", "By the provider's extensions route"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -235,6 +263,15 @@ class Video(models.Model):
 
     # What remixer keeps beside it.
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CREATE)
+    strategy = models.CharField(max_length=16, choices=Strategy.choices, blank=True, default="")
+    title = models.CharField(max_length=200, blank=True)
+    # Variations submitted together share a batch.
+    batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    # The owner's name where the video was first made (an imported export), if not its owner.
+    original_owner = models.CharField(max_length=150, blank=True)
+    # In the Trash since; its files go after REMIXER_TRASH_DAYS, the row stays as a tombstone.
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    erased = models.BooleanField(default=False)
     remixed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )

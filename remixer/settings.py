@@ -246,3 +246,15 @@ LOGGING = {
 
 # remixer's own Videos API (/v1): how many jobs one user may have queued or running at once.
 REMIXER_MAX_ACTIVE_JOBS = int(os.environ.get("REMIXER_MAX_ACTIVE_JOBS", 10))
+
+# A remix sent to a provider as a data URL: sources larger than this go another way.
+REMIXER_DATA_URL_LIMIT = int(os.environ.get("REMIXER_DATA_URL_LIMIT", 50 * 1024 * 1024))
+
+# A chain of extensions stops at this many seconds in all.
+REMIXER_MAX_EXTENDED_SECONDS = int(os.environ.get("REMIXER_MAX_EXTENDED_SECONDS", 120))
+
+# Days a video stays in the Trash before the worker removes its files.
+REMIXER_TRASH_DAYS = int(os.environ.get("REMIXER_TRASH_DAYS", 30))
+
+# Hours an export's download link lasts.
+REMIXER_EXPORT_HOURS = int(os.environ.get("REMIXER_EXPORT_HOURS", 24))
