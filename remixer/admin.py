@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from remixer import jobs, services
-from remixer.models import ApiKey, CatalogEntry, LoginFailure, Provider, Video
+from remixer.accounts import ApiKey, LoginFailure
+from remixer.models import CatalogEntry, Provider, Video
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
 

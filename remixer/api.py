@@ -29,10 +29,10 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from remixer import jobs, services, storage
+from remixer.accounts import ApiKey
 from remixer.forms import NewVideoForm, RemixForm, strict_int
 from remixer.models import (
     VARIANTS,
-    ApiKey,
     CatalogEntry,
     Provider,
     Video,

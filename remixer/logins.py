@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from remixer.models import LoginFailure
+from remixer.accounts import LoginFailure
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

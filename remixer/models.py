@@ -1,10 +1,9 @@
 """The library: providers that make videos, and the Video jobs themselves."""
 
 import functools
-import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -388,20 +387,6 @@ class Video(models.Model):
         }
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept in the database so every web process counts the same failures."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-failed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.failed_at:%Y-%m-%d %H:%M}"
-
-
 # The downloadable variants of a video, as the Videos API names them: (field, file extension).
 VARIANTS = {
     "video": ("video_file", "mp4"),
@@ -417,69 +402,5 @@ def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
     return (str(stored), f"{video.pk}-{variant}.{extension}") if stored else None
 
 
-API_KEY_START = "rmx_"
-KEY_USE_RESOLUTION = timedelta(minutes=1)
-
-
-def key_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-class ApiKey(models.Model):
-    """A personal key for the /v1 Videos API. Only its SHA-256 is kept: the secret is shown once."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
-    )
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(
-        max_length=16, editable=False, help_text="Not secret: tells keys apart."
-    )
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "API key"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @classmethod
-    def issue(cls, *, user: Any, name: str) -> tuple["ApiKey", str]:
-        """A new key for `user`, and its secret: the only time the secret exists in full."""
-        secret = API_KEY_START + secrets.token_urlsafe(32)
-        key = cls.objects.create(
-            user=user, name=name, prefix=secret[:12], digest=key_digest(secret)
-        )
-        return key, secret
-
-    @classmethod
-    def of(cls, user: Any) -> "models.QuerySet[ApiKey]":
-        return cls.objects.filter(user=user)
-
-    @classmethod
-    def find(cls, secret: str) -> "ApiKey | None":
-        """The key with this secret, if it is neither revoked nor its user deactivated."""
-        active = cls.objects.filter(revoked_at__isnull=True, user__is_active=True)
-        return active.select_related("user").filter(digest=key_digest(secret)).first()
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    def record_use(self) -> None:
-        """Note the use, at most once a minute: a script polling every second writes nothing."""
-        now = timezone.now()
-        if self.last_used_at is not None and now - self.last_used_at < KEY_USE_RESOLUTION:
-            return
-        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - KEY_USE_RESOLUTION)
-        ApiKey.objects.filter(stale, pk=self.pk).update(last_used_at=now)
-        self.last_used_at = now
-
-    def revoke(self) -> None:
-        now = timezone.now()
-        ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
-        self.revoked_at = self.revoked_at or now
+# Models of their own module, registered with the app by this import.
+from remixer import accounts  # noqa: E402, F401

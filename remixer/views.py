@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
 from remixer import jobs, services, stills
+from remixer.accounts import ApiKey
 from remixer.forms import (
     STALE_FORM,
     ApiKeyForm,
@@ -36,7 +37,6 @@ from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
     VIDEO_ID_PATTERN,
-    ApiKey,
     Provider,
     Video,
     VideoQuerySet,

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from remixer import jobs
-from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video
+from remixer.accounts import ApiKey
+from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
 from remixer.tests.test_submissions import png_bytes, undecodable_png
 

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider
+from remixer.accounts import ApiKey
+from remixer.models import LOCAL_MODEL, CatalogEntry, Provider
 from remixer.tests.conftest import ROOT, process_env
 
 pytestmark = pytest.mark.django_db

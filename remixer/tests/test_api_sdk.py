@@ -11,7 +11,8 @@ from django.test import Client
 from openai import OpenAI
 from PIL import Image
 
-from remixer.models import ApiKey, Provider, Video
+from remixer.accounts import ApiKey
+from remixer.models import Provider, Video
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,8 +13,9 @@ from django_tasks_db.models import DBTaskResult
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from remixer.accounts import ApiKey
 from remixer.forms import is_text
-from remixer.models import LOCAL_MODEL, ApiKey, Video
+from remixer.models import LOCAL_MODEL, Video
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = settings(

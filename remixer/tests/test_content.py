@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from remixer import media
-from remixer.models import ApiKey
+from remixer.accounts import ApiKey
 
 pytestmark = pytest.mark.django_db
 

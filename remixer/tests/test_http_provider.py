@@ -11,7 +11,8 @@ import requests
 from django_tasks_db.models import DBTaskResult
 
 from remixer import media, pipeline, services, storage
-from remixer.models import ApiKey, CatalogEntry, Provider, Video
+from remixer.accounts import ApiKey
+from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import http
 from remixer.tests.buckets import served_bytes, stored_bytes, stored_copy
 from remixer.tests.videos_api_server import VideosAPIServer

@@ -17,7 +17,8 @@ import pytest
 from openai import OpenAI
 
 from remixer import pipeline, services
-from remixer.models import LOCAL_MODEL, ApiKey, CatalogEntry, Provider, Video, key_digest
+from remixer.accounts import ApiKey, key_digest
+from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.tests.conftest import ROOT, free_port, stop_process, wait_for
 from remixer.tests.test_http_provider import assert_archived, create, drive
 from remixer.tests.videos_api_server import VideosAPIServer

@@ -13,7 +13,8 @@ import pytest
 import requests
 from PIL import Image
 
-from remixer.models import LOCAL_MODEL, LoginFailure, Video
+from remixer.accounts import LoginFailure
+from remixer.models import LOCAL_MODEL, Video
 from remixer.tests.conftest import ROOT, finished_video, video_row
 
 TEMPLATES = ROOT / "templates"

@@ -15,7 +15,8 @@ import pytest
 from django.db import connection
 
 from remixer import jobs
-from remixer.models import ApiKey, CatalogEntry, Provider, Video
+from remixer.accounts import ApiKey
+from remixer.models import CatalogEntry, Provider, Video
 from remixer.tests.conftest import (
     ROOT,
     free_port,
