@@ -105,3 +105,16 @@ def test_a_killed_worker_is_started_again_while_the_site_answers(ana, media_root
     assert back < 10
     assert len(started_by_serve) >= 5  # gunicorn, its two workers, the two task workers
     wait_for(lambda: not [pid for pid in started_by_serve if alive(pid)], timeout=10)
+
+
+def test_no_process_outlives_a_killed_supervisor(media_root, tmp_path):
+    process, _server = start_site(media_root, tmp_path)
+    try:
+        wait_for(lambda: len(children(process.pid)) >= 5, timeout=30)
+        started_by_serve = children(process.pid)
+        process.kill()
+        process.wait(timeout=10)
+        wait_for(lambda: not [pid for pid in started_by_serve if alive(pid)], timeout=30)
+    finally:
+        stop_process(process)
+    assert not [pid for pid in started_by_serve if alive(pid)]

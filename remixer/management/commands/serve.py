@@ -6,6 +6,7 @@ it is doing; a second Ctrl-C stops them at once (the sweep gives their work to t
 """
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from remixer import storage
 # Renders and imports' checks run apart from short tasks, so they never delay them.
 WORKER_QUEUES = ("render", "default")
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 STEADY_SECONDS = 60.0  # a process up this long starts its next backoff from the first pause
 
 
@@ -36,7 +38,11 @@ class Child:
     def start(self) -> None:
         # Its own session: Ctrl-C reaches only the supervisor, which stops each child once
         # (a second signal would make a worker abandon the task it is running).
-        self.process = subprocess.Popen(self.command, start_new_session=True)
+        # Each also asks the kernel for SIGTERM should the supervisor die without stopping
+        # it (killed by SIGKILL, say), so that no process is left running unsupervised.
+        self.process = subprocess.Popen(
+            self.command, start_new_session=True, preexec_fn=end_with(os.getpid())
+        )
         self.started = time.monotonic()
         self.restart_at = None
 
@@ -66,6 +72,20 @@ class Child:
     def kill_group(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def end_with(supervisor: int) -> Callable[[], None] | None:
+    """What a child runs before its command: on Linux, SIGTERM when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def ask() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != supervisor:  # it died before the request was made
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return ask
 
 
 def how(code: int) -> str:
