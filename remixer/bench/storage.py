@@ -12,7 +12,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,8 +19,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from remixer import media, storage
-from remixer.bench.web import LARGE_FILE, SMALL_FILE, served_peak
-from remixer.models import LOCAL_MODEL, Provider, Video
+from remixer.bench.web import LARGE_FILE, SMALL_FILE, served_peak, stored_video
 from remixer.providers.local import render_create
 from remixer.settings import s3_storage
 
@@ -105,26 +103,6 @@ def proxy_memory() -> float:
     served_peak(client, urls[0])  # warm: imports, connections and caches are not the file's
     peaks = [min(served_peak(client, url) for _ in range(3)) for url in urls]
     return peaks[1] / peaks[0]
-
-
-def stored_video(owner: Any, size: int) -> str:
-    """A completed video whose file in the bucket is `size` bytes (of zeros: never decoded)."""
-    video = Video.objects.create(
-        owner=owner,
-        provider=Provider.default(),
-        model=LOCAL_MODEL,
-        status=Video.Status.COMPLETED,
-        progress=100,
-        size="1280x720",
-        seconds="4",
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        sparse = Path(folder) / "video.mp4"
-        with sparse.open("wb") as handle:
-            handle.truncate(size)
-        name = storage.save(sparse, f"videos/{video.pk}/video.mp4")
-    Video.objects.filter(pk=video.pk).update(video_file=name)
-    return f"/videos/{video.pk}/content"
 
 
 def store_time(folder: Path) -> float:

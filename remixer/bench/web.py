@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
+from remixer import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
 
 Report = Callable[[str, float, str], None]
@@ -102,14 +103,15 @@ def serving_memory(user: Any) -> float:
     client = Client()
     client.force_login(user)
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-        urls = [stored_video(user, Path(media), size) for size in (SMALL_FILE, LARGE_FILE)]
+        urls = [stored_video(user, size) for size in (SMALL_FILE, LARGE_FILE)]
         served_peak(client, urls[0])  # warm: imports and caches are not the file's
         peaks = [min(served_peak(client, url) for _ in range(3)) for url in urls]
     return peaks[1] / peaks[0]
 
 
-def stored_video(owner: Any, media: Path, size: int) -> str:
-    """A completed video whose file is `size` bytes (sparse: the view reads, never decodes)."""
+def stored_video(owner: Any, size: int) -> str:
+    """A completed video whose stored file is `size` bytes (sparse zeros: never decoded),
+    kept through the storage module, on local disk or in the bucket."""
     video = Video.objects.create(
         owner=owner,
         provider=Provider.default(),
@@ -119,10 +121,11 @@ def stored_video(owner: Any, media: Path, size: int) -> str:
         size="1280x720",
         seconds="4",
     )
-    name = f"videos/{video.pk}/video.mp4"
-    (media / name).parent.mkdir(parents=True)
-    with (media / name).open("wb") as handle:
-        handle.truncate(size)
+    with tempfile.TemporaryDirectory() as folder:
+        sparse = Path(folder) / "video.mp4"
+        with sparse.open("wb") as handle:
+            handle.truncate(size)
+        name = storage.save(sparse, f"videos/{video.pk}/video.mp4")
     Video.objects.filter(pk=video.pk).update(video_file=name)
     return f"/videos/{video.pk}/content"
 
