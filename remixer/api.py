@@ -45,8 +45,11 @@ CREATE_DEFAULTS = {"size": "720x1280", "seconds": "4"}  # the Videos API's defau
 API_PARAMS: dict[str, str | None] = {"reference_image": "input_reference", "__all__": None}
 
 
-def endpoint(**handlers: Handler) -> Handler:
-    """One URL of the API: authenticate the key, dispatch on the method, answer every error."""
+def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler:
+    """One URL of the API: authenticate the key, dispatch on the method, answer every error.
+
+    A method without a handler is a 405 naming those there are; with a `fallback`, every
+    method is answered by it instead (a URL that is no route at all answers any method)."""
     allowed = ", ".join(handlers)
 
     @csrf_exempt
@@ -54,7 +57,7 @@ def endpoint(**handlers: Handler) -> Handler:
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
         try:
             request.user = authenticate(request)
-            handler = handlers.get(request.method or "")
+            handler = handlers.get(request.method or "", fallback)
             if handler is None:
                 raise ApiError(
                     405,
@@ -113,11 +116,16 @@ def create_video(request: HttpRequest) -> JsonResponse:
 def remix_video(request: HttpRequest, video_id: str) -> JsonResponse:
     source = find_video(video_id)
     fields, _ = body_of(request)
+    return submitted(RemixForm(remix_data(request, fields), source=source), request.user)
+
+
+def remix_data(request: HttpRequest, fields: dict[str, Any]) -> dict[str, str]:
+    """A remix's (or an edit's) fields, as RemixForm takes them."""
     data = text_fields(fields, ("prompt", "model")) | {"form_token": submission_token(request)}
     # Beyond the original API: `model` naming the local engine remixes here, whatever made
     # the source (for a provider that cannot remix); any other model leaves the choice alone.
     data["use_local"] = str(data.pop("model", None) in local_model_names())
-    return submitted(RemixForm(data, source=source), request.user)
+    return data
 
 
 def local_model_names() -> set[str]:
@@ -194,9 +202,7 @@ videos = endpoint(GET=list_videos, POST=create_video)
 video = endpoint(GET=retrieve_video, DELETE=delete_video)
 remix = endpoint(POST=remix_video)
 content = endpoint(GET=video_content, HEAD=video_content)
-unknown_route = endpoint(
-    **{method: no_such_route for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
-)
+unknown_route = endpoint(fallback=no_such_route)
 
 
 def submission_token(request: HttpRequest) -> str:
@@ -253,8 +259,13 @@ def submitted(form: NewVideoForm | RemixForm, owner: Any) -> JsonResponse:
     """The job a valid form asks for, through the one door; its refusals in the API's words."""
     if not form.is_valid():
         raise form_error(form)
+    return answered(lambda: jobs.submit(form.spec(owner=owner)))
+
+
+def answered(submit: Callable[[], Video]) -> JsonResponse:
+    """The Video object of the job `submit` makes; the one door's refusals in the API's words."""
     try:
-        video = jobs.submit(form.spec(owner=owner))
+        video = submit()
     except jobs.TokenReused as error:
         raise ApiError(409, str(error), code="idempotency_key_reused") from error
     except services.TooManyJobs as error:

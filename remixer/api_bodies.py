@@ -159,3 +159,31 @@ def reference_upload(
         message = "input_reference's data URL is not valid base64."
         raise ApiError(400, message, param="input_reference", code="invalid_value") from error
     return SimpleUploadedFile("input_reference", content)
+
+
+VIDEO_HELP = (
+    'Send video as {"id": "<a completed video\'s id>"} in JSON, or in multipart/form-data '
+    "as the field video[id] or as an MP4 file part named video."
+)
+
+
+def video_reference(
+    fields: dict[str, Any], files: dict[str, UploadedFile[Any]]
+) -> str | UploadedFile[Any]:
+    """The video an edit (or an extension) starts from: a library video's id, or a file."""
+    given = [name for name in ("video", "video[id]") if fields.get(name) not in (None, "")]
+    if upload := files.get("video"):
+        given.append("a file")
+    if len(given) != 1:
+        said = "video is required. " if not given else "Give video once, not twice. "
+        raise ApiError(400, said + VIDEO_HELP, param="video", code="invalid_value")
+    if upload:
+        return upload
+    if given == ["video[id]"]:
+        value = fields["video[id]"]
+    else:
+        value = fields["video"].get("id") if isinstance(fields["video"], dict) else None
+    if not isinstance(value, str) or not value:
+        message = f"video is neither a video's id nor a file. {VIDEO_HELP}"
+        raise ApiError(400, message, param="video", code="invalid_value")
+    return value
