@@ -35,6 +35,7 @@ from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_pr
 Kind = Video.Kind
 Status = Video.Status
 FROM_SOURCE = (Kind.REMIX, Kind.EDIT)  # kinds made from a completed video of the library
+MADE_BY: dict[str, str] = {Kind.EDIT: "edited", Kind.EXTENSION: "extended"}
 # Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
 
@@ -155,8 +156,7 @@ def source_ready(spec: JobSpec) -> bool:
 
 
 def not_completed(kind: str) -> str:
-    verb = {Kind.EDIT: "edited", Kind.EXTENSION: "extended"}.get(kind, "remixed")  # type: ignore[call-overload]
-    return f"Only a completed video can be {verb}."
+    return f"Only a completed video can be {MADE_BY.get(kind, 'remixed')}."
 
 
 def live_retry(video: Video) -> Video | None:
@@ -200,7 +200,7 @@ def submit_after_import(imported: JobSpec, then: Callable[[Video], JobSpec]) -> 
         with transaction.atomic():
             source = submit(imported)
             follow_up = submit(replace(then(source), waits=True, exempt=True))
-            if source.then is None and source.pk == imported.video_id:
+            if source.pk == imported.video_id:  # a new import, not a resent request's
                 source.then = {"kind": follow_up.kind, "video": follow_up.pk}
                 Video.objects.filter(pk=source.pk).update(then=source.then)
     except Exception:

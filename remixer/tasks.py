@@ -4,12 +4,12 @@ Renders and imports' checks run on their own queue, so they never delay the shor
 """
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from remixer import imports, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
@@ -64,7 +64,7 @@ STEPS = {
 }
 
 
-def first_step(video: Video) -> Any:
+def first_step(video: Video) -> Task[[str], None]:
     """The task that starts a new job of this kind on this provider."""
     if video.kind == Video.Kind.IMPORT:
         return import_video
