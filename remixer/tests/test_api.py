@@ -809,7 +809,9 @@ def test_any_json_object_to_create_gets_a_video_or_an_error_never_a_500(client, 
             "application/json; charset=latin-1",
         ]
     ),
-    path=st.sampled_from(["/v1/videos", "/v1/videos/video_1/remix", "/v1/videos/%00/remix"]),
+    path=st.sampled_from(
+        ["/v1/videos", "/v1/videos/video_1/remix", "/v1/videos/%00/remix", "/v1/videos/edits"]
+    ),
 )
 def test_any_bytes_to_a_post_get_an_envelope_never_a_500(client, key, raw, content_type, path):
     response = client.generic("POST", path, raw, content_type=content_type, headers=auth(key))

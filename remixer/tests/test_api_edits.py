@@ -9,13 +9,15 @@ import pytest
 from django.test.client import encode_multipart
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from remixer import services, storage, tasks
 from remixer.accounts import ApiKey
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.scratch import upload_name
 from remixer.tests.conftest import finished_video, job
-from remixer.tests.test_api import assert_error, auth, create, post_json
+from remixer.tests.test_api import JSON, assert_error, auth, create, post_json
 from remixer.tests.test_submissions import files_under, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,22 @@ def test_a_video_field_that_is_neither_an_id_nor_a_file_is_a_400(client, key, bo
     error = assert_error(post_json(client, EDITS, body, key), 400, "video", says)
     assert '{"id": ' in error["message"] and "video[id]" in error["message"]
     assert not Video.objects.exists()
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    video=JSON | st.fixed_dictionaries({"id": JSON | st.just("SOURCE")}),
+    prompt=JSON | st.sampled_from(["sepia", "mirror, 2x faster"]),
+)
+def test_any_edit_body_gets_an_edit_or_an_error_never_a_500(client, key, source, video, prompt):
+    if isinstance(video, dict) and video.get("id") == "SOURCE":
+        video["id"] = source.pk
+    before = Video.objects.count()
+    response = post_json(client, EDITS, {"video": video, "prompt": prompt}, key)
+    assert response.status_code in (200, 400, 404), response.content
+    assert (Video.objects.count() > before) == (response.status_code == 200)
 
 
 def test_a_multipart_video_given_as_text_or_twice_is_a_400(client, key, source, clip_path):
