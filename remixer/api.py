@@ -8,28 +8,21 @@ a list, or a deletion) from `Video.as_api_object()`; every error is the API's en
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
-import re
 from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from remixer import jobs, services, storage
 from remixer.accounts import ApiKey
+from remixer.api_bodies import ApiError, body_of, reference_upload, text_fields, too_large
 from remixer.forms import NewVideoForm, RemixForm, strict_int
 from remixer.models import (
     VARIANTS,
@@ -48,48 +41,15 @@ Handler = Callable[..., HttpResponseBase]
 RETRY_AFTER_SECONDS = 10
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 20, 100
 CREATE_DEFAULTS = {"size": "720x1280", "seconds": "4"}  # the Videos API's defaults
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 # Where a form's field is called something else in the API.
 API_PARAMS: dict[str, str | None] = {"reference_image": "input_reference", "__all__": None}
-DATA_URL = re.compile(r"data:image/[\w.+-]+(?:;[\w=.+-]+)*;base64,(?P<data>.*)", re.DOTALL)
-REFERENCE_HELP = (
-    "Send input_reference as an image file (multipart/form-data), or in JSON as "
-    '{"image_url": "data:image/png;base64,…"}; remixer fetches no URLs and keeps no files.'
-)
 
 
-@dataclass
-class ApiError(Exception):
-    """An answer in the API's error envelope."""
+def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler:
+    """One URL of the API: authenticate the key, dispatch on the method, answer every error.
 
-    status: int
-    message: str
-    _: KW_ONLY
-    param: str | None = None
-    code: str | None = None
-    kind: str = "invalid_request_error"
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
-
-    def response(self) -> JsonResponse:
-        body = {
-            "error": {
-                "message": self.message,
-                "type": self.kind,
-                "param": self.param,
-                "code": self.code,
-            }
-        }
-        response = JsonResponse(body, status=self.status)
-        for name, value in self.headers.items():
-            response[name] = value
-        return response
-
-
-def endpoint(**handlers: Handler) -> Handler:
-    """One URL of the API: authenticate the key, dispatch on the method, answer every error."""
+    A method without a handler is a 405 naming those there are; with a `fallback`, every
+    method is answered by it instead (a URL that is no route at all answers any method)."""
     allowed = ", ".join(handlers)
 
     @csrf_exempt
@@ -97,7 +57,7 @@ def endpoint(**handlers: Handler) -> Handler:
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
         try:
             request.user = authenticate(request)
-            handler = handlers.get(request.method or "")
+            handler = handlers.get(request.method or "", fallback)
             if handler is None:
                 raise ApiError(
                     405,
@@ -156,11 +116,16 @@ def create_video(request: HttpRequest) -> JsonResponse:
 def remix_video(request: HttpRequest, video_id: str) -> JsonResponse:
     source = find_video(video_id)
     fields, _ = body_of(request)
+    return submitted(RemixForm(remix_data(request, fields), source=source), request.user)
+
+
+def remix_data(request: HttpRequest, fields: dict[str, Any]) -> dict[str, str]:
+    """A remix's (or an edit's) fields, as RemixForm takes them."""
     data = text_fields(fields, ("prompt", "model")) | {"form_token": submission_token(request)}
     # Beyond the original API: `model` naming the local engine remixes here, whatever made
     # the source (for a provider that cannot remix); any other model leaves the choice alone.
     data["use_local"] = str(data.pop("model", None) in local_model_names())
-    return submitted(RemixForm(data, source=source), request.user)
+    return data
 
 
 def local_model_names() -> set[str]:
@@ -237,104 +202,7 @@ videos = endpoint(GET=list_videos, POST=create_video)
 video = endpoint(GET=retrieve_video, DELETE=delete_video)
 remix = endpoint(POST=remix_video)
 content = endpoint(GET=video_content, HEAD=video_content)
-unknown_route = endpoint(
-    **{method: no_such_route for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
-)
-
-
-# Reading requests -----------------------------------------------------------------------------
-
-
-def body_of(request: HttpRequest) -> tuple[dict[str, Any], dict[str, UploadedFile[Any]]]:
-    """The body's fields and files, from JSON or either form encoding."""
-    length = strict_int(request.META.get("CONTENT_LENGTH") or "0", low=0, high=2**62)
-    if length is None:
-        raise ApiError(400, "The Content-Length header is not a number of bytes.")
-    if length > max_body_bytes():
-        raise too_large()
-    if request.content_type in FORM_TYPES:
-        try:
-            files = {k: f for k, f in request.FILES.items() if isinstance(f, UploadedFile)}
-            return request.POST.dict(), files
-        except MultiPartParserError as error:
-            raise ApiError(400, f"The multipart body could not be read: {error}") from error
-    if request.content_type == "application/json" or not request.body:
-        return json_object(request.body), {}
-    raise ApiError(
-        415,
-        f"Unsupported Content-Type {request.content_type!r}: "
-        "send application/json or multipart/form-data.",
-        code="unsupported_media_type",
-    )
-
-
-def max_body_bytes() -> int:
-    """Room for the largest reference image the forms accept, and a long prompt beside it."""
-    return int(settings.REMIXER_MAX_IMAGE_BYTES) + 1024 * 1024
-
-
-def too_large() -> ApiError:
-    return ApiError(
-        413,
-        f"The request body is too large: JSON bodies may have up to "
-        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024**2} MB, multipart bodies up to "
-        f"{max_body_bytes() // 1024**2} MB.",
-        code="request_too_large",
-    )
-
-
-def json_object(raw: bytes) -> dict[str, Any]:
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as error:
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. Send a JSON object, "
-            'for example {"prompt": "…"}.',
-            code="invalid_json",
-        ) from error
-    if not isinstance(data, dict):
-        raise ApiError(400, "The JSON body must be an object.", code="invalid_json")
-    return data
-
-
-def text_fields(fields: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
-    """The named fields, as the forms take them: strings (a number of seconds may come bare)."""
-    found: dict[str, str] = {}
-    for name in names:
-        value = fields.get(name)
-        if name == "seconds" and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            message = f"Invalid type for '{name}': expected a string."
-            raise ApiError(400, message, param=name, code="invalid_type")
-        found[name] = value
-    return found
-
-
-def reference_upload(
-    fields: dict[str, Any], files: dict[str, UploadedFile[Any]]
-) -> UploadedFile[Any] | None:
-    """The reference image: a file part, or a base64 data URL in JSON."""
-    if upload := files.get("input_reference"):
-        return upload
-    value = fields.get("input_reference")
-    if value is None or value == "":
-        return None
-    url = value.get("image_url") if isinstance(value, dict) else None
-    match = DATA_URL.fullmatch(url) if isinstance(url, str) else None
-    if match is None:
-        raise ApiError(400, REFERENCE_HELP, param="input_reference", code="invalid_value")
-    try:
-        content = base64.b64decode(match["data"], validate=True)
-    except (binascii.Error, ValueError) as error:
-        message = "input_reference's data URL is not valid base64."
-        raise ApiError(400, message, param="input_reference", code="invalid_value") from error
-    return SimpleUploadedFile("input_reference", content)
+unknown_route = endpoint(fallback=no_such_route)
 
 
 def submission_token(request: HttpRequest) -> str:
@@ -391,8 +259,13 @@ def submitted(form: NewVideoForm | RemixForm, owner: Any) -> JsonResponse:
     """The job a valid form asks for, through the one door; its refusals in the API's words."""
     if not form.is_valid():
         raise form_error(form)
+    return answered(lambda: jobs.submit(form.spec(owner=owner)))
+
+
+def answered(submit: Callable[[], Video]) -> JsonResponse:
+    """The Video object of the job `submit` makes; the one door's refusals in the API's words."""
     try:
-        video = jobs.submit(form.spec(owner=owner))
+        video = submit()
     except jobs.TokenReused as error:
         raise ApiError(409, str(error), code="idempotency_key_reused") from error
     except services.TooManyJobs as error:

@@ -16,6 +16,9 @@ from remixer.words import size_label
 
 PROMPT_MAX = 32000
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
+# The Videos API's own models, undated or dated (sora-2-pro-2025-10-06): scripts written for
+# it name them, so they are on offer without an administrator's alias.
+SORA_MODEL = re.compile(r"(?P<name>sora-2(?:-pro)?)(?:-[0-9]{4}-[0-9]{2}-[0-9]{2})?", re.ASCII)
 STALE_FORM = "This form is out of date: reload the page and submit it again."
 DIGITS = re.compile("-?[0-9]{1,18}", re.ASCII)  # no "²", no "+", no spaces, no 5,000 digits
 NOT_TEXT = (
@@ -115,7 +118,11 @@ class SubmissionForm(TokenForm):
         strip=True,
         validators=[valid_text],
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write a prompt.", "max_length": "The prompt is too long."},
+        error_messages={
+            "required": "Write a prompt.",
+            "max_length": "The prompt is too long: write at most %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
     )
 
 
@@ -138,7 +145,16 @@ class CatalogChoiceField(forms.ChoiceField):
         )
 
     def valid_value(self, value: Any) -> bool:
-        return str(value) in self.catalog
+        return self.entry_for(str(value)) is not None
+
+    def entry_for(self, name: str) -> CatalogEntry | None:
+        """The entry a name asks for: its own name or alias first; a Sora model's name
+        (dated or not) else the entry aliased to the undated name, else the local engine."""
+        if name in self.catalog:
+            return self.catalog[name]
+        if sora := SORA_MODEL.fullmatch(name):
+            return self.catalog.get(sora["name"]) or self.catalog.get(LOCAL_MODEL)
+        return None
 
     def default(self) -> str:
         """The Videos API's default model if some entry answers to it, else the local engine."""
@@ -150,10 +166,24 @@ def describe_entry(entry: CatalogEntry) -> str:
     return f"{entry.name}{aliases}"
 
 
+def offered(kind: str, values: tuple[str, ...]) -> dict[str, str]:
+    """A choice's refusal that names the values on offer."""
+    listed = f"{', '.join(values[:-1])} or {values[-1]}"
+    return {"invalid_choice": f"Select a valid choice. %(value)s is not {kind}: {listed}."}
+
+
 class NewVideoForm(SubmissionForm):
     model = CatalogChoiceField(required=False)
-    size = forms.ChoiceField(choices=[(s, size_label(s)) for s in SIZES], initial="1280x720")
-    seconds = forms.ChoiceField(choices=[(s, f"{s} seconds") for s in SECONDS], initial="4")
+    size = forms.ChoiceField(
+        choices=[(s, size_label(s)) for s in SIZES],
+        initial="1280x720",
+        error_messages=offered("a size on offer", SIZES),
+    )
+    seconds = forms.ChoiceField(
+        choices=[(s, f"{s} seconds") for s in SECONDS],
+        initial="4",
+        error_messages=offered("a length on offer, in seconds", SECONDS),
+    )
     reference_image = forms.FileField(
         required=False,
         help_text="Optional. JPEG, PNG or WebP; it becomes the first frame and is animated.",
@@ -201,7 +231,7 @@ class NewVideoForm(SubmissionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        entry = self.model_field.catalog.get(cleaned.get("model", ""))
+        entry = self.model_field.entry_for(cleaned.get("model", ""))
         if entry is not None:
             cleaned["entry"] = entry
             if cleaned.get("size") and cleaned["size"] not in entry.size_list:
@@ -214,13 +244,16 @@ class NewVideoForm(SubmissionForm):
 
 
 class RemixForm(SubmissionForm):
-    """A remix of `source`: the local engine reads a recipe from the prompt, others take it."""
+    """A remix (or an edit, its other name) of `source`: the local engine reads a recipe from
+    the prompt, others take it."""
 
     use_local = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, source: Video, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: Video, kind: str = Video.Kind.REMIX, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.source = source
+        self.source, self.kind = source, kind
         self.fields["prompt"].label = "What should change?"
         self.fields["prompt"].widget.attrs.update(
             rows=2, placeholder="black and white, slow motion"
@@ -241,14 +274,17 @@ class RemixForm(SubmissionForm):
                 self.add_error("prompt", str(error))
         return cleaned
 
-    def spec(self, *, owner: Any) -> jobs.JobSpec:
+    def spec(self, *, owner: Any, source: Video | None = None) -> jobs.JobSpec:
+        """The job; `source` stands for the one the form was checked against when that
+        one did not exist yet (the import of an uploaded file, on the same engine)."""
         return jobs.remix_spec(
             owner=owner,
-            source=self.source,
+            source=source or self.source,
             token=self.cleaned_data["form_token"],
             prompt=self.cleaned_data["prompt"],
             recipe=self.cleaned_data["recipe"],
             use_local=self.cleaned_data["use_local"],
+            kind=self.kind,
         )
 
 

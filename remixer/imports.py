@@ -46,6 +46,24 @@ def verify_import(video_id: str) -> None:
         discard_upload(video_id)
 
 
+def follow_ups(video_id: str) -> list[Video]:
+    """The job an ended import names in `then`, once: ready to start if the import completed
+    (its size and length are the file's), else failed with the import's error. Taken in the
+    caller's transaction, so the job is started with it or not at all."""
+    imported = Video.objects.select_for_update().filter(pk=video_id).first()
+    if imported is None or imported.then is None or not imported.is_finished:
+        return []
+    Video.objects.filter(pk=video_id).update(then=None)
+    waiting = Video.objects.filter(pk=imported.then.get("video"), status=Status.QUEUED)
+    if imported.status == Status.FAILED:
+        error = imported.error or {"code": "import_failed", "message": ""}
+        message = f"The uploaded video could not be used: {error['message']}"
+        waiting.update(status=Status.FAILED, error_code=error["code"], error_message=message)
+        return []
+    waiting.update(size=imported.size, seconds=imported.seconds)
+    return list(waiting.select_related("provider"))
+
+
 def check_header(video: Video, path: Path) -> None:
     """The size and length the file declares; a sidecar that says otherwise is refused."""
     probe = media.probe(path)

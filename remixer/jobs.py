@@ -1,8 +1,13 @@
-"""The one door every new job goes through: created, remixed, retried or imported.
+"""The one door every new job goes through: created, remixed, edited, retried or imported.
 
 A form (or the admin, the demo, a management command) builds a frozen `JobSpec`; `submit`
 checks the one-time token, the active-job limit and the source's state, then writes the
 row and enqueues its first step in one transaction.
+
+A job made from an uploaded file (an edit of an MP4 sent to /v1) is two: the import, and
+the follow-up that waits for it (`submit_after_import`). The import row names its follow-up
+in `then`; the import's worker starts it once the file is checked, or fails it with the
+import's error (`imports.follow_ups`).
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +34,8 @@ from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_pr
 
 Kind = Video.Kind
 Status = Video.Status
+FROM_SOURCE = (Kind.REMIX, Kind.EDIT)  # kinds made from a completed video of the library
+MADE_BY: dict[str, str] = {Kind.EDIT: "edited", Kind.EXTENSION: "extended"}
 # Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
 
@@ -60,6 +67,8 @@ class JobSpec:
     video_id: str = field(default_factory=new_video_id)
     asked: Mapping[str, Any] = field(default_factory=dict)
     exempt: bool = False
+    # Made from an upload being imported: written now, started by the import's worker.
+    waits: bool = False
 
     def build(self) -> Video:
         video = Video(
@@ -94,7 +103,8 @@ def submit(spec: JobSpec) -> Video:
             if video is None:
                 video = spec.build()
                 video.save(force_insert=True)
-                enqueue(video)
+                if not spec.waits:
+                    enqueue(video)
     except IntegrityError:  # a concurrent copy of this request won: answer its job
         video = Video.objects.get(owner=spec.owner, form_token=spec.token)
         check_same_request(video, spec)
@@ -115,8 +125,8 @@ def admit(spec: JobSpec) -> Video | None:
         return earlier
     if spec.retry_of is not None and (retried := live_retry(spec.retry_of)):
         return retried
-    if spec.kind == Kind.REMIX and spec.retry_of is None and not source_remixable(spec):
-        raise NotAllowed("Only a completed video can be remixed.")
+    if spec.kind in FROM_SOURCE and spec.retry_of is None and not source_ready(spec):
+        raise NotAllowed(not_completed(spec.kind))
     if not spec.exempt:
         check_active_jobs(spec.owner)
     return None
@@ -134,10 +144,19 @@ def hold(spec: JobSpec) -> None:
             list(Video.objects.select_for_update().filter(pk=held.pk).values_list("pk"))
 
 
-def source_remixable(spec: JobSpec) -> bool:
-    """The source as it stands now, held: it may have been deleted since the form was read."""
+def source_ready(spec: JobSpec) -> bool:
+    """The source as it stands now, held: it may have been deleted since the form was read.
+    A job that waits for its source may only wait for its owner's import of an upload."""
     source = Video.objects.filter(pk=spec.source_id).first()
-    return source is not None and source.is_remixable
+    if source is None:
+        return False
+    if spec.waits:
+        return source.kind == Kind.IMPORT and source.owner_id == spec.owner.pk
+    return source.is_remixable
+
+
+def not_completed(kind: str) -> str:
+    return f"Only a completed video can be {MADE_BY.get(kind, 'remixed')}."
 
 
 def live_retry(video: Video) -> Video | None:
@@ -167,12 +186,32 @@ def check_active_jobs(owner: Any) -> None:
 
 def enqueue(video: Video) -> None:
     """Queue the job's first step; call it inside the transaction that saved the row."""
-    if video.kind == Kind.IMPORT:
-        tasks.import_video.enqueue(video.pk)
-    elif video.provider.is_local:
-        tasks.render_video.enqueue(video.pk)
-    else:
-        tasks.submit_video.enqueue(video.pk)
+    tasks.first_step(video).enqueue(video.pk)
+
+
+def submit_after_import(imported: JobSpec, then: Callable[[Video], JobSpec]) -> Video:
+    """An uploaded file's import and the job made from it (`then`, given the import's row:
+    an edit, an extension), both written now in one transaction; the follow-up is answered.
+
+    The follow-up waits for the import; the import row names it, so the import's worker
+    starts it once the file is checked, or fails it with the import's error.
+    """
+    try:
+        with transaction.atomic():
+            source = submit(imported)
+            follow_up = submit(replace(then(source), waits=True, exempt=True))
+            if source.pk == imported.video_id:  # a new import, not a resent request's
+                source.then = {"kind": follow_up.kind, "video": follow_up.pk}
+                Video.objects.filter(pk=source.pk).update(then=source.then)
+    except Exception:
+        scratch.discard_upload(imported.video_id)
+        raise
+    return follow_up
+
+
+def derived_token(token: uuid.UUID, what: str) -> uuid.UUID:
+    """The token of a job a request makes beside its own (the import of an edit's upload)."""
+    return uuid.uuid5(token, what)
 
 
 def token_for_key(key: str, *, owner_pk: object, path: str) -> uuid.UUID:
@@ -188,7 +227,7 @@ def as_json(asked: Mapping[str, Any]) -> Any:
     return json.loads(json.dumps(dict(asked), sort_keys=True, default=str))
 
 
-def file_digest(upload: UploadedFile[Any] | None) -> str | None:
+def file_digest(upload: File[Any] | None) -> str | None:
     if upload is None:
         return None
     digest = hashlib.sha256()
@@ -237,14 +276,17 @@ def remix_spec(
     token: uuid.UUID,
     use_local: bool = False,
     exempt: bool = False,
+    kind: str = Kind.REMIX,
 ) -> JobSpec:
-    if not source.is_remixable:
-        raise NotAllowed("Only a completed video can be remixed.")
+    """A remix, or an edit (a remix by the Videos API's other name): a new video made from
+    `source` by the engine that made it, at its size and length."""
+    if not source.is_remixable and source.kind != Kind.IMPORT:  # an upload's, checked on submit
+        raise NotAllowed(not_completed(kind))
     provider = remix_provider(source, use_local=use_local)
     if provider.is_local and recipe is None:
         raise NotAllowed("The local engine needs a recipe it can read from the prompt.")
     return JobSpec(
-        kind=Kind.REMIX,
+        kind=kind,
         owner=owner,
         token=token,
         provider=provider,
@@ -301,6 +343,7 @@ def import_spec(
     """
     info = dict(sidecar or {})
     video_id = new_video_id()
+    digest = file_digest(upload)
     size = scratch.spool_upload(upload, video_id)
     created = unix_seconds(info.get("created_at"))
     original = str(info.get("id") or upload.name or "").strip()
@@ -319,6 +362,6 @@ def import_spec(
             "note": f"Imported from {original}." if original else "Imported.",
         },
         video_id=video_id,
-        asked={"file": upload.name or "", "bytes": size, "sidecar": info or None},
+        asked={"file": upload.name or "", "bytes": size, "sha256": digest, "sidecar": info or None},
         exempt=exempt,
     )

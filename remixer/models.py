@@ -297,6 +297,9 @@ class Video(models.Model):
     form_token = models.UUIDField(null=True, blank=True, editable=False)
     # What the submission asked for, to tell a resent request from another under the same key.
     submission = models.JSONField(null=True, blank=True, editable=False)
+    # An import's follow-up, `{"kind", "video"}`: the job made from the upload, started (or
+    # failed with the import's error) once the import ends; cleared when it has been.
+    then = models.JSONField(null=True, blank=True, editable=False)
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

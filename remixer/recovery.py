@@ -37,6 +37,7 @@ def sweep() -> list[tuple[str, str]]:
     waiting = set(pending_video_ids())
     lost = (
         Video.objects.unfinished()
+        .exclude(remixed_from__then__isnull=False)  # waits for its import, which starts it
         .select_related("provider")
         .filter(
             Q(lease_expires_at__lt=now)
@@ -98,6 +99,12 @@ def import_restart(video: Video) -> dict[str, object]:
         "error_code": "upload_missing",
         "error_message": UPLOAD_GONE,
     }
+
+
+def ended_imports_with_follow_ups() -> list[str]:
+    """Imports that ended without starting the job waiting for them."""
+    ended = Video.objects.filter(kind=Video.Kind.IMPORT, status__in=Video.TERMINAL)
+    return list(ended.filter(then__isnull=False).values_list("pk", flat=True))
 
 
 def close_abandoned_tasks(video_id: str, before: datetime) -> None:

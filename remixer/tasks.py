@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from remixer import imports, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
@@ -22,6 +23,7 @@ def render_video(video_id: str) -> None:
 @task(queue_name="render")
 def import_video(video_id: str) -> None:
     imports.verify_import(video_id)
+    start_follow_ups(video_id)
 
 
 @task()
@@ -62,6 +64,20 @@ STEPS = {
 }
 
 
+def first_step(video: Video) -> Task[[str], None]:
+    """The task that starts a new job of this kind on this provider."""
+    if video.kind == Video.Kind.IMPORT:
+        return import_video
+    return render_video if video.provider.is_local else submit_video
+
+
+def start_follow_ups(import_id: str) -> None:
+    """Once an import has ended, the job waiting for it starts (or fails with its error)."""
+    with transaction.atomic():
+        for video in imports.follow_ups(import_id):
+            first_step(video).enqueue(video.pk)
+
+
 def schedule(later: pipeline.Later | None, video_id: str) -> None:
     if later is not None:
         run_after = timezone.now() + timedelta(seconds=later.seconds)
@@ -74,6 +90,8 @@ def sweep() -> int:
         steps = recovery.sweep()
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
+    for import_id in recovery.ended_imports_with_follow_ups():  # cancelled, or its worker died
+        start_follow_ups(import_id)
     scratch.clean_scratch()
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, studio, views
+from remixer import api, api_edits, studio, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -47,6 +47,9 @@ urlpatterns = [
     path("keys", views.api_keys, name="api_keys"),
     path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),
+    path("v1/videos/edits", api_edits.edits, name="api_edits"),
+    path("v1/videos/characters", api_edits.characters),
+    path("v1/videos/characters/<str:character_id>", api_edits.characters),
     path(f"v1/videos/{VIDEO_ID}", api.video, name="api_video"),
     path(f"v1/videos/{VIDEO_ID}/remix", api.remix, name="api_remix"),
     path(f"v1/videos/{VIDEO_ID}/content", api.content, name="api_content"),

@@ -145,11 +145,23 @@ def test_a_reference_that_is_not_an_image_is_refused_like_in_the_page(client, ke
         ({}, "prompt", "Write a prompt."),
         ({"prompt": ""}, "prompt", "Write a prompt."),
         ({"prompt": "   "}, "prompt", "Write a prompt."),
-        ({"prompt": "y" * 32001}, "prompt", "The prompt is too long."),
+        (
+            {"prompt": "y" * 32001},
+            "prompt",
+            "The prompt is too long: write at most 32000 characters",
+        ),
         ({"prompt": 7}, "prompt", "expected a string"),
         ({"prompt": ["a"]}, "prompt", "expected a string"),
-        ({"prompt": "a", "size": "640x480"}, "size", "640x480"),
-        ({"prompt": "a", "seconds": "5"}, "seconds", "5"),
+        (
+            {"prompt": "a", "size": "640x480"},
+            "size",
+            "640x480 is not a size on offer: 720x1280, 1280x720, 1024x1792 or 1792x1024.",
+        ),
+        (
+            {"prompt": "a", "seconds": "5"},
+            "seconds",
+            "5 is not a length on offer, in seconds: 4, 8 or 12.",
+        ),
         ({"prompt": "a", "seconds": 4.0}, "seconds", "expected a string"),
         ({"prompt": "a", "seconds": True}, "seconds", "expected a string"),
         ({"prompt": "a", "model": {"name": "sora-2"}}, "model", "expected a string"),
@@ -173,8 +185,8 @@ def test_a_size_the_model_does_not_make_is_refused(client, key):
 
 def test_an_unknown_model_is_refused_with_the_models_on_offer(client, key):
     CatalogEntry.objects.filter(name=LOCAL_MODEL).update(aliases="sora-2-pro")
-    response = create(client, key, model="sora-2")
-    error = assert_error(response, 400, "model", "sora-2 is not a model on offer")
+    response = create(client, key, model="veo-3")
+    error = assert_error(response, 400, "model", "veo-3 is not a model on offer")
     assert "remixer-local (also sora-2-pro)" in error["message"]
 
 
@@ -797,7 +809,9 @@ def test_any_json_object_to_create_gets_a_video_or_an_error_never_a_500(client, 
             "application/json; charset=latin-1",
         ]
     ),
-    path=st.sampled_from(["/v1/videos", "/v1/videos/video_1/remix", "/v1/videos/%00/remix"]),
+    path=st.sampled_from(
+        ["/v1/videos", "/v1/videos/video_1/remix", "/v1/videos/%00/remix", "/v1/videos/edits"]
+    ),
 )
 def test_any_bytes_to_a_post_get_an_envelope_never_a_500(client, key, raw, content_type, path):
     response = client.generic("POST", path, raw, content_type=content_type, headers=auth(key))

@@ -147,3 +147,55 @@ def test_the_snippet_on_the_keys_page_runs_as_it_stands(
     video = scope["video"]
     assert video.status == "completed"
     assert (tmp_path / f"{video.id}.mp4").read_bytes()[4:8] == b"ftyp"
+
+
+def test_edit_uploads_a_file_that_is_imported_then_edited(sdk, worker, clip_path):
+    edit = sdk.videos.edit(prompt="black and white, mirror", video=clip_path)
+    assert (edit.status, edit.progress) == ("queued", 0)
+    imported = Video.objects.get(pk=edit.remixed_from_video_id)
+    assert (imported.kind, imported.owner.username) == ("import", "ana")
+    edit = sdk.videos.poll(edit.id, poll_interval_ms=POLL_MS)
+    assert (edit.status, edit.size, edit.seconds) == ("completed", "1280x720", "4"), edit.error
+    imported.refresh_from_db()
+    assert (imported.status, Video.objects.get(pk=edit.id).kind) == ("completed", "edit")
+    assert sdk.videos.retrieve(imported.id).remixed_from_video_id is None
+    assert_variants(sdk, edit.id)
+
+
+def test_an_edit_of_a_library_video_by_id_through_the_sdks_client(sdk, source):
+    # SDK 3.57's edit() refuses {"id": …} before sending; scripts post the JSON body instead.
+    body = {"prompt": "sepia", "video": {"id": source.pk}}
+    edit = sdk.post("/videos/edits", body=body, cast_to=openai.types.Video)
+    assert (edit.status, edit.remixed_from_video_id) == ("queued", source.pk)
+    with pytest.raises(openai.BadRequestError) as refused:
+        sdk.post("/videos/edits", body={"prompt": "sepia", "video": 5}, cast_to=openai.types.Video)
+    assert (refused.value.param, refused.value.status_code) == ("video", 400)
+
+
+def test_characters_answer_that_remixer_offers_none(sdk, clip_path):
+    with pytest.raises(openai.NotFoundError) as made:
+        sdk.videos.create_character(name="Ana", video=clip_path)
+    with pytest.raises(openai.NotFoundError) as fetched:
+        sdk.videos.get_character("char_123")
+    for error in (made.value, fetched.value):
+        assert error.status_code == 404 and error.code == "characters_not_supported"
+        assert "remixer does not offer characters" in error.message
+
+
+def test_sora_scripts_name_sora_2_pro_and_learn_the_lengths_on_offer(sdk):
+    video = sdk.videos.create(prompt="waves", model="sora-2-pro-2025-10-06", seconds="4")
+    assert video.model == "remixer-local"
+    with pytest.raises(openai.BadRequestError) as refused:
+        sdk.videos.create(prompt="waves", seconds="16")  # type: ignore[arg-type]
+    assert refused.value.param == "seconds" and "4, 8 or 12" in refused.value.message
+
+
+def test_an_idempotency_key_reused_for_another_request_is_a_conflict(sdk, clip_path):
+    headers = {"Idempotency-Key": "edit-nightly"}
+    first = sdk.videos.edit(prompt="sepia", video=clip_path, extra_headers=headers)
+    again = sdk.videos.edit(prompt="sepia", video=clip_path, extra_headers=headers)
+    assert again.id == first.id
+    with pytest.raises(openai.ConflictError) as reused:
+        sdk.videos.edit(prompt="mirror", video=clip_path, extra_headers=headers)
+    assert reused.value.code == "idempotency_key_reused" and first.id in reused.value.message
+    assert Video.objects.count() == 2  # one import, one edit

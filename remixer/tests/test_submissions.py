@@ -67,7 +67,7 @@ def test_a_teammate_can_remix_anything_completed(client, ben, source):
     [
         ("", "Write a prompt."),
         ("   ", "Write a prompt."),
-        ("x" * 32001, "The prompt is too long."),
+        ("x" * 32001, "The prompt is too long: write at most 32000 characters"),
         ("make it prettier", "The local engine understands"),
     ],
 )
@@ -140,11 +140,11 @@ def test_a_reference_image_is_stored_reencoded_under_a_new_name(client, ana):
     ("overrides", "message"),
     [
         ({"prompt": ""}, "Write a prompt."),
-        ({"prompt": "y" * 32001}, "The prompt is too long."),
+        ({"prompt": "y" * 32001}, "The prompt is too long: write at most 32000 characters"),
         ({"size": "640x480"}, "Select a valid choice"),
         ({"seconds": "5"}, "Select a valid choice"),
         ({"seconds": "four"}, "Select a valid choice"),
-        ({"model": "sora-2"}, "Select a valid choice"),
+        ({"model": "sora-3"}, "Select a valid choice"),
         ({"form_token": "not-a-uuid"}, "This form is out of date"),
     ],
 )
