@@ -1,6 +1,7 @@
-"""Background tasks: thin, keyed by the video's id, safe to run twice.
+"""Background tasks: thin, keyed by the video's (or export's) id, safe to run twice.
 
-Renders and imports' checks run on their own queue, so they never delay the short HTTP steps.
+Renders, imports' checks and exports run on their own queue, so they never delay the short
+HTTP steps.
 """
 
 from datetime import timedelta
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from remixer import imports, pipeline, recovery, scratch, storage
+from remixer import imports, packing, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
@@ -22,6 +23,11 @@ def render_video(video_id: str) -> None:
 @task(queue_name="render")
 def import_video(video_id: str) -> None:
     imports.verify_import(video_id)
+
+
+@task(queue_name="render")
+def build_export(export_id: str) -> None:
+    packing.build(export_id)
 
 
 @task()
@@ -75,6 +81,7 @@ def sweep() -> int:
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
     scratch.clean_scratch()
+    packing.upkeep()  # expired exports' files, and exports whose worker stopped
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)
