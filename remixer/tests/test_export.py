@@ -407,3 +407,12 @@ def test_parents_come_first_whatever_their_times(ana, clips, tmp_path):
     Video.objects.filter(pk=child.pk).update(remixed_from=parent, remixed_from_video_id=parent.pk)
     ordered = packing.parents_first(Video.objects.all())
     assert [v.pk for v in ordered] == [parent.pk, child.pk]
+
+
+def test_operators_see_exports_in_the_admin(family, client, ana, django_user_model):
+    client.force_login(ana)
+    client.post("/exports", {"scope": "mine"})
+    olga = django_user_model.objects.create_superuser("olga", password="olga-password-1")
+    client.force_login(olga)
+    page = client.get("/admin/remixer/export/")
+    assert page.status_code == 200 and "Everything I own" in page.content.decode()
