@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import re
 import struct
 import uuid
 import zipfile
@@ -19,7 +20,7 @@ from remixer import media, packing, storage, tasks, unpacking
 from remixer.exports import Export
 from remixer.models import Video
 from remixer.recipes import parse_recipe
-from remixer.tests.conftest import finished_video, video_row
+from remixer.tests.conftest import finished_video, log_in, video_row
 
 pytestmark = pytest.mark.django_db
 
@@ -416,3 +417,26 @@ def test_operators_see_exports_in_the_admin(family, client, ana, django_user_mod
     client.force_login(olga)
     page = client.get("/admin/remixer/export/")
     assert page.status_code == 200 and "Everything I own" in page.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_an_export_shows_its_progress_then_downloads(
+    server, browser, family, tmp_path
+):
+    """`manage.py serve` with its workers: tick a video, follow the export, download the ZIP."""
+    sepia = family["sepia"]
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.click("text=Export")
+    page.check(f"input[value='{sepia.pk}']")
+    page.click("button:has-text('Export selected')")
+    page.wait_for_url(re.compile(r".*/exports/[0-9a-f-]{36}$"))
+    link = page.locator("a:has-text('Download the ZIP')")
+    link.wait_for(timeout=60_000)  # the page polls until the worker has stored the ZIP
+    assert "Ready: 1 video" in page.inner_text("#export-progress")
+    with page.expect_download() as started:
+        link.click()
+    saved = tmp_path / "downloaded.zip"
+    started.value.save_as(saved)
+    assert list(contents(saved)) == [sepia.pk]
+    assert contents(saved)[sepia.pk]["sha256"] == sepia.file_sha256
