@@ -136,20 +136,30 @@ def write_export(
     `force_zip64` gives every file entry ZIP64 sizes even when small (entries past 4 GiB get
     them anyway)."""
     sizes = {video.pk: stored_size(video) for video in videos}
-    total, done = sum(sizes.values()) or 1, 0
+    tally = Tally(sum(sizes.values()), on_progress)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         manifest = {"format": FORMAT, "version": VERSION, "videos": [v.pk for v in videos]}
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
         for video in videos:
-            copy_stored(archive, video, "video_file", "mp4", sizes[video.pk], force_zip64)
+            copy = Copy(archive, video, force_zip64)
+            copy.stored("video_file", "mp4", sizes[video.pk], tally)
             if video.thumbnail_file:
-                copy_stored(archive, video, "thumbnail_file", "webp", None, force_zip64)
+                copy.stored("thumbnail_file", "webp", None, None)
             document = json.dumps(sidecar(video), indent=2, ensure_ascii=False)
             archive.writestr(entry_name(video.pk, "json"), document)
-            done += sizes[video.pk]
-            if on_progress is not None:
-                on_progress(done, total)
     return len(videos)
+
+
+class Tally:
+    """The bytes of videos written so far, told to `on_progress` as they go."""
+
+    def __init__(self, total: int, on_progress: Progress | None) -> None:
+        self.done, self.total, self.on_progress = 0, max(total, 1), on_progress
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
 
 
 def stored_size(video: Video) -> int:
@@ -159,27 +169,27 @@ def stored_size(video: Video) -> int:
     return found.size
 
 
-def copy_stored(
-    archive: zipfile.ZipFile,
-    video: Video,
-    field: str,
-    extension: str,
-    size: int | None,
-    force_zip64: bool,
-) -> None:
-    """One stored file into the archive as it is (MP4 and WebP are compressed already)."""
-    name = str(getattr(video, field))
-    if size is None:
-        found = storage.stat(name)
-        if found is None:
-            return  # a thumbnail is remade on import: its absence loses nothing
-        size = found.size
-    info = zipfile.ZipInfo(entry_name(video.pk, extension), zip_time(video))
-    info.compress_type = zipfile.ZIP_STORED
-    info.file_size = size  # ZIP64 sizes are chosen from it before the first byte is written
-    with archive.open(info, "w", force_zip64=force_zip64) as entry:
-        for chunk in storage.chunks(name):
-            entry.write(chunk)
+class Copy:
+    """A video's stored files into the archive as they are (MP4 and WebP are compressed)."""
+
+    def __init__(self, archive: zipfile.ZipFile, video: Video, force_zip64: bool) -> None:
+        self.archive, self.video, self.force_zip64 = archive, video, force_zip64
+
+    def stored(self, field: str, extension: str, size: int | None, tally: Tally | None) -> None:
+        name = str(getattr(self.video, field))
+        if size is None:
+            found = storage.stat(name)
+            if found is None:
+                return  # a thumbnail is remade on import: its absence loses nothing
+            size = found.size
+        info = zipfile.ZipInfo(entry_name(self.video.pk, extension), zip_time(self.video))
+        info.compress_type = zipfile.ZIP_STORED
+        info.file_size = size  # ZIP64 sizes are chosen from it before the first byte is written
+        with self.archive.open(info, "w", force_zip64=self.force_zip64) as entry:
+            for chunk in storage.chunks(name):
+                entry.write(chunk)
+                if tally is not None:
+                    tally.add(len(chunk))
 
 
 def zip_time(video: Video) -> tuple[int, int, int, int, int, int]:

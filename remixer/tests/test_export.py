@@ -285,7 +285,12 @@ def zip64_fields(raw: bytes, info: zipfile.ZipInfo) -> bool:
 
 
 def test_the_writer_writes_zip64_records(family, tmp_path, monkeypatch):
-    forced = export_to(tmp_path / "forced.zip", force_zip64=True)
+    told: list[tuple[int, int]] = []
+    progress = lambda done, total: told.append((done, total))  # noqa: E731
+    forced = export_to(tmp_path / "forced.zip", force_zip64=True, on_progress=progress)
+    total = sum(family[name].file_size for name in ("waves", "sepia", "mirrored"))
+    assert len(told) > 3 and told[-1] == (total, total)  # told as the bytes go, chunk by chunk
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
     raw = forced.read_bytes()
     with zipfile.ZipFile(forced) as archive:
         files = [i for i in archive.infolist() if i.filename.endswith((".mp4", ".webp"))]
