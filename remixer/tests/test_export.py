@@ -20,7 +20,7 @@ from remixer import media, packing, storage, tasks, unpacking
 from remixer.exports import Export
 from remixer.models import Video
 from remixer.recipes import parse_recipe
-from remixer.tests.conftest import finished_video, log_in, video_row
+from remixer.tests.conftest import finished_video, log_in, shoot, video_row
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +313,10 @@ def test_the_export_page_builds_a_zip_only_its_owner_may_download(
     stores, family, client, ana, ben, staff
 ):
     client.force_login(ana)
+    library = client.get("/").content.decode()
+    assert 'formaction="/exports">Export…</button>' in library  # ticked cards come along
+    ticked = client.get(f"/exports?v={family['sepia'].pk}").content.decode()
+    assert f'value="{family["sepia"].pk}" checked>' in ticked
     page = client.get("/exports")
     assert family["sepia"].pk in page.content.decode()
     assert family["trashed"].pk not in page.content.decode()
@@ -434,11 +438,13 @@ def test_in_a_browser_an_export_shows_its_progress_then_downloads(
     page = log_in(browser, server, "ana", "ana-password-1")
     page.click("text=Export")
     page.check(f"input[value='{sepia.pk}']")
+    shoot(page, "exports")
     page.click("button:has-text('Export selected')")
     page.wait_for_url(re.compile(r".*/exports/[0-9a-f-]{36}$"))
     link = page.locator("a:has-text('Download the ZIP')")
     link.wait_for(timeout=60_000)  # the page polls until the worker has stored the ZIP
     assert "Ready: 1 video" in page.inner_text("#export-progress")
+    shoot(page, "export-ready")
     with page.expect_download() as started:
         link.click()
     saved = tmp_path / "downloaded.zip"
