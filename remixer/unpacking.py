@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -77,7 +78,7 @@ class Entry:
             owner = self.owner(extras.get("owner") or "")
             parent_id = self.parent_id(extras, info, placed)
             with scratch.spool() as folder:
-                mp4 = scratch.spool_entry(self.archive, self.name("mp4"), folder)
+                mp4 = scratch.spool_entry(self.archive, self.video_entry(), folder)
                 with mp4.open("rb") as handle:
                     spec = jobs.import_spec(
                         owner=owner,
@@ -96,6 +97,17 @@ class Entry:
 
     def name(self, extension: str) -> str:
         return packing.entry_name(self.old_id, extension)
+
+    def video_entry(self) -> str:
+        """The MP4's name in the ZIP, once its size is within what an import may be."""
+        try:
+            found = self.archive.getinfo(self.name("mp4"))
+        except KeyError as error:
+            raise packing.ExportError("The export has no MP4 for it.") from error
+        if found.file_size > settings.REMIXER_MAX_IMPORT_BYTES:
+            limit = settings.REMIXER_MAX_IMPORT_BYTES // 1024**2
+            raise packing.ExportError(f"Its MP4 is larger than {limit} MB.")
+        return found.filename
 
     def sidecar(self) -> dict[str, Any]:
         try:

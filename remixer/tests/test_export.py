@@ -270,6 +270,26 @@ def test_an_entry_the_zip_cannot_give_back_fails_alone(family, ana, tmp_path):
     assert not list((storage.local_path("imports")).glob(f"{sepia.pk}*"))
 
 
+def test_an_entry_missing_or_too_large_fails_alone(family, ana, tmp_path, settings):
+    sepia, waves = family["sepia"], family["waves"]
+    path = export_to(tmp_path / "export.zip")
+    holed = tmp_path / "holed.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(holed, "w") as target:
+        for info in source.infolist():
+            if info.filename != f"videos/{sepia.pk}.mp4":
+                target.writestr(info, source.read(info))
+    wipe()
+    outcomes = unpacking.import_export(holed, importer=ana, token=uuid.uuid4(), operator=True)
+    assert [(outcome.old_id, outcome.problem) for outcome in outcomes if outcome.problem] == [
+        (sepia.pk, "The export has no MP4 for it.")
+    ]
+    wipe()
+    settings.REMIXER_MAX_IMPORT_BYTES = waves.file_size - 1
+    outcomes = unpacking.import_export(holed, importer=ana, token=uuid.uuid4(), operator=True)
+    assert (outcomes[0].old_id, outcomes[0].problem) == (waves.pk, "Its MP4 is larger than 0 MB.")
+    assert not Video.objects.exists()
+
+
 def zip64_fields(raw: bytes, info: zipfile.ZipInfo) -> bool:
     """Whether the entry's local header carries the ZIP64 extended information field."""
     header = raw[info.header_offset : info.header_offset + 30]
