@@ -384,7 +384,7 @@ def test_an_expired_export_is_refused_and_its_file_removed(family, client, ana):
     Export.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.get(f"/exports/{export.pk}/download")
     assert response.status_code == 410 and "This export has expired" in response.content.decode()
-    packing.upkeep()
+    tasks.sweep()  # what every worker runs every few seconds
     assert not storage.exists(export.file)
     assert Export.objects.get().file == ""
 
@@ -480,3 +480,17 @@ def test_in_a_browser_an_export_shows_its_progress_then_downloads(
     started.value.save_as(saved)
     assert list(contents(saved)) == [sepia.pk]
     assert contents(saved)[sepia.pk]["sha256"] == sepia.file_sha256
+
+
+def test_an_export_whose_worker_stopped_fails_in_words(client, ana):
+    stalled = Export.objects.create(owner=ana, scope="mine", status="in_progress", progress=40)
+    Export.objects.filter(pk=stalled.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    running = Export.objects.create(owner=ana, scope="mine", status="in_progress", progress=10)
+    tasks.sweep()
+    stalled.refresh_from_db()
+    assert stalled.status == "failed" and "Its worker stopped" in stalled.error_message
+    assert Export.objects.get(pk=running.pk).status == "in_progress"
+    client.force_login(ana)
+    page = client.get(stalled.get_absolute_url()).content.decode()
+    assert "Its worker stopped before the ZIP was written: export again." in page
+    assert "hx-trigger" not in page
