@@ -298,7 +298,7 @@ def check_export(upload: Any) -> None:
     try:
         with zipfile.ZipFile(upload) as archive:
             packing.read_manifest(archive)
-    except zipfile.BadZipFile as error:
+    except packing.UNREADABLE as error:
         raise forms.ValidationError(f"The ZIP cannot be read: {error}") from error
     except packing.ExportError as error:
         raise forms.ValidationError(str(error)) from error

@@ -40,6 +40,9 @@ MANIFEST_MAX = 16 * 1024**2  # some 200,000 ids
 STALLED = timedelta(minutes=15)
 TOUCH_SECONDS = 60.0
 Progress = Callable[[int, int], None]
+# What reading a ZIP's entry raises: damaged, encrypted (RuntimeError), or compressed by a
+# method this Python lacks (NotImplementedError).
+UNREADABLE = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError)
 
 
 class ExportError(Exception):
@@ -111,7 +114,7 @@ def read_manifest(archive: zipfile.ZipFile) -> list[str]:
         manifest = json.loads(raw)
     except KeyError as error:
         raise ExportError("The ZIP is not a remixer export: it has no manifest.json.") from error
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except (*UNREADABLE, ValueError, RecursionError) as error:
         raise ExportError(f"The export's manifest.json cannot be read: {error}") from error
     ids = manifest.get("videos") if isinstance(manifest, dict) else None
     if not isinstance(ids, list) or manifest.get("format") != FORMAT:

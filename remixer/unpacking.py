@@ -29,8 +29,7 @@ from remixer.services import NotAllowed
 ENTRY_PROBLEMS = (
     ValidationError,
     packing.ExportError,
-    zipfile.BadZipFile,
-    OSError,
+    *packing.UNREADABLE,
     storage.StorageError,
     NotAllowed,
 )
@@ -159,6 +158,6 @@ def kept(extras: dict[str, Any], owner: Any) -> dict[str, Any]:
 def words(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    if isinstance(error, zipfile.BadZipFile):
-        return f"Its copy in the ZIP is damaged ({error})."
+    if isinstance(error, (zipfile.BadZipFile, RuntimeError, NotImplementedError)):
+        return f"Its copy in the ZIP cannot be read ({error})."
     return str(error)

@@ -261,7 +261,7 @@ def test_an_entry_the_zip_cannot_give_back_fails_alone(family, ana, tmp_path):
     wipe()
     outcomes = unpacking.import_export(path, importer=ana, token=uuid.uuid4(), operator=False)
     problems = {outcome.old_id: outcome.problem for outcome in outcomes}
-    assert problems[sepia.pk].startswith("Its copy in the ZIP is damaged")
+    assert problems[sepia.pk].startswith("Its copy in the ZIP cannot be read (Bad CRC-32")
     assert [pk for pk, problem in problems.items() if not problem] == [
         family["waves"].pk,
         family["mirrored"].pk,
@@ -426,16 +426,29 @@ def family_ids(family: dict[str, Video]) -> set[str]:
     return {family[name].pk for name in ("waves", "sepia", "mirrored")}
 
 
-def test_a_zip_that_is_no_export_is_refused_and_changes_nothing(client, ana, media_root):
-    client.force_login(ana)
+def notes_zip() -> bytes:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("notes.txt", "hello")
-    data.name = "notes.zip"
-    data.seek(0)
-    response = client.post("/videos/import", {"video": data, "form_token": str(uuid.uuid4())})
+    return data.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (notes_zip(), "The ZIP is not a remixer export: it has no manifest.json."),
+        (notes_zip()[:40], "The ZIP cannot be read: File is not a zip file"),
+    ],
+)
+def test_a_zip_that_is_no_export_is_refused_and_changes_nothing(
+    client, ana, media_root, data, message
+):
+    client.force_login(ana)
+    upload = io.BytesIO(data)
+    upload.name = "notes.zip"
+    response = client.post("/videos/import", {"video": upload, "form_token": str(uuid.uuid4())})
     assert response.status_code == 400
-    assert "The ZIP is not a remixer export: it has no manifest.json." in response.content.decode()
+    assert message in response.content.decode()
     assert not Video.objects.exists()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
 
