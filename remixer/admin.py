@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import jobs, services
+from remixer import jobs, services, storage
 from remixer.accounts import ApiKey, LoginFailure
+from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
@@ -259,3 +260,26 @@ class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
     list_filter = ["failed_at"]
     search_fields = ["username", "address"]
     readonly_fields = ["username", "address", "failed_at"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin[Export]):
+    """Exports people asked for; made on the Export page, removed by the worker once expired."""
+
+    list_display = ["created_at", "owner", "scope", "status", "video_count", "expires_at"]
+    list_filter = ["status", "scope", "created_at"]
+    search_fields = ["owner__username", "id"]
+    list_select_related = ["owner"]
+    readonly_fields = [field.name for field in Export._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Export) -> None:
+        if obj.file:
+            storage.delete(obj.file)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Export]) -> None:
+        storage.delete(*(export.file for export in queryset if export.file))
+        super().delete_queryset(request, queryset)

@@ -16,9 +16,19 @@ Status = Video.Status
 Phase = Video.Phase
 
 
-def archive(video: Video, assets: Assets, on_progress: media.Progress | None = None) -> None:
-    """Store the checked files and complete the video, unless it was cancelled meanwhile."""
+def archive(
+    video: Video,
+    assets: Assets,
+    on_progress: media.Progress | None = None,
+    *,
+    kind: str | None = None,
+) -> None:
+    """Store the checked files and complete the video, unless it was cancelled meanwhile.
+
+    `kind`, for an imported export: how the video was first made, which it is from now on."""
     files = checked_files(video, assets, on_progress)
+    if kind is not None:
+        files["kind"] = kind
     finished = (
         mine(video.pk)
         .filter(status=Status.IN_PROGRESS)

@@ -3,12 +3,13 @@ import math
 import re
 import time
 import uuid
+import zipfile
 from typing import Any
 
 from django import forms
 from django.conf import settings
 
-from remixer import images, jobs
+from remixer import images, jobs, packing
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
@@ -289,7 +290,8 @@ class RemixForm(SubmissionForm):
 
 
 class ImportForm(TokenForm):
-    video = forms.FileField(help_text="An MP4 file.")
+    is_export = False  # a remixer export's ZIP, rather than one MP4
+    video = forms.FileField(help_text="An MP4 file, or the ZIP of a remixer export.")
     sidecar = forms.FileField(
         required=False,
         help_text="Optional: the Video object as the API returned it (JSON), to keep its "
@@ -300,11 +302,14 @@ class ImportForm(TokenForm):
         upload = self.cleaned_data["video"]
         if upload.size > settings.REMIXER_MAX_IMPORT_BYTES:
             limit = settings.REMIXER_MAX_IMPORT_BYTES // 1024**2
-            raise forms.ValidationError(f"The video is larger than {limit} MB.")
+            raise forms.ValidationError(f"The file is larger than {limit} MB.")
         head = upload.read(12)
         upload.seek(0)
-        if head[4:8] != b"ftyp":
-            raise forms.ValidationError("The file is not an MP4 video.")
+        self.is_export = head.startswith(b"PK\x03\x04")
+        if self.is_export:
+            check_export(upload)
+        elif head[4:8] != b"ftyp":
+            raise forms.ValidationError("The file is not an MP4 video or a remixer export.")
         return upload
 
     def clean_sidecar(self) -> dict[str, Any] | None:
@@ -323,6 +328,17 @@ class ImportForm(TokenForm):
             upload=self.cleaned_data["video"],
             sidecar=self.cleaned_data["sidecar"],
         )
+
+
+def check_export(upload: Any) -> None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            packing.read_manifest(archive)
+    except packing.UNREADABLE as error:
+        raise forms.ValidationError(f"The ZIP cannot be read: {error}") from error
+    except packing.ExportError as error:
+        raise forms.ValidationError(str(error)) from error
+    upload.seek(0)
 
 
 def read_sidecar(raw: bytes) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 The upload waits in the storage (`scratch.upload_name`) until it is archived; a worker that
 dies meanwhile leaves it there for the sweep to give to another, on any host. An import is never
-rendered: the file is what the creator sent, or the import fails in words.
+rendered: the file is what the creator sent, or the import fails in words. A video from a
+remixer export also brings what its sidecar's "remixer" part says: the file's SHA-256, which
+must match, and how it was first made, its kind once it is checked.
 """
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Q
 
@@ -38,8 +41,9 @@ def verify_import(video_id: str) -> None:
         copy = storage.fetch(upload, workdir / "video.mp4")  # kept until the archive is whole
         try:
             check_header(video, copy)
+            check_digest(video, copy)
             with held(video_id):  # the thumbnails of a long video report no progress
-                archive(video, Assets(video=copy), ProgressWriter(video_id))
+                archive(video, Assets(video=copy), ProgressWriter(video_id), kind=made_as(video))
         except media.MediaError as error:
             fail(video_id, "invalid_video", str(error))
     if Video.objects.filter(pk=video_id, status__in=Video.TERMINAL).exists():
@@ -72,3 +76,27 @@ def check_header(video: Video, path: Path) -> None:
         raise media.MediaError(f"The sidecar says {video.size}, but the video is {size}.")
     video.size, video.seconds = size, video.seconds or str(round(probe.duration))
     Video.objects.filter(pk=video.pk).update(size=video.size, seconds=video.seconds)
+
+
+def exported(video: Video) -> dict[str, Any]:
+    """What an export's sidecar says beside the Video object (empty for other imports)."""
+    found = (video.provider_object or {}).get("remixer")
+    return found if isinstance(found, dict) else {}
+
+
+def check_digest(video: Video, path: Path) -> None:
+    expected = exported(video).get("file_sha256")
+    if not expected:
+        return
+    _, digest = media.size_and_sha256(path)
+    if digest != expected:
+        raise media.MediaError(
+            "The file is not the one that was exported: its SHA-256 differs from the one in "
+            "its sidecar, so it was damaged or changed on the way."
+        )
+
+
+def made_as(video: Video) -> str:
+    """How an exported video was first made (a remix, say); any other import stays one."""
+    kind = exported(video).get("kind")
+    return str(kind) if kind in Video.Kind.values else Video.Kind.IMPORT

@@ -335,14 +335,21 @@ def import_spec(
     upload: File[Any],
     sidecar: Mapping[str, Any] | None,
     exempt: bool = False,
+    video_id: str | None = None,
+    parent: Video | None = None,
+    parent_id: str | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> JobSpec:
     """An import: the upload is spooled to the job's folder; a worker checks and archives it.
 
     The sidecar (a Video object as the API returned it) keeps its fields, the original id
-    as a note; what it leaves out (size, seconds) the file tells the worker.
+    as a note; what it leaves out (size, seconds) the file tells the worker. An entry of an
+    export also names its id, its parent here, and the fields remixer keeps (`kept`: title,
+    recipe, strategy, created_at, original_owner).
     """
     info = dict(sidecar or {})
-    video_id = new_video_id()
+    extra = dict(kept or {})
+    video_id = video_id or new_video_id()
     digest = file_digest(upload)
     size = scratch.spool_upload(upload, video_id)
     created = unix_seconds(info.get("created_at"))
@@ -356,10 +363,14 @@ def import_spec(
         size=str(info.get("size") or "")[:16],
         seconds=str(info.get("seconds") or "")[:8],
         prompt=str(info["prompt"]) if info.get("prompt") else None,
+        source=parent,
+        source_id=parent_id,
+        recipe=extra.pop("recipe", None),
         imported={
             "created_at": datetime.fromtimestamp(created, tz=UTC) if created else timezone.now(),
             "provider_object": info or None,
             "note": f"Imported from {original}." if original else "Imported.",
+            **extra,
         },
         video_id=video_id,
         asked={"file": upload.name or "", "bytes": size, "sha256": digest, "sidecar": info or None},

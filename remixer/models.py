@@ -207,7 +207,8 @@ class Video(models.Model):
            └────────────┴───────▶ failed   (an error, or cancelled by its owner)
 
     A retry never revives a failed row: it makes a new video that points back to it.
-    Its kind says how it is made, and never changes: an import is checked, never rendered.
+    Its kind says how it is made: an import is checked, never rendered. It never changes, but
+    for an imported export, which takes on how it was first made once its file is checked.
     """
 
     class Kind(models.TextChoices):
@@ -406,4 +407,4 @@ def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
 
 
 # Models of their own module, registered with the app by this import.
-from remixer import accounts  # noqa: E402, F401
+from remixer import accounts, exports  # noqa: E402, F401

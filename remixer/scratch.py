@@ -13,6 +13,7 @@ import shutil
 import socket
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -82,6 +83,14 @@ def spool() -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def spool_entry(archive: zipfile.ZipFile, name: str, folder: Path) -> Path:
+    """One entry of a ZIP (an export's video), copied out into `folder` a chunk at a time."""
+    path = folder / Path(name).name
+    with archive.open(name) as entry, path.open("wb") as out:
+        shutil.copyfileobj(entry, out, storage.CHUNK)
+    return path
 
 
 def abandoned_folders(video_id: str) -> list[Path]:

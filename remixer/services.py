@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from remixer import images, scratch, storage, tasks
+from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import factory
 
@@ -124,3 +125,13 @@ def delete_finished_video(*, user: Any, video: Video) -> None:
             f"Only a completed or failed video can be deleted; this one is {video.status}."
         )
     delete_video(user=user, video=video)
+
+
+def start_export(*, user: Any, scope: str, video_ids: list[str]) -> Export:
+    """An export of the videos chosen, written by a worker; the form has checked the choice."""
+    if scope == Export.Scope.ALL and not user.is_staff:
+        raise NotAllowed("Only staff may export everything.")
+    with transaction.atomic():
+        export = Export.objects.create(owner=user, scope=scope, video_ids=video_ids)
+        tasks.build_export.enqueue(str(export.pk))
+    return export

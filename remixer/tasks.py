@@ -1,6 +1,7 @@
-"""Background tasks: thin, keyed by the video's id, safe to run twice.
+"""Background tasks: thin, keyed by the video's (or export's) id, safe to run twice.
 
-Renders and imports' checks run on their own queue, so they never delay the short HTTP steps.
+Renders, imports' checks and exports run on their own queue, so they never delay the short
+HTTP steps.
 """
 
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
-from remixer import imports, pipeline, recovery, scratch, storage
+from remixer import imports, packing, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
@@ -24,6 +25,11 @@ def render_video(video_id: str) -> None:
 def import_video(video_id: str) -> None:
     imports.verify_import(video_id)
     start_follow_ups(video_id)
+
+
+@task(queue_name="render")
+def build_export(export_id: str) -> None:
+    packing.build(export_id)
 
 
 @task()
@@ -93,6 +99,7 @@ def sweep() -> int:
     for import_id in recovery.ended_imports_with_follow_ups():  # cancelled, or its worker died
         start_follow_ups(import_id)
     scratch.clean_scratch()
+    packing.upkeep()  # expired exports' files, and exports whose worker stopped
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, api_edits, studio, views
+from remixer import api, api_edits, export_views, studio, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -44,6 +44,14 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
     path("compare", studio.compare_picked, name="compare_picked"),
     path("live", studio.library_live, name="library_live"),
+    path("exports", export_views.exports, name="exports"),
+    path("exports/<uuid:export_id>", export_views.export_detail, name="export_detail"),
+    path("exports/<uuid:export_id>/status", export_views.export_status, name="export_status"),
+    path(
+        "exports/<uuid:export_id>/download",
+        export_views.export_download,
+        name="export_download",
+    ),
     path("keys", views.api_keys, name="api_keys"),
     path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
@@ -21,7 +22,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills
+from remixer import jobs, services, stills, unpacking
 from remixer.accounts import ApiKey
 from remixer.forms import (
     STALE_FORM,
@@ -141,6 +142,8 @@ def video_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def video_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and form.is_export:
+        return export_imported(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             video = jobs.submit(form.spec(owner=request.user))
@@ -151,6 +154,26 @@ def video_import(request: HttpRequest) -> HttpResponse:
             return redirect(video)
     status = 400 if request.method == "POST" else 200
     return render(request, "video_import.html", {"form": form}, status=status)
+
+
+def export_imported(request: HttpRequest, form: ImportForm) -> HttpResponse:
+    """Each video of an export becomes an import job; those that could not are named."""
+    outcomes = unpacking.import_export(
+        form.cleaned_data["video"],
+        importer=request.user,
+        token=form.cleaned_data["form_token"],
+        operator=request.user.is_staff,
+    )
+    started = sum(1 for outcome in outcomes if outcome.video is not None)
+    messages.success(
+        request,
+        f"Importing {started} video{pluralize(started)} from the export: "
+        "remixer is checking each one frame by frame.",
+    )
+    for outcome in outcomes:
+        if outcome.problem:
+            messages.error(request, f"{outcome.old_id} was not imported: {outcome.problem}")
+    return redirect("library")
 
 
 def get_video(video_id: str) -> Video:

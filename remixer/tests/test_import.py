@@ -189,7 +189,7 @@ def test_a_bad_video_fails_its_import_in_words_and_keeps_nothing(
 def test_a_file_that_is_not_an_mp4_is_refused(client, ana):
     client.force_login(ana)
     response = import_page(client, b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    assert "The file is not an MP4 video." in response.content.decode()
+    assert "The file is not an MP4 video or a remixer export." in response.content.decode()
 
 
 def test_the_command_imports_a_folder_with_sidecars(ana, clip_path, tmp_path, capsys):

@@ -1,11 +1,14 @@
-"""Bring MP4 files kept from elsewhere into the library, each with an optional JSON sidecar.
+"""Bring MP4 files kept from elsewhere into the library, each with an optional JSON sidecar,
+and the ZIPs of remixer exports.
 
-Each file becomes an import job like one from the Import page; the command checks them in
-this process unless a running worker has taken them already, waits, and reports each result.
+Each file (each video of an export) becomes an import job like one from the Import page; the
+command checks them in this process unless a running worker has taken them already, waits,
+and reports each result. An export's owners are kept where a user of that name exists here.
 """
 
 import time
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +20,20 @@ from django.core.management.base import BaseCommand, CommandError
 from remixer import jobs, tasks
 from remixer.forms import read_sidecar
 from remixer.models import Video
+from remixer.packing import ExportError
+from remixer.unpacking import import_export
 
 
 class Command(BaseCommand):
-    help = "Import MP4 files; a sidecar NAME.json beside NAME.mp4 keeps the Video object's fields."
+    help = (
+        "Import MP4 files and exports' ZIPs; a sidecar NAME.json beside NAME.mp4 keeps the "
+        "Video object's fields."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("paths", nargs="+", type=Path, help="MP4 files, or folders of them")
+        parser.add_argument(
+            "paths", nargs="+", type=Path, help="MP4 files, exports' ZIPs, or folders of them"
+        )
         parser.add_argument("--owner", required=True, help="The username that will own them")
 
     def handle(self, *args: Any, paths: list[Path], owner: str, **options: Any) -> None:
@@ -34,8 +44,11 @@ class Command(BaseCommand):
         failed = 0
         for mp4 in files(paths):
             try:
-                submitted[mp4] = submit(user, mp4)
-            except (OSError, ValueError) as error:
+                if mp4.suffix.lower() == ".zip":
+                    failed += self.submit_export(user, mp4, submitted)
+                else:
+                    submitted[mp4] = submit(user, mp4)
+            except (OSError, ValueError, zipfile.BadZipFile, ExportError) as error:
                 failed += 1
                 self.stderr.write(f"{mp4}: not imported: {error}")
         for mp4, video in submitted.items():
@@ -48,6 +61,16 @@ class Command(BaseCommand):
                 self.stderr.write(f"{mp4}: not imported: {video.error_message}")
         if failed:
             raise CommandError(f"{failed} file(s) could not be imported.")
+
+    def submit_export(self, user: Any, path: Path, submitted: dict[Path, Video]) -> int:
+        """Every video of the export as an import job; returns how many could not be."""
+        outcomes = import_export(path, importer=user, token=uuid.uuid4(), operator=True)
+        for outcome in outcomes:
+            if outcome.video is not None:
+                submitted[path / outcome.old_id] = outcome.video
+            else:
+                self.stderr.write(f"{path / outcome.old_id}: not imported: {outcome.problem}")
+        return sum(1 for outcome in outcomes if outcome.video is None)
 
 
 def submit(user: Any, mp4: Path) -> Video:
@@ -74,7 +97,9 @@ def finished(video: Video) -> Video:
 def files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        found.extend(sorted(path.glob("*.mp4")) if path.is_dir() else [path])
+        found.extend(
+            sorted([*path.glob("*.mp4"), *path.glob("*.zip")]) if path.is_dir() else [path]
+        )
     return found
 
 
