@@ -19,7 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from remixer import jobs
 from remixer.api import answered, endpoint, find_video, form_error, remix_data, submitted
 from remixer.api_bodies import ApiError, body_of, upload_body_bytes, video_reference
-from remixer.forms import ImportForm, RemixForm
+from remixer.forms import RemixForm, VideoUploadForm
 from remixer.models import Provider, Video
 
 # The forms of the jobs made from an uploaded file, by kind.
@@ -50,7 +50,7 @@ def submitted_after_upload(
     owner = request.user
     token = uuid.UUID(data["form_token"])
     files = MultiValueDict({"video": [upload]})
-    importing = ImportForm({"form_token": jobs.derived_token(token, "upload")}, files)
+    importing = VideoUploadForm({"form_token": jobs.derived_token(token, "upload")}, files)
     if not importing.is_valid():
         raise form_error(importing)
     # The import's row is made with the job; until then the form is checked against a

@@ -290,6 +290,7 @@ class RemixForm(SubmissionForm):
 
 
 class ImportForm(TokenForm):
+    accepts_exports = True  # the Import page's; an upload to edit takes one MP4 only
     is_export = False  # a remixer export's ZIP, rather than one MP4
     video = forms.FileField(help_text="An MP4 file, or the ZIP of a remixer export.")
     sidecar = forms.FileField(
@@ -305,11 +306,12 @@ class ImportForm(TokenForm):
             raise forms.ValidationError(f"The file is larger than {limit} MB.")
         head = upload.read(12)
         upload.seek(0)
-        self.is_export = head.startswith(b"PK\x03\x04")
+        self.is_export = self.accepts_exports and head.startswith(b"PK\x03\x04")
         if self.is_export:
             check_export(upload)
         elif head[4:8] != b"ftyp":
-            raise forms.ValidationError("The file is not an MP4 video or a remixer export.")
+            also = " or a remixer export" if self.accepts_exports else ""
+            raise forms.ValidationError(f"The file is not an MP4 video{also}.")
         return upload
 
     def clean_sidecar(self) -> dict[str, Any] | None:
@@ -328,6 +330,12 @@ class ImportForm(TokenForm):
             upload=self.cleaned_data["video"],
             sidecar=self.cleaned_data["sidecar"],
         )
+
+
+class VideoUploadForm(ImportForm):
+    """One MP4 sent to be worked on (an edit's upload): imported first, never an export."""
+
+    accepts_exports = False
 
 
 def check_export(upload: Any) -> None:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 from datetime import timedelta
 
 import av
@@ -165,6 +166,16 @@ def test_an_uploaded_file_is_imported_then_edited(stores, client, key, clip_path
 def test_an_uploaded_file_that_is_not_a_video_is_a_400_and_nothing_is_kept(client, key, media_root):
     response = upload_edit(client, key, png_bytes(64, 36))
     assert_error(response, 400, "video", "The file is not an MP4 video.")
+    assert nothing_made(media_root)
+
+
+def test_an_uploaded_zip_is_no_video_to_edit_even_a_remixer_export(client, key, media_root):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as written:
+        written.writestr("manifest.json", "{}")
+    response = upload_edit(client, key, archive.getvalue())
+    assert_error(response, 400, "video", "The file is not an MP4 video.")
+    assert "export" not in response.json()["error"]["message"]
     assert nothing_made(media_root)
 
 
