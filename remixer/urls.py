@@ -42,6 +42,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
     path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
+    path(f"videos/{VIDEO_ID}/lineage", studio.lineage, name="video_lineage"),
     path("compare", studio.compare_picked, name="compare_picked"),
     path("live", studio.library_live, name="library_live"),
     path("keys", views.api_keys, name="api_keys"),
