@@ -15,6 +15,7 @@ from remixer.services import NotAllowed, remix_provider
 from remixer.words import size_label
 
 PROMPT_MAX = 32000
+MAX_VARIATIONS = 4
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
 STALE_FORM = "This form is out of date: reload the page and submit it again."
 DIGITS = re.compile("-?[0-9]{1,18}", re.ASCII)  # no "²", no "+", no spaces, no 5,000 digits
@@ -117,6 +118,23 @@ class SubmissionForm(TokenForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a prompt.", "max_length": "The prompt is too long."},
     )
+    count = forms.TypedChoiceField(
+        required=False,
+        label="How many",
+        choices=[(1, "1 video"), *((n, f"{n} variations") for n in range(2, MAX_VARIATIONS + 1))],
+        coerce=int,
+        empty_value=1,  # type: ignore[arg-type]  # no count asked for: one video
+        initial=1,
+        help_text="Variations are separate jobs of the same prompt, shown together.",
+        error_messages={"invalid_choice": f"Ask for 1 to {MAX_VARIATIONS} videos."},
+    )
+
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        raise NotImplementedError
+
+    def specs(self, *, owner: Any) -> list[jobs.JobSpec]:
+        """The form's job, or one job per variation asked for."""
+        return jobs.variations(self.spec(owner=owner), self.cleaned_data["count"])
 
 
 class CatalogChoiceField(forms.ChoiceField):
@@ -151,6 +169,7 @@ def describe_entry(entry: CatalogEntry) -> str:
 
 
 class NewVideoForm(SubmissionForm):
+    field_order = ["prompt", "model", "size", "seconds", "reference_image", "count"]
     model = CatalogChoiceField(required=False)
     size = forms.ChoiceField(choices=[(s, size_label(s)) for s in SIZES], initial="1280x720")
     seconds = forms.ChoiceField(choices=[(s, f"{s} seconds") for s in SECONDS], initial="4")

@@ -131,7 +131,7 @@ def video_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            return redirect(jobs.submit(form.spec(owner=request.user)))
+            return redirect(jobs.submit_batch(form.specs(owner=request.user))[0])
         except services.NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
@@ -187,10 +187,12 @@ def video_page_context(
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
     remixes = list(video.remixes.select_related("owner").newest_first())  # each knows its source
+    variations = batch_of(video)
     return {
         "video": video,
         "remixes": remixes,
-        "running": still_running(remixes),
+        "variations": variations,
+        "running": still_running(remixes + variations),
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,
@@ -198,6 +200,14 @@ def video_page_context(
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
     }
+
+
+def batch_of(video: Video) -> list[Video]:
+    """The other variations submitted with this video, in the order they were asked for."""
+    if video.batch is None:
+        return []
+    others = Video.objects.filter(batch=video.batch, owner=video.owner_id).exclude(pk=video.pk)
+    return list(others.select_related("owner", "remixed_from").order_by("created_at", "id"))
 
 
 @require_GET
@@ -257,7 +267,7 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     if not form.is_valid():
         return remix_refused(request, source, form)
     try:
-        remix = jobs.submit(form.spec(owner=request.user))
+        remix = jobs.submit_batch(form.specs(owner=request.user))[0]
     except services.NotAllowed as error:
         form.add_error(None, str(error))
         return remix_refused(request, source, form)
