@@ -7,12 +7,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from remixer import images, jobs
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
-from remixer.words import size_label
+from remixer.words import TITLE_MAX, size_label
 
 PROMPT_MAX = 32000
 MAX_VARIATIONS = 4
@@ -60,8 +61,8 @@ class LibraryFilter(forms.Form):
         required=False,
         max_length=200,
         validators=[valid_text],
-        label="Search prompts",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search prompts"}),
+        label="Search titles and prompts",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titles and prompts"}),
         error_messages={"max_length": "Search for at most %(limit_value)d characters."},
     )
     status = forms.ChoiceField(
@@ -75,8 +76,8 @@ class LibraryFilter(forms.Form):
         """The videos that match; a value that is not valid is named and filters nothing."""
         self.is_valid()
         wanted = self.cleaned_data
-        if wanted.get("q"):
-            videos = videos.filter(prompt__icontains=wanted["q"])
+        if words := wanted.get("q"):
+            videos = videos.filter(Q(prompt__icontains=words) | Q(title__icontains=words))
         if wanted.get("status"):
             videos = videos.filter(status=wanted["status"])
         if wanted.get("mine"):
@@ -396,6 +397,18 @@ class SidecarForm(forms.Form):
                 "Give it as Unix seconds (a whole number) from 2005 to today."
             )
         return found
+
+
+class TitleForm(forms.Form):
+    """A video's title, changed by its owner; left empty, the prompt names the video."""
+
+    title = forms.CharField(
+        required=False,
+        max_length=TITLE_MAX,
+        strip=True,
+        validators=[valid_text],
+        error_messages={"max_length": "A title has at most %(limit_value)d characters."},
+    )
 
 
 class ApiKeyForm(forms.Form):

@@ -27,6 +27,7 @@ from remixer import images, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, new_video_id
 from remixer.providers.http import unix_seconds
 from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_provider
+from remixer.words import title_from_file_name
 
 Kind = Video.Kind
 Status = Video.Status
@@ -369,6 +370,7 @@ def import_spec(
         seconds=str(info.get("seconds") or "")[:8],
         prompt=str(info["prompt"]) if info.get("prompt") else None,
         imported={
+            "title": title_from_file_name(upload.name or ""),
             "created_at": datetime.fromtimestamp(created, tz=UTC) if created else timezone.now(),
             "provider_object": info or None,
             "note": f"Imported from {original}." if original else "Imported.",

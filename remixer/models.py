@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from remixer.words import file_slug
+
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 LOCAL_MODEL = "remixer-local"
@@ -396,10 +398,15 @@ VARIANTS = {
 
 
 def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
-    """The storage name of one variant and the name to serve it under; None until it exists."""
+    """The storage name of one variant and the name to serve it under, after the video's
+    title or prompt ("calm-blue-waves-at-dusk.mp4"); None until it exists."""
     field, extension = VARIANTS[variant]
     stored = getattr(video, field)
-    return (str(stored), f"{video.pk}-{variant}.{extension}") if stored else None
+    if not stored:
+        return None
+    named = file_slug(video.title or video.prompt or "") or video.pk
+    suffix = "" if variant == "video" else f"-{variant}"
+    return str(stored), f"{named}{suffix}.{extension}"
 
 
 # Models of their own module, registered with the app by this import.

@@ -40,6 +40,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/still", views.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
+    path(f"videos/{VIDEO_ID}/title", views.video_title, name="video_title"),
     path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
     path(f"videos/{VIDEO_ID}/lineage", studio.lineage, name="video_lineage"),

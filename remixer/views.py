@@ -32,6 +32,7 @@ from remixer.forms import (
     PickerFilter,
     RemixForm,
     RetryForm,
+    TitleForm,
 )
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
@@ -199,6 +200,7 @@ def video_page_context(
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
+        "title_form": TitleForm(initial={"title": video.title}),
     }
 
 
@@ -318,6 +320,26 @@ def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
         return redirect(jobs.submit(form.spec(user=request.user, video=video)))
     except services.NotAllowed as error:
         return refused(request, video, error)
+
+
+@require_POST
+def video_title(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    """The owner names the video; through htmx the heading is swapped in place, its error
+    beside the field (a 200: htmx swaps no 4xx)."""
+    video = get_video(video_id)
+    form = TitleForm(request.POST)
+    try:
+        services.check_can_change(request.user, video)
+    except services.NotAllowed as error:
+        return refused(request, video, error)
+    if form.is_valid():
+        services.rename_video(user=request.user, video=video, title=form.cleaned_data["title"])
+    elif not request.htmx:
+        messages.error(request, " ".join(str(e) for e in form.errors["title"]))
+    if not request.htmx:
+        return redirect(video)
+    context = {"video": video, "can_change": True, "title_form": form}
+    return render(request, "video.html#heading", context)
 
 
 @require_POST
