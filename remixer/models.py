@@ -349,6 +349,13 @@ class Video(models.Model):
         return self.status == self.Status.COMPLETED and bool(self.video_file)
 
     @property
+    def variation(self) -> int:
+        """Which of its batch's variations this is, as asked; 0 for a video asked for alone."""
+        asked = self.submission if isinstance(self.submission, dict) else {}
+        index = asked.get("variation", 0)
+        return index if isinstance(index, int) else 0
+
+    @property
     def error(self) -> dict[str, str] | None:
         if self.error_code is None and self.error_message is None:
             return None

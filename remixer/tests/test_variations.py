@@ -2,12 +2,15 @@
 
 import uuid
 from dataclasses import replace
+from typing import Any
 
+import av
 import pytest
 from django_tasks_db.models import DBTaskResult
 
 from remixer import jobs, services
 from remixer.models import Provider, Video
+from remixer.providers.local import render_create
 from remixer.recipes import parse_recipe
 from remixer.tests.conftest import job
 
@@ -99,3 +102,28 @@ def test_one_job_goes_through_the_same_door_as_a_batch(ana, source, settings):
     with pytest.raises(services.TooManyJobs):
         jobs.submit_batch(jobs.variations(replace(spec, token=uuid.uuid4()), 2))
     assert Video.objects.filter(remixed_from=source).count() == 1
+
+
+def first_frame(path):  # type: ignore[no-untyped-def]
+    with av.open(str(path)) as container:
+        return next(container.decode(video=0)).to_ndarray(format="rgb24")
+
+
+def test_the_local_engine_draws_each_variation_as_another_take(tmp_path):
+    takes: list[Any] = []
+    for variation in (0, 0, 1):
+        output = tmp_path / f"take-{len(takes)}.mp4"
+        render_create(
+            prompt="calm blue waves at dusk",
+            size="320x180",
+            seconds=1,
+            output=output,
+            reference_image=None,
+            on_progress=lambda done, total: None,
+            variation=variation,
+        )
+        takes.append(first_frame(output).astype(int))
+    assert abs(takes[0] - takes[1]).mean() < 0.5  # the prompt's own take, as ever
+    assert abs(takes[0] - takes[2]).mean() > 5  # another take of it
+    video = Video(submission={"variation": 2})
+    assert (video.variation, Video(submission=None).variation) == (2, 0)
