@@ -145,6 +145,11 @@ def video_row(owner: User, **fields: object) -> Video:
     return Video.objects.create(owner=owner, **{**defaults, **fields})
 
 
+def made_from(parent: Video, kind: str = "remix") -> dict[str, object]:
+    """The fields that make a video a remix (or an extension, an edit) of `parent`."""
+    return {"kind": kind, "remixed_from": parent, "remixed_from_video_id": parent.id}
+
+
 def job(owner: User, **fields: object) -> Video:
     """A portrait 8 s job, queued unless told otherwise."""
     return video_row(

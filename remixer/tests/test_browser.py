@@ -92,17 +92,14 @@ def watch(page, timeout: float = 180) -> tuple[set[int], set[str]]:  # type: ign
 
 def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_path, tmp_path):
     from remixer import media
-    from remixer.tests.conftest import finished_video
+    from remixer.tests.conftest import finished_video, made_from
 
     thumbnail, spritesheet = tmp_path / "thumbnail.webp", tmp_path / "spritesheet.jpg"
     media.make_thumbnail(clip_path, thumbnail)
     media.make_spritesheet(clip_path, spritesheet)
     family: list[Video] = []  # the last six, each a remix of the one before
     for n in range(30):
-        parent = (
-            {"remixed_from": family[-1], "remixed_from_video_id": family[-1].id} if family else {}
-        )
-        video = finished_video(ana, clip_path, kind="remix" if parent else "create", **parent)
+        video = finished_video(ana, clip_path, **(made_from(family[-1]) if family else {}))
         if n >= 24:
             family.append(video)
         for made, field in [

@@ -4,7 +4,15 @@ video in the middle of it."""
 import pytest
 from django.utils import timezone
 
-from remixer.tests.conftest import PHONE, finished_video, log_in, shoot, video_row, wait_for
+from remixer.tests.conftest import (
+    PHONE,
+    finished_video,
+    log_in,
+    made_from,
+    shoot,
+    video_row,
+    wait_for,
+)
 from remixer.tests.test_browser_studio import with_thumbnail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,32 +24,22 @@ def test_the_family_tree_keeps_a_trashed_video_s_children_in_place(
     root = with_thumbnail(finished_video(ana, clip_path, prompt="calm blue waves at dusk"))
     grey = with_thumbnail(
         finished_video(
-            ben,
-            clip_path,
-            prompt="calm blue waves at dusk, black and white",
-            kind="remix",
-            strategy="local",
-            remixed_from=root,
-            remixed_from_video_id=root.id,
+            ben, clip_path, prompt="calm blue waves at dusk, black and white", **made_from(root)
         )
     )
     trashed = finished_video(
         ana,
         clip_path,
         prompt="black and white, slow motion",
-        kind="extension",
-        remixed_from=grey,
-        remixed_from_video_id=grey.id,
         trashed_at=timezone.now(),
+        **made_from(grey, "extension"),
     )
     child = video_row(
         ana,
         prompt="black and white, slow motion mirrored",
-        kind="edit",
         status="failed",
         error_code="cancelled",
-        remixed_from=trashed,
-        remixed_from_video_id=trashed.id,
+        **made_from(trashed, "edit"),
     )
     page = log_in(browser, server, "ana", "ana-password-1")
     page.goto(f"{server}/videos/{grey.id}")

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from remixer.models import Video
-from remixer.tests.conftest import finished_video, job, video_row
+from remixer.tests.conftest import finished_video, job, made_from, video_row
 
 pytestmark = pytest.mark.django_db
 
@@ -21,36 +21,28 @@ def family(ana, ben, source, clip_path) -> dict[str, Video]:
         ana,
         clip_path,
         prompt="black and white",
-        kind="remix",
         strategy="local",
-        remixed_from=source,
-        remixed_from_video_id=source.id,
+        **made_from(source, "remix"),
     )
     sepia = job(
         ben,
         prompt="sepia",
-        kind="remix",
         status="in_progress",
         progress=40,
-        remixed_from=source,
-        remixed_from_video_id=source.id,
+        **made_from(source, "remix"),
     )
     slow = video_row(
         ana,
         prompt="black and white, slow motion",
-        kind="extension",
         strategy="extensions",
         status="failed",
-        remixed_from=grey,
-        remixed_from_video_id=grey.id,
+        **made_from(grey, "extension"),
     )
     mirror = video_row(
         ben,
         prompt="black and white, mirror",
-        kind="edit",
         status="completed",
-        remixed_from=slow,
-        remixed_from_video_id=slow.id,
+        **made_from(slow, "edit"),
     )
     stranger = video_row(ben, prompt="not of this family")
     return {k: v for k, v in locals().items() if isinstance(v, Video)}
