@@ -46,6 +46,8 @@ def test_three_variations_are_three_jobs_grouped_on_each_page(client, ana):
     assert 'id="variations-heading">Variations' in page
     assert f'id="card-{made[1].id}"' in page and f'id="card-{made[2].id}"' in page
     assert f'id="card-{made[0].id}"' not in page
+    library = client.get("/").content.decode()
+    assert [library.count(f"variation {n} of 3</span>") for n in (1, 2, 3)] == [1, 1, 1]
     assert f"id={made[1].id}&amp;id={made[2].id}" in page  # their cards follow their progress
 
     again = new_video(client, 3, token=token)  # the same form sent twice: the same three
