@@ -351,18 +351,8 @@ class Video(models.Model):
     @property
     def variation(self) -> int:
         """Which of its batch's variations this is, as asked; 0 for a video asked for alone."""
-        return self.asked_number("variation")
-
-    @property
-    def variation_label(self) -> str:
-        """For one of a batch, "variation 2 of 3"; empty for a video asked for alone."""
-        count = self.asked_number("variations")
-        return f"variation {self.variation + 1} of {count}" if self.batch and count else ""
-
-    def asked_number(self, name: str) -> int:
-        asked = self.submission if isinstance(self.submission, dict) else {}
-        number = asked.get(name, 0)
-        return number if isinstance(number, int) else 0
+        index = (self.submission or {}).get("variation") if self.batch else None
+        return index if isinstance(index, int) else 0
 
     @property
     def error(self) -> dict[str, str] | None:

@@ -127,5 +127,5 @@ def test_the_local_engine_draws_each_variation_as_another_take(tmp_path):
         takes.append(first_frame(output).astype(int))
     assert abs(takes[0] - takes[1]).mean() < 0.5  # the prompt's own take, as ever
     assert abs(takes[0] - takes[2]).mean() > 5  # another take of it
-    video = Video(submission={"variation": 2})
+    video = Video(submission={"variation": 2}, batch=uuid.uuid4())
     assert (video.variation, Video(submission=None).variation) == (2, 0)
