@@ -1,5 +1,6 @@
 """Variations: one form asks for up to four jobs of one prompt, admitted whole or not at all."""
 
+import io
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -7,12 +8,14 @@ from typing import Any
 import av
 import pytest
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
 from remixer import jobs, services
 from remixer.models import Provider, Video
 from remixer.providers.local import render_create
 from remixer.recipes import parse_recipe
 from remixer.tests.conftest import job
+from remixer.tests.test_submissions import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +132,16 @@ def test_the_local_engine_draws_each_variation_as_another_take(tmp_path):
     assert abs(takes[0] - takes[2]).mean() > 5  # another take of it
     video = Video(submission={"variation": 2}, batch=uuid.uuid4())
     assert (video.variation, Video(submission=None).variation) == (2, 0)
+
+
+def test_variations_of_an_image_each_start_from_the_image(client, ana):
+    Provider.default()
+    client.force_login(ana)
+    upload = io.BytesIO(png_bytes())
+    upload.name = "harbour.png"
+    assert new_video(client, 2, reference_image=upload).status_code == 302
+    names = [v.reference_image.name for v in Video.objects.all()]
+    assert len(set(names)) == 2 and all(name.startswith("references/") for name in names)
+    for video in Video.objects.all():
+        with Image.open(video.reference_image.path) as image:
+            assert (image.format, image.size) == ("PNG", (64, 36))
