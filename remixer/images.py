@@ -52,7 +52,6 @@ def too_many_pixels() -> str:
 
 def store_reference(upload: UploadedFile[Any]) -> str:
     """Re-encode as PNG (dropping metadata) under a generated name; return the storage name."""
-    upload.seek(0)  # variations each store their own copy of one upload
     with Image.open(upload) as image:
         pixels = image.convert("RGB")
     buffer = io.BytesIO()
