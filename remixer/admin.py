@@ -151,6 +151,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     list_filter = ["status", "kind", "provider", "model", "size", "seconds"]
     search_fields = [
         "id",
+        "title",
         "prompt",
         "provider_video_id",
         "remixed_from_video_id",

@@ -8,14 +8,16 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from remixer import images, jobs, packing
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
-from remixer.words import size_label
+from remixer.words import TITLE_MAX, size_label
 
 PROMPT_MAX = 32000
+MAX_VARIATIONS = 4
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
 # The Videos API's own models, undated or dated (sora-2-pro-2025-10-06): scripts written for
 # it name them, so they are on offer without an administrator's alias.
@@ -63,8 +65,8 @@ class LibraryFilter(forms.Form):
         required=False,
         max_length=200,
         validators=[valid_text],
-        label="Search prompts",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search prompts"}),
+        label="Search titles and prompts",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titles and prompts"}),
         error_messages={"max_length": "Search for at most %(limit_value)d characters."},
     )
     status = forms.ChoiceField(
@@ -78,8 +80,8 @@ class LibraryFilter(forms.Form):
         """The videos that match; a value that is not valid is named and filters nothing."""
         self.is_valid()
         wanted = self.cleaned_data
-        if wanted.get("q"):
-            videos = videos.filter(prompt__icontains=wanted["q"])
+        if words := wanted.get("q"):
+            videos = videos.filter(Q(prompt__icontains=words) | Q(title__icontains=words))
         if wanted.get("status"):
             videos = videos.filter(status=wanted["status"])
         if wanted.get("mine"):
@@ -125,6 +127,23 @@ class SubmissionForm(TokenForm):
             "(it has %(show_value)d).",
         },
     )
+    count = forms.TypedChoiceField(
+        required=False,
+        label="How many",
+        choices=[(1, "1 video"), *((n, f"{n} variations") for n in range(2, MAX_VARIATIONS + 1))],
+        coerce=int,
+        empty_value=1,  # type: ignore[arg-type]  # no count asked for: one video
+        initial=1,
+        help_text="Variations are separate jobs of the same prompt, shown together.",
+        error_messages={"invalid_choice": f"Ask for 1 to {MAX_VARIATIONS} videos."},
+    )
+
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        raise NotImplementedError
+
+    def specs(self, *, owner: Any) -> list[jobs.JobSpec]:
+        """The form's job, or one job per variation asked for."""
+        return jobs.variations(self.spec(owner=owner), self.cleaned_data["count"])
 
 
 class CatalogChoiceField(forms.ChoiceField):
@@ -174,6 +193,7 @@ def offered(kind: str, values: tuple[str, ...]) -> dict[str, str]:
 
 
 class NewVideoForm(SubmissionForm):
+    field_order = ["prompt", "model", "size", "seconds", "reference_image", "count"]
     model = CatalogChoiceField(required=False)
     size = forms.ChoiceField(
         choices=[(s, size_label(s)) for s in SIZES],
@@ -437,6 +457,18 @@ class SidecarForm(forms.Form):
                 "Give it as Unix seconds (a whole number) from 2005 to today."
             )
         return found
+
+
+class TitleForm(forms.Form):
+    """A video's title, changed by its owner; left empty, the prompt names the video."""
+
+    title = forms.CharField(
+        required=False,
+        max_length=TITLE_MAX,
+        strip=True,
+        validators=[valid_text],
+        error_messages={"max_length": "A title has at most %(limit_value)d characters."},
+    )
 
 
 class ApiKeyForm(forms.Form):

@@ -7,7 +7,8 @@ row and enqueues its first step in one transaction.
 A job made from an uploaded file (an edit of an MP4 sent to /v1) is two: the import, and
 the follow-up that waits for it (`submit_after_import`). The import row names its follow-up
 in `then`; the import's worker starts it once the file is checked, or fails it with the
-import's error (`imports.follow_ups`).
+import's error (`imports.follow_ups`). Variations of one form are a batch of specs,
+admitted together by `submit_batch`: all of them start, or none does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,7 @@ from remixer import images, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, new_video_id
 from remixer.providers.http import unix_seconds
 from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_provider
+from remixer.words import title_from_file_name
 
 Kind = Video.Kind
 Status = Video.Status
@@ -69,6 +71,7 @@ class JobSpec:
     exempt: bool = False
     # Made from an upload being imported: written now, started by the import's worker.
     waits: bool = False
+    batch: uuid.UUID | None = None
 
     def build(self) -> Video:
         video = Video(
@@ -85,6 +88,7 @@ class JobSpec:
             recipe=self.recipe,
             retry_of=self.retry_of,
             form_token=self.token,
+            batch=self.batch,
             submission=as_json(self.asked),
             **self.imported,
         )
@@ -97,38 +101,65 @@ class JobSpec:
 
 def submit(spec: JobSpec) -> Video:
     """The job this spec asks for: made and enqueued now, or the one its token made before."""
+    return submit_batch([spec])[0]
+
+
+def submit_batch(specs: Sequence[JobSpec]) -> list[Video]:
+    """The jobs of one submission (variations share their owner and source), in one
+    transaction: made and enqueued together, or refused together by the active-job limit;
+    a resubmission finds the jobs its tokens made before."""
+    videos: list[Video | None]
     try:
         with transaction.atomic():
-            video = admit(spec)
-            if video is None:
-                video = spec.build()
-                video.save(force_insert=True)
-                if not spec.waits:
-                    enqueue(video)
-    except IntegrityError:  # a concurrent copy of this request won: answer its job
-        video = Video.objects.get(owner=spec.owner, form_token=spec.token)
-        check_same_request(video, spec)
+            videos = admit(specs)
+            for index, spec in enumerate(specs):
+                if videos[index] is None:
+                    videos[index] = made = spec.build()
+                    made.save(force_insert=True)
+                    if not spec.waits:
+                        enqueue(made)
+    except IntegrityError:  # a concurrent copy of this request won: answer its jobs
+        videos = [made_before(spec) for spec in specs]
     except Exception:
-        scratch.discard_upload(spec.video_id)
+        for spec in specs:
+            scratch.discard_upload(spec.video_id)
         raise
-    if video.pk != spec.video_id:
-        scratch.discard_upload(spec.video_id)
+    for video, spec in zip(videos, specs, strict=True):
+        if video is None or video.pk != spec.video_id:
+            scratch.discard_upload(spec.video_id)
+    return [video for video in videos if video is not None]
+
+
+def made_before(spec: JobSpec) -> Video:
+    video = Video.objects.get(owner=spec.owner, form_token=spec.token)
+    check_same_request(video, spec)
     return video
 
 
-def admit(spec: JobSpec) -> Video | None:
-    """Within the submitting transaction, with the owner (and the source) held: the job
-    an earlier copy of this request made, if any; else check that this one may start."""
-    hold(spec)
+def admit(specs: Sequence[JobSpec]) -> list[Video | None]:
+    """Within the submitting transaction, with the owner (and the source) held: for each
+    spec the job an earlier copy of this request made, or None once it may start."""
+    if len({spec.owner.pk for spec in specs}) != 1:
+        raise ValueError("The jobs of one batch have one owner.")
+    for spec in specs:
+        hold(spec)
+    found = [earlier_job(spec) for spec in specs]
+    new = [spec for spec, video in zip(specs, found, strict=True) if video is None]
+    for spec in new:
+        if spec.kind in FROM_SOURCE and spec.retry_of is None and not source_ready(spec):
+            raise NotAllowed(not_completed(spec.kind))
+    if counted := [spec for spec in new if not spec.exempt]:
+        check_active_jobs(specs[0].owner, adding=len(counted))
+    return found
+
+
+def earlier_job(spec: JobSpec) -> Video | None:
+    """The job an earlier copy of this request made, or the failed video's live retry."""
     if earlier := Video.objects.filter(owner=spec.owner, form_token=spec.token).first():
         check_same_request(earlier, spec)
         return earlier
-    if spec.retry_of is not None and (retried := live_retry(spec.retry_of)):
-        return retried
-    if spec.kind in FROM_SOURCE and spec.retry_of is None and not source_ready(spec):
-        raise NotAllowed(not_completed(spec.kind))
-    if not spec.exempt:
-        check_active_jobs(spec.owner)
+    if spec.retry_of is not None:
+        return live_retry(spec.retry_of)
     return None
 
 
@@ -174,14 +205,39 @@ def check_same_request(earlier: Video, spec: JobSpec) -> None:
         )
 
 
-def check_active_jobs(owner: Any) -> None:
+def check_active_jobs(owner: Any, *, adding: int = 1) -> None:
     limit = settings.REMIXER_MAX_ACTIVE_JOBS
     active = Video.objects.filter(owner=owner, status__in=[Status.QUEUED, Status.IN_PROGRESS])
-    if active.count() >= limit:
+    count = active.count()
+    if count >= limit:
         raise TooManyJobs(
             f"You have {limit} videos queued or in progress, as many as one may at once; "
             "wait for one to finish and try again."
         )
+    if count + adding > limit:
+        raise TooManyJobs(
+            f"You have {count} videos queued or in progress and one may have {limit} at once: "
+            f"{adding} more would be too many, so none was started. Ask for "
+            f"{limit - count} at most, or wait for some to finish."
+        )
+
+
+def variations(spec: JobSpec, count: int) -> list[JobSpec]:
+    """`count` jobs of one form, each its own row with its own token derived from the
+    form's, sharing a batch; a single one is the form's job as it always was."""
+    if count == 1:
+        return [spec]
+    asked = dict(spec.asked) | {"variations": count}
+    return [
+        replace(
+            spec,
+            token=derived_token(spec.token, str(index)),
+            batch=spec.token,
+            video_id=new_video_id(),
+            asked=asked | {"variation": index},
+        )
+        for index in range(count)
+    ]
 
 
 def enqueue(video: Video) -> None:
@@ -367,6 +423,7 @@ def import_spec(
         source_id=parent_id,
         recipe=extra.pop("recipe", None),
         imported={
+            "title": title_from_file_name(upload.name or ""),
             "created_at": datetime.fromtimestamp(created, tz=UTC) if created else timezone.now(),
             "provider_object": info or None,
             "note": f"Imported from {original}." if original else "Imported.",

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from remixer.words import file_slug
+
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 LOCAL_MODEL = "remixer-local"
@@ -351,6 +353,12 @@ class Video(models.Model):
         return self.status == self.Status.COMPLETED and bool(self.video_file)
 
     @property
+    def variation(self) -> int:
+        """Which of its batch's variations this is, as asked; 0 for a video asked for alone."""
+        index = (self.submission or {}).get("variation") if self.batch else None
+        return index if isinstance(index, int) else 0
+
+    @property
     def error(self) -> dict[str, str] | None:
         if self.error_code is None and self.error_message is None:
             return None
@@ -400,10 +408,15 @@ VARIANTS = {
 
 
 def variant_file(video: Video, variant: str) -> tuple[str, str] | None:
-    """The storage name of one variant and the name to serve it under; None until it exists."""
+    """The storage name of one variant and the name to serve it under, after the video's
+    title or prompt ("calm-blue-waves-at-dusk.mp4"); None until it exists."""
     field, extension = VARIANTS[variant]
     stored = getattr(video, field)
-    return (str(stored), f"{video.pk}-{variant}.{extension}") if stored else None
+    if not stored:
+        return None
+    named = file_slug(video.title or video.prompt or "") or video.pk
+    suffix = "" if variant == "video" else f"-{variant}"
+    return str(stored), f"{named}{suffix}.{extension}"
 
 
 # Models of their own module, registered with the app by this import.

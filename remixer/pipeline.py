@@ -315,6 +315,7 @@ def job_for(video: Video, workdir: Path) -> Job:
         source_video=storage.working_copy(str(source.video_file), workdir) if source else None,
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
+        variation=video.variation,
     )
 
 

@@ -68,6 +68,12 @@ def delete_video(*, user: Any, video: Video) -> None:
         transaction.on_commit(partial(images.release_reference, reference))
 
 
+def rename_video(*, user: Any, video: Video, title: str) -> None:
+    check_can_change(user, video)
+    video.title = title
+    video.save(update_fields=["title", "updated_at"])
+
+
 def check_can_change(user: Any, video: Video) -> None:
     if not video.can_change(user):
         raise NotOwner("Only the owner of this video can do that.")

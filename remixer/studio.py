@@ -1,4 +1,5 @@
-"""The studio's pages: two videos compared, and the library's poll for new videos."""
+"""The studio's pages: two videos compared, a video's family, and the library's poll for new
+videos."""
 
 from datetime import UTC, datetime
 
@@ -7,8 +8,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from remixer.lineage import family_of
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.templatetags.remixer import fingerprint
 from remixer.words import token_diff, word_diff
@@ -62,6 +65,19 @@ def compare_picked(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tick exactly two videos to compare them.")
         return redirect("library")
     return redirect(f"{reverse('video_compare', args=[picked[0]])}?with={picked[1]}")
+
+
+@require_GET
+def lineage(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The video's whole family as a tree: the page, or through htmx the tree alone."""
+    family = family_of(video_id)
+    if family is None:
+        raise Http404("No such video.")
+    video = family.current.video
+    template = "lineage.html#tree" if request.headers.get("HX-Request") else "lineage.html"
+    response = render(request, template, {"family": family, "video": video})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 LIVE_LIMIT = 24  # a page of cards, as the library shows them

@@ -33,6 +33,7 @@ from remixer.forms import (
     PickerFilter,
     RemixForm,
     RetryForm,
+    TitleForm,
 )
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
@@ -132,7 +133,7 @@ def video_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            return redirect(jobs.submit(form.spec(owner=request.user)))
+            return redirect(jobs.submit_batch(form.specs(owner=request.user))[0])
         except services.NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
@@ -210,17 +211,28 @@ def video_page_context(
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
     remixes = list(video.remixes.select_related("owner").newest_first())  # each knows its source
+    variations = batch_of(video)
     return {
         "video": video,
         "remixes": remixes,
-        "running": still_running(remixes),
+        "variations": variations,
+        "running": still_running(remixes + variations),
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
+        "title_form": TitleForm(initial={"title": video.title}),
     }
+
+
+def batch_of(video: Video) -> list[Video]:
+    """The other variations submitted with this video, in the order they were asked for."""
+    if video.batch is None:
+        return []
+    others = Video.objects.filter(batch=video.batch, owner=video.owner_id).exclude(pk=video.pk)
+    return list(others.select_related("owner", "remixed_from").order_by("created_at", "id"))
 
 
 @require_GET
@@ -280,7 +292,7 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     if not form.is_valid():
         return remix_refused(request, source, form)
     try:
-        remix = jobs.submit(form.spec(owner=request.user))
+        remix = jobs.submit_batch(form.specs(owner=request.user))[0]
     except services.NotAllowed as error:
         form.add_error(None, str(error))
         return remix_refused(request, source, form)
@@ -331,6 +343,26 @@ def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
         return redirect(jobs.submit(form.spec(user=request.user, video=video)))
     except services.NotAllowed as error:
         return refused(request, video, error)
+
+
+@require_POST
+def video_title(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    """The owner names the video; through htmx the heading is swapped in place, its error
+    beside the field (a 200: htmx swaps no 4xx)."""
+    video = get_video(video_id)
+    form = TitleForm(request.POST)
+    try:
+        services.check_can_change(request.user, video)
+    except services.NotAllowed as error:
+        return refused(request, video, error)
+    if form.is_valid():
+        services.rename_video(user=request.user, video=video, title=form.cleaned_data["title"])
+    elif not request.htmx:
+        messages.error(request, " ".join(str(e) for e in form.errors["title"]))
+    if not request.htmx:
+        return redirect(video)
+    context = {"video": video, "can_change": True, "title_form": form}
+    return render(request, "video.html#heading", context)
 
 
 @require_POST

@@ -1,7 +1,15 @@
-"""Words for people: a size as they say it, and what changed between two prompts."""
+"""Words for people: a size as they say it, what changed between two prompts, a title
+read from a file's name and a file's name made from a title."""
 
 import difflib
+import re
 from typing import NamedTuple
+
+from django.utils.text import slugify
+
+TITLE_MAX = 200  # Video.title's length
+SLUG_MAX = 80
+SEPARATORS = re.compile(r"[_\-.\s]+")
 
 
 class Token(NamedTuple):
@@ -35,3 +43,21 @@ def size_label(size: str) -> str:
         return size
     shape = "Portrait" if int(height) > int(width) else "Landscape"
     return f"{shape} {width} × {height}"
+
+
+def title_from_file_name(name: str) -> str:
+    """A file's name without its folder and extension, its separators read as spaces:
+    "calm_blue-waves at dusk.MP4" → "calm blue waves at dusk"."""
+    stem = re.split(r"[/\\]", name)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return SEPARATORS.sub(" ", stem).strip()[:TITLE_MAX].strip()
+
+
+def file_slug(text: str) -> str:
+    """Text as a file name, cut at a word past SLUG_MAX; empty when nothing in it can name
+    a file: "Calm blue waves, at dusk!" → "calm-blue-waves-at-dusk"."""
+    slug = slugify(text)
+    if len(slug) > SLUG_MAX:
+        cut = slug[: SLUG_MAX + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:SLUG_MAX]
+    return slug.strip("-")

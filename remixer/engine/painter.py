@@ -29,20 +29,25 @@ def render_create(
     output: Path,
     reference_image: Path | None,
     on_progress: ProgressCallback,
+    variation: int = 0,
 ) -> None:
+    """`variation` (1, 2, …) draws another take of the same prompt; 0 is the prompt's own."""
     width, height = parse_size(size)
     total = seconds * FPS
+    seed = _seed(prompt, variation)
     if reference_image is not None:
-        frames = _image_frames(_cover(reference_image, width, height), prompt, total)
+        frames = _image_frames(_cover(reference_image, width, height), seed, total)
     else:
-        frames = _procedural_frames(prompt, width, height, total)
+        frames = _procedural_frames(prompt, seed, width, height, total)
     with writing(output, width, height, total, on_progress) as (writer, _):
         for frame in frames:
             writer.write(frame)
 
 
-def _seed(prompt: str) -> int:
+def _seed(prompt: str, variation: int = 0) -> int:
     words = " ".join(_words(prompt)) or prompt
+    if variation:
+        words = f"{words}\x00{variation}"
     return int.from_bytes(hashlib.sha256(words.encode()).digest()[:8], "big")
 
 
@@ -139,8 +144,8 @@ class _Scene:
     speed: float
 
 
-def _scene(prompt: str) -> _Scene:
-    rng = np.random.default_rng(_seed(prompt))
+def _scene(prompt: str, seed: int) -> _Scene:
+    rng = np.random.default_rng(seed)
     words = _words(prompt)
     count = int(rng.integers(5, 9))
     return _Scene(
@@ -246,8 +251,10 @@ def _grid_size(width: int, height: int) -> tuple[int, int]:
     return max(2, width // factor), max(2, height // factor)
 
 
-def _procedural_frames(prompt: str, width: int, height: int, total: int) -> Iterator[VideoFrame]:
-    painter = _Painter(_scene(prompt), *_grid_size(width, height))
+def _procedural_frames(
+    prompt: str, seed: int, width: int, height: int, total: int
+) -> Iterator[VideoFrame]:
+    painter = _Painter(_scene(prompt, seed), *_grid_size(width, height))
     for index in range(total):
         image = painter.paint(index / FPS)
         # 16 bits per channel into swscale, so the upscaled gradients do not band.
@@ -267,10 +274,10 @@ def _cover(path: Path, width: int, height: int) -> Image.Image:
     return ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
 
 
-def _image_frames(base: Image.Image, prompt: str, total: int) -> Iterator[VideoFrame]:
+def _image_frames(base: Image.Image, seed: int, total: int) -> Iterator[VideoFrame]:
     """A slow Ken Burns zoom and pan over the image with a light colour drift; frame 0 is the
     image itself."""
-    rng = np.random.default_rng(_seed(prompt))
+    rng = np.random.default_rng(seed)
     width, height = base.size
     zoom_end = float(rng.uniform(1.1, 1.2))
     pan = rng.uniform(-1, 1, 2)

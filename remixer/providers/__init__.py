@@ -43,6 +43,7 @@ class Job:
     source_video: Path | None = None
     source_provider_video_id: str | None = None
     recipe: dict[str, Any] | None = None
+    variation: int = 0  # which of a batch's variations: another take of the same prompt
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class LocalProvider:
             output=job.workdir / OUTPUT,
             reference_image=job.reference_image,
             on_progress=on_progress,
+            variation=job.variation,
         )
         return Submission(provider_video_id=job.video_id, status="completed", progress=100)
 

@@ -56,4 +56,11 @@ def unfinished(videos: Iterable[Video]) -> list[Video]:
     return [video for video in videos if not video.is_finished]
 
 
+@register.filter
+def variation_label(video: Video) -> str:
+    """For one of a batch, "variation 2 of 3"; empty for a video asked for alone."""
+    count = (video.submission or {}).get("variations") if video.batch else None
+    return f"variation {video.variation + 1} of {count}" if isinstance(count, int) else ""
+
+
 register.filter("size_label", size_label)

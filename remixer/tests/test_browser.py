@@ -92,13 +92,16 @@ def watch(page, timeout: float = 180) -> tuple[set[int], set[str]]:  # type: ign
 
 def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_path, tmp_path):
     from remixer import media
-    from remixer.tests.conftest import finished_video
+    from remixer.tests.conftest import finished_video, made_from
 
     thumbnail, spritesheet = tmp_path / "thumbnail.webp", tmp_path / "spritesheet.jpg"
     media.make_thumbnail(clip_path, thumbnail)
     media.make_spritesheet(clip_path, spritesheet)
-    for _ in range(30):
-        video = finished_video(ana, clip_path)
+    family: list[Video] = []  # the last six, each a remix of the one before
+    for n in range(30):
+        video = finished_video(ana, clip_path, **(made_from(family[-1]) if family else {}))
+        if n >= 24:
+            family.append(video)
         for made, field in [
             (thumbnail, video.thumbnail_file),
             (spritesheet, video.spritesheet_file),
@@ -126,9 +129,11 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     shoot(page, "library-preview-desktop")
     assert sum("spritesheet" in url for url in fetched(page)) == 1
 
-    # The video page too: its own script and htmx, never the compare page's.
-    page, moved, scripts = first_load(browser, cookies, f"{server}/videos/{video.id}")
+    # The video page too, its family tree loaded: its own script and htmx, never the
+    # compare page's.
+    page, moved, scripts = first_load(browser, cookies, f"{server}/videos/{family[2].id}")
     print(f"first load of a video page: {moved} bytes")
+    assert page.locator("#lineage .lineage-node").count() == 6
     assert 0 < moved < 150_000
     assert len(scripts) == 2 and not any("compare" in src for src in scripts)
 

@@ -33,6 +33,6 @@ def test_the_library_plays_seeks_and_downloads_from_the_bucket(bucket, server, b
 
     with page.expect_download() as download:
         page.click("a[download]")
-    assert download.value.suggested_filename == f"{made[0].pk}-video.mp4"
+    assert download.value.suggested_filename == "bucket-video-1-slow-circles.mp4"
     saved = download.value.path()
     assert saved.read_bytes() == bucket.body(made[0].video_file.name)

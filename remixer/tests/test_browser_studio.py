@@ -218,3 +218,28 @@ def test_the_provider_admin_fits_a_1440_px_window(server, browser, django_user_m
         assert admin.evaluate("() => document.documentElement.scrollWidth") <= WIDE["width"]
         assert admin.locator("#id_base_url").count() == (0 if provider.is_local else 1)
         shoot(admin, f"admin-provider-{provider.kind}")
+
+
+def test_the_owner_names_a_video_in_place_and_the_name_follows_it(
+    server, browser, ana, ben, clip_path
+):
+    made = with_thumbnail(finished_video(ana, clip_path, prompt="calm blue waves at dusk"))
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.goto(f"{server}/videos/{made.id}")
+    page.evaluate("() => { window.stayed = true }")  # gone if the page reloads
+    page.click("text=Give it a title")
+    page.fill("#id_title", "Dusk, take two")
+    page.click("button:has-text('Save title')")
+    page.wait_for_selector("h1#video-title:has-text('Dusk, take two')")
+    assert page.evaluate("() => window.stayed === true")
+    assert page.inner_text("#prompt-text") == "calm blue waves at dusk"  # what Copy prompt copies
+    with page.expect_download() as download:
+        page.click("a[download]")
+    assert download.value.suggested_filename == "dusk-take-two.mp4"
+
+    page.goto(f"{server}/?q=take+two")
+    assert page.locator(f"#card-{made.id} .prompt").inner_text() == "Dusk, take two"
+    teammate = log_in(browser, server, "ben", "ben-password-1", viewport=PHONE)
+    teammate.goto(f"{server}/videos/{made.id}")
+    assert teammate.locator("h1").inner_text() == "Dusk, take two"
+    assert teammate.locator("text=Edit the title").count() == 0
