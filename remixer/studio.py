@@ -31,7 +31,7 @@ def compare(request: HttpRequest, video_id: str) -> HttpResponse:
 
 
 def get_video(video_id: str) -> Video:
-    return get_object_or_404(Video.objects.select_related("owner"), pk=video_id)
+    return get_object_or_404(Video.objects.in_library().select_related("owner"), pk=video_id)
 
 
 def compare_context(video: Video, before: Video, after: Video) -> dict[str, object]:
@@ -76,7 +76,7 @@ def library_live(request: HttpRequest) -> HttpResponse:
     since = parse_since(request.GET.get("since", ""))
     if since is None:
         return HttpResponseBadRequest("since must be an ISO 8601 time or start.")
-    found = Video.objects.filter(Q(pk__in=ids) | Q(created_at__gt=since))
+    found = Video.objects.in_library().filter(Q(pk__in=ids) | Q(created_at__gt=since))
     rows = list(found.select_related("owner", "remixed_from").newest_first()[: LIVE_LIMIT * 2])
     if fingerprint(rows) == request.GET.get("v"):
         return HttpResponse(status=204)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, studio, views
+from remixer import api, studio, trash_views, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -40,7 +40,11 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/still", views.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
-    path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
+    path(f"videos/{VIDEO_ID}/delete", trash_views.video_delete, name="video_delete"),
+    path(f"videos/{VIDEO_ID}/restore", trash_views.video_restore, name="video_restore"),
+    path(f"videos/{VIDEO_ID}/erase", trash_views.video_erase, name="video_erase"),
+    path("trash", trash_views.trash_page, name="trash"),
+    path("trash/empty", trash_views.trash_empty, name="trash_empty"),
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
     path("compare", studio.compare_picked, name="compare_picked"),
     path("live", studio.library_live, name="library_live"),

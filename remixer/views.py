@@ -62,12 +62,13 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_GET
 def library(request: HtmxHttpRequest) -> HttpResponse:
     filters = LibraryFilter(request.GET)
-    return render_grid(request, "library.html", Video.objects.all(), filters, "No videos yet.")
+    videos = Video.objects.in_library()
+    return render_grid(request, "library.html", videos, filters, "No videos yet.")
 
 
 @require_GET
 def remix_picker(request: HtmxHttpRequest) -> HttpResponse:
-    completed = Video.objects.filter(status=Video.Status.COMPLETED)
+    completed = Video.objects.in_library().filter(status=Video.Status.COMPLETED)
     filters = PickerFilter(request.GET)
     return render_grid(
         request, "remix_picker.html", completed, filters, "No finished videos to remix yet."
@@ -97,7 +98,8 @@ def live_cards(request: HttpRequest) -> HttpResponse:
     badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
     """
     ids = [pk for pk in request.GET.getlist("id")[:PAGE_SIZE] if VIDEO_ID_PATTERN.fullmatch(pk)]
-    videos = list(Video.objects.filter(pk__in=ids).select_related("owner", "remixed_from"))
+    found = Video.objects.in_library().filter(pk__in=ids)
+    videos = list(found.select_related("owner", "remixed_from"))
     context = {"videos": videos, "running": still_running(videos)}
     return render(request, "partials/live_cards.html", context)
 
@@ -155,7 +157,8 @@ def video_import(request: HttpRequest) -> HttpResponse:
 
 def get_video(video_id: str) -> Video:
     return get_object_or_404(
-        Video.objects.select_related("owner", "provider", "remixed_from"), pk=video_id
+        Video.objects.in_library().select_related("owner", "provider", "remixed_from"),
+        pk=video_id,
     )
 
 
@@ -186,7 +189,8 @@ def video_page_context(
     except services.NotAllowed as error:  # offer the local engine instead
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
-    remixes = list(video.remixes.select_related("owner").newest_first())  # each knows its source
+    # Each remix knows its source.
+    remixes = list(video.remixes.in_library().select_related("owner").newest_first())
     return {
         "video": video,
         "remixes": remixes,
@@ -223,14 +227,14 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
 
 @require_GET
 def video_json(request: HttpRequest, video_id: str) -> JsonResponse:
-    return JsonResponse(get_object_or_404(Video, pk=video_id).as_api_object())
+    return JsonResponse(get_object_or_404(Video.objects.in_library(), pk=video_id).as_api_object())
 
 
 @require_GET
 def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
     """A card's moving preview, asked for when the pointer or focus first reaches it: the
     spritesheet's frames in turn, so a page of cards loads no spritesheet up front."""
-    video = get_object_or_404(Video, pk=video_id)
+    video = get_object_or_404(Video.objects.in_library(), pk=video_id)
     if not video.spritesheet_file:
         return HttpResponse(status=204)
     sheet = {"width": video.width * SPRITE_COLUMNS, "height": video.height * SPRITE_ROWS}
@@ -239,7 +243,7 @@ def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
 
 @require_safe
 def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
-    video = get_object_or_404(Video, pk=video_id)
+    video = get_object_or_404(Video.objects.in_library(), pk=video_id)
     variant = request.GET.get("variant", "video")
     if variant not in VARIANTS:
         raise Http404("Unknown variant: use video, thumbnail or spritesheet.")
@@ -318,17 +322,6 @@ def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
     except services.NotAllowed as error:
         return refused(request, video, error)
     return redirect(video)
-
-
-@require_POST
-def video_delete(request: HttpRequest, video_id: str) -> HttpResponse:
-    video = get_video(video_id)
-    try:
-        services.delete_video(user=request.user, video=video)
-    except services.NotAllowed as error:
-        return refused(request, video, error)
-    messages.success(request, f"Deleted {video_id}.")
-    return redirect("library")
 
 
 def refused(request: HttpRequest, video: Video, error: Exception) -> HttpResponse:
