@@ -34,13 +34,17 @@ def sweep_forever() -> None:
     stop = threading.Event()
     while True:
         try:
-            if found := tasks.sweep():
-                logger.warning("Recovered %d videos whose worker had stopped.", found)
-            if purged := trash.purge_expired():
-                logger.info("Removed the files of %d videos long in the Trash.", purged)
+            sweep_once()
         except Exception:
             logger.exception("The sweep failed; it runs again shortly.")
         finally:
             close_old_connections()
             connection.close()
         stop.wait(settings.REMIXER_LEASE_SECONDS / 2)
+
+
+def sweep_once() -> None:
+    if found := tasks.sweep():
+        logger.warning("Recovered %d videos whose worker had stopped.", found)
+    if purged := trash.purge_expired():
+        logger.info("Removed the files of %d videos long in the Trash.", purged)
