@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
-from remixer import jobs, pipeline, trash
+from remixer import jobs, pipeline, storage, trash
 from remixer.accounts import ApiKey
 from remixer.forms import RemixForm
 from remixer.management.commands.worker import sweep_once
@@ -206,3 +207,41 @@ def test_the_sdks_auto_paging_reaches_the_end_while_the_loop_deletes(live_server
         assert seen == made[::-1]
         assert client.videos.list(limit=2).data == []
     assert Video.objects.in_trash().count() == 5
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_delete_asks_and_the_message_undoes_it(
+    server, browser, ana, clip_path, tmp_path
+):
+    from remixer.tests.conftest import log_in
+
+    video = finished_video(ana, clip_path, title="Harbour at dawn")
+    thumbnail = tmp_path / "thumbnail.webp"
+    Image.new("RGB", (128, 72)).save(thumbnail)  # the player's poster
+    video.thumbnail_file.name = storage.save(thumbnail, f"videos/{video.pk}/thumbnail.webp")
+    video.save(update_fields=["thumbnail_file"])
+    page = log_in(browser, server, "ana", "ana-password-1")
+    page.goto(f"{server}/videos/{video.pk}")
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click("button:has-text('Delete')")
+    page.wait_for_timeout(300)
+    assert asked == ["Move “Harbour at dawn” to the Trash?"]
+    assert page.url.endswith(video.pk) and Video.objects.in_library().filter(pk=video.pk)
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click("button:has-text('Delete')")
+    page.wait_for_url(f"{server}/")
+    notice = page.locator(".notice")
+    assert notice.inner_text().startswith("Moved “Harbour at dawn” to the Trash.")
+    assert page.locator(f"#card-{video.pk}").count() == 0
+    notice.locator("button:has-text('Undo')").click()
+    page.wait_for_url(f"{server}/videos/{video.pk}")
+    assert "Restored “Harbour at dawn” to the library." in page.locator(".notice").inner_text()
+    assert Video.objects.get(pk=video.pk).trashed_at is None
