@@ -278,7 +278,7 @@ class Video(models.Model):
     # The owner's name where the video was first made (an imported export), if not its owner.
     original_owner = models.CharField(max_length=150, blank=True)
     # In the Trash since; its files go after REMIXER_TRASH_DAYS, the row stays as a tombstone.
-    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    trashed_at = models.DateTimeField(null=True, blank=True)
     erased = models.BooleanField(default=False)
     # When a trashed video's files were removed (emptied, erased or purged): it is a tombstone.
     files_removed_at = models.DateTimeField(null=True, blank=True)
@@ -317,8 +317,12 @@ class Video(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="video_newest_first"),
-            models.Index(fields=["status", "-created_at", "-id"], name="video_status_newest_first"),
+            # trashed_at last: the library's pages skip the Trash from the index alone.
+            models.Index(fields=["-created_at", "-id", "trashed_at"], name="video_newest_first"),
+            models.Index(
+                fields=["status", "-created_at", "-id", "trashed_at"],
+                name="video_status_newest_first",
+            ),
             # What the Trash lists and the worker purges: never the tombstones left for good.
             models.Index(
                 fields=["trashed_at"],
