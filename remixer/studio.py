@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.templatetags.remixer import fingerprint
+from remixer.trash import left_library
 from remixer.words import token_diff, word_diff
 
 
@@ -86,6 +87,9 @@ def library_live(request: HttpRequest) -> HttpResponse:
     running = [video for video in rows if not video.is_finished]
     context = {
         "videos": [video for video in rows if video.pk in ids],
+        "gone": left_library(ids, rows)
+        if len(rows) < LIVE_LIMIT * 2
+        else [],  # all asked were read
         "new": new,
         "running": [video.id for video in running],
         "watch_new": True,

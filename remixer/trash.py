@@ -57,6 +57,12 @@ def restore_video(*, user: Any, video: Video) -> None:
         raise NotAllowed(f"“{video.display_name}” can no longer be restored: its files are gone.")
 
 
+def left_library(ids: list[str], found: list[Video]) -> list[str]:
+    """The ids a live poll asked about that are no longer in the library: their cards go."""
+    kept = {video.pk for video in found}
+    return [pk for pk in ids if pk not in kept]
+
+
 def trash_of(user: Any) -> VideoQuerySet:
     """What a user's Trash lists: their trashed videos (staff: everyone's), latest first."""
     trashed = Video.objects.in_trash().select_related("owner").order_by("-trashed_at", "-id")

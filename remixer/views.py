@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills
+from remixer import jobs, services, stills, trash
 from remixer.accounts import ApiKey
 from remixer.forms import (
     STALE_FORM,
@@ -95,12 +95,17 @@ def render_grid(
 @require_GET
 def live_cards(request: HttpRequest) -> HttpResponse:
     """Polled every 2 s by a grid of cards while some of its jobs run: a running job's
-    badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
+    badge follows its progress, a finished job's card is drawn anew, thumbnail and all,
+    and a deleted job's card goes.
     """
     ids = [pk for pk in request.GET.getlist("id")[:PAGE_SIZE] if VIDEO_ID_PATTERN.fullmatch(pk)]
     found = Video.objects.in_library().filter(pk__in=ids)
     videos = list(found.select_related("owner", "remixed_from"))
-    context = {"videos": videos, "running": still_running(videos)}
+    context = {
+        "videos": videos,
+        "running": still_running(videos),
+        "gone": trash.left_library(ids, videos),
+    }
     return render(request, "partials/live_cards.html", context)
 
 

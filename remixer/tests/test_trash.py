@@ -64,14 +64,17 @@ def test_a_trashed_video_leaves_every_door_at_once(client, ana, clip_path, sourc
     headers = {"Authorization": f"Bearer {key}"}
     trash.trash_video(user=ana, video=source)
 
-    for url in ["/", "/remix", "/?q=calm", f"/live?since=start&id={source.pk}"]:
+    for url in ["/", "/remix", "/?q=calm"]:
         assert source.pk not in client.get(url).content.decode(), url
     for url in ["", ".json", "/content", "/preview", "/compare", "/delete"]:
         assert client.get(f"/videos/{source.pk}{url}").status_code == 404, url
     assert client.get(f"/videos/{remix.pk}/compare?with={source.pk}").status_code == 404
     remix_page = client.get(remix.get_absolute_url()).content.decode()
     assert "(deleted)" in remix_page and "Compare with source" not in remix_page
-    assert source.pk not in client.get(f"/videos/live?id={source.pk}").content.decode()
+    since = remix.created_at.isoformat()
+    for url, asked in [("/videos/live", {}), ("/live", {"since": since, "v": "x"})]:
+        live = client.get(url, {"id": source.pk, **asked}).content.decode()
+        assert f'<li id="card-{source.pk}" hx-swap-oob="delete">' in live, url  # the card goes
 
     listed = client.get("/v1/videos", headers=headers).json()["data"]
     assert [v["id"] for v in listed] == [remix.pk]
