@@ -28,7 +28,14 @@ UNDO_TAG = "undo:"  # a message's extra tag naming the video its Undo button res
 PURGE_BATCH = 100  # trashed videos whose files one sweep removes at most
 FILES_GONE = {"video_file": "", "thumbnail_file": "", "spritesheet_file": "", "reference_image": ""}
 # What "erase completely" blanks beside the files: every word the creator wrote or was told.
-ERASED = {"erased": True, "prompt": "", "title": "", "recipe": None, "submission": None}
+ERASED = {
+    "erased": True,
+    "prompt": "",
+    "title": "",
+    "recipe": None,
+    "submission": None,
+    "provider_object": None,
+}
 
 
 def trash_video(*, user: Any, video: Video) -> None:

@@ -19,7 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from remixer import trash
 from remixer.models import Video
-from remixer.services import NotAllowed
+from remixer.services import NotAllowed, check_can_change
 from remixer.trash import UNDO_TAG
 
 PAGE_SIZE = 48
@@ -47,10 +47,11 @@ def refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     video = get_object_or_404(Video.objects.in_library(), pk=video_id)
-    if request.method == "GET":
-        question = f"Move “{video.display_name}” to the Trash?"
-        return confirm(request, question, "Move to the Trash", back=video.get_absolute_url())
     try:
+        if request.method == "GET":
+            check_can_change(request.user, video)
+            question = f"Move “{video.display_name}” to the Trash?"
+            return confirm(request, question, "Move to the Trash", back=video.get_absolute_url())
         trash.trash_video(user=request.user, video=video)
     except NotAllowed as error:
         return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)

@@ -98,6 +98,10 @@ def test_the_trash_lists_ones_own_staff_see_everyones_and_restore(client, ana, b
     assert 'href="/trash"' in page  # the header's link
     assert client.post(f"/videos/{theirs.pk}/restore").status_code == 302
     assert Video.objects.get(pk=theirs.pk).trashed_at is not None  # not hers to restore
+    bens = job(ben, status="completed")
+    assert client.get(f"/videos/{bens.pk}/delete").status_code == 403  # nor his to delete
+    assert client.post(f"/videos/{bens.pk}/delete").status_code == 403
+    assert Video.objects.in_library().filter(pk=bens.pk).exists()
 
     client.force_login(staff)
     page = client.get("/trash").content.decode()
@@ -129,7 +133,12 @@ def test_empty_the_trash_removes_files_and_keeps_tombstones(
 def test_erase_completely_blanks_the_prompt_and_removes_the_files(
     client, ana, clip_path, django_capture_on_commit_callbacks
 ):
-    video = trashed(finished_video(ana, clip_path, prompt="a private idea", title="Secret"))
+    words = {"prompt": "a private idea"}
+    video = trashed(
+        finished_video(
+            ana, clip_path, title="Secret", provider_object=words, submission=words, **words
+        )
+    )
     client.force_login(ana)
     page = client.get("/trash").content.decode()
     assert 'hx-confirm="Erase “Secret” completely?' in page
@@ -139,6 +148,7 @@ def test_erase_completely_blanks_the_prompt_and_removes_the_files(
     erased = Video.objects.get(pk=video.pk)
     assert (erased.erased, erased.prompt, erased.title, erased.recipe) == (True, "", "", None)
     assert erased.remixed_from_video_id is None and erased.owner == ana  # the tombstone
+    assert erased.provider_object is None and erased.submission is None
     assert not any(path.exists() for path in files_of(video))
 
 
