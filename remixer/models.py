@@ -29,6 +29,7 @@ STATUS_FIELDS = {  # what the polled status fragment shows
     "error_code",
     "error_message",
     "owner_id",
+    "trashed_at",
 }
 
 

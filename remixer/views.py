@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -222,6 +223,8 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
     video = Video.objects.status_of(video_id)
     if video is None:
         raise Http404("No such video.")
+    if video.trashed:  # deleted meanwhile, perhaps in another tab: nothing here to follow
+        return HttpResponseClientRedirect(reverse("library"))
     if not video.is_finished:
         return HttpResponse(render_to_string("video.html#progress", {"video": video}))
     video = get_video(video_id)  # once per page: now the whole page changes

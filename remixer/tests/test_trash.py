@@ -69,6 +69,7 @@ def test_a_trashed_video_leaves_every_door_at_once(client, ana, clip_path, sourc
     for url in ["", ".json", "/content", "/preview", "/compare", "/delete"]:
         assert client.get(f"/videos/{source.pk}{url}").status_code == 404, url
     assert client.get(f"/videos/{remix.pk}/compare?with={source.pk}").status_code == 404
+    assert client.get(f"/videos/{source.pk}/status")["HX-Redirect"] == "/"  # an open page's poll
     remix_page = client.get(remix.get_absolute_url()).content.decode()
     assert "(deleted)" in remix_page and "Compare with source" not in remix_page
     since = remix.created_at.isoformat()
