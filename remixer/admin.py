@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import jobs, services, storage
+from remixer import jobs, services, storage, trash
 from remixer.accounts import ApiKey, LoginFailure
 from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
@@ -147,8 +147,18 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "owner",
         "provider",
         "created_at",
+        "trashed_at",
     ]
-    list_filter = ["status", "kind", "provider", "model", "size", "seconds"]
+    list_filter = [
+        "status",
+        ("trashed_at", admin.EmptyFieldListFilter),
+        "erased",
+        "kind",
+        "provider",
+        "model",
+        "size",
+        "seconds",
+    ]
     search_fields = [
         "id",
         "title",
@@ -191,6 +201,9 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "form_token",
         "submission",
         "updated_at",
+        "trashed_at",
+        "files_removed_at",
+        "erased",
     ]
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos"]
@@ -204,12 +217,12 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         return Truncator(video.prompt or "").chars(60)
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
-        """Django's delete asks for confirmation first; the service removes the files too."""
-        services.delete_video(user=request.user, video=obj)
+        """Django's delete asks for confirmation first; the video goes to the Trash."""
+        trash.trash_video(user=request.user, video=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         for video in queryset:
-            services.delete_video(user=request.user, video=video)
+            trash.trash_video(user=request.user, video=video)
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:

@@ -20,7 +20,7 @@ from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from remixer import jobs, services, storage
+from remixer import jobs, services, storage, trash
 from remixer.accounts import ApiKey
 from remixer.api_bodies import ApiError, body_of, reference_upload, text_fields, too_large
 from remixer.forms import NewVideoForm, RemixForm, strict_int
@@ -143,7 +143,7 @@ def list_videos(request: HttpRequest) -> JsonResponse:
     order = request.GET.get("order") or "desc"
     if order not in ("asc", "desc"):
         raise ApiError(400, "order must be asc or desc.", param="order", code="invalid_value")
-    videos = Video.objects.order_by(
+    videos = Video.objects.in_library().order_by(
         *(["-created_at", "-id"] if order == "desc" else ["created_at", "id"])
     )
     if after := request.GET.get("after"):
@@ -169,7 +169,7 @@ def delete_video(request: HttpRequest, video_id: str) -> JsonResponse:
         message = "Only the owner of this video can delete it; staff do so in the admin."
         raise ApiError(403, message, code="permission_denied")
     try:
-        services.delete_finished_video(user=request.user, video=video)
+        trash.trash_finished_video(user=request.user, video=video)
     except services.NotOwner as error:
         raise ApiError(403, str(error), code="permission_denied") from error
     except services.NotAllowed as error:
@@ -221,8 +221,9 @@ def limit_param(value: str | None) -> int:
 
 
 def beyond(after: str, order: str) -> Q:
-    """The videos that come after the video `after` in this order."""
-    cursor = with_id(after).values("created_at", "id").first()
+    """The videos that come after the video `after` in this order. A video trashed since
+    keeps its place (its row stays), so a script that deletes as it pages goes on to the end."""
+    cursor = with_id(after, trashed=True).values("created_at", "id").first()
     if cursor is None:
         message = f"No video found with id {after!r} to list after."
         raise ApiError(400, message, param="after", code="not_found")
@@ -239,9 +240,11 @@ def find_video(video_id: str) -> Video:
     return video
 
 
-def with_id(video_id: str) -> VideoQuerySet:
-    """The video with this id, if any; no id holds a NUL, which PostgreSQL would refuse."""
-    return Video.objects.none() if "\x00" in video_id else Video.objects.filter(pk=video_id)
+def with_id(video_id: str, *, trashed: bool = False) -> VideoQuerySet:
+    """The video with this id in the library (or the Trash too), if any; no id holds a NUL,
+    which PostgreSQL would refuse."""
+    videos = Video.objects.all() if trashed else Video.objects.in_library()
+    return videos.none() if "\x00" in video_id else videos.filter(pk=video_id)
 
 
 # Answers --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from remixer.words import file_slug
 
@@ -30,6 +31,7 @@ STATUS_FIELDS = {  # what the polled status fragment shows
     "error_code",
     "error_message",
     "owner_id",
+    "trashed_at",
 }
 
 
@@ -193,6 +195,14 @@ class VideoQuerySet(models.QuerySet["Video"]):
     def unfinished(self) -> "VideoQuerySet":
         return self.exclude(status__in=Video.TERMINAL)
 
+    def in_library(self) -> "VideoQuerySet":
+        """The videos the library, the remix picker, compare and /v1 show: none in the Trash."""
+        return self.filter(trashed_at__isnull=True)
+
+    def in_trash(self) -> "VideoQuerySet":
+        """Trashed videos whose files are still kept: they can be restored."""
+        return self.filter(trashed_at__isnull=False, files_removed_at__isnull=True)
+
 
 @functools.cache
 def status_columns() -> list[str]:
@@ -272,8 +282,10 @@ class Video(models.Model):
     # The owner's name where the video was first made (an imported export), if not its owner.
     original_owner = models.CharField(max_length=150, blank=True)
     # In the Trash since; its files go after REMIXER_TRASH_DAYS, the row stays as a tombstone.
-    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    trashed_at = models.DateTimeField(null=True, blank=True)
     erased = models.BooleanField(default=False)
+    # When a trashed video's files were removed (emptied, erased or purged): it is a tombstone.
+    files_removed_at = models.DateTimeField(null=True, blank=True)
     remixed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
@@ -312,8 +324,18 @@ class Video(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="video_newest_first"),
-            models.Index(fields=["status", "-created_at", "-id"], name="video_status_newest_first"),
+            # trashed_at last: the library's pages skip the Trash from the index alone.
+            models.Index(fields=["-created_at", "-id", "trashed_at"], name="video_newest_first"),
+            models.Index(
+                fields=["status", "-created_at", "-id", "trashed_at"],
+                name="video_status_newest_first",
+            ),
+            # What the Trash lists and the worker purges: never the tombstones left for good.
+            models.Index(
+                fields=["trashed_at"],
+                condition=Q(trashed_at__isnull=False, files_removed_at__isnull=True),
+                name="video_in_trash",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -350,7 +372,27 @@ class Video(models.Model):
 
     @property
     def is_remixable(self) -> bool:
-        return self.status == self.Status.COMPLETED and bool(self.video_file)
+        return self.status == self.Status.COMPLETED and bool(self.video_file) and not self.trashed
+
+    @property
+    def trashed(self) -> bool:
+        return self.trashed_at is not None
+
+    @property
+    def source(self) -> "Video | None":
+        """The video this one was made from, while it is in the library (not in the Trash)."""
+        source = self.remixed_from
+        return None if source is None or source.trashed else source
+
+    @property
+    def display_name(self) -> str:
+        """How people know the video: its title, else its prompt shortened, never its id alone."""
+        if self.title:
+            return self.title
+        if self.prompt:
+            return Truncator(" ".join(self.prompt.split())).chars(60)
+        made = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M")
+        return f"the untitled video of {made}"
 
     @property
     def variation(self) -> int:

@@ -58,7 +58,7 @@ def entry_name(video_id: str, extension: str) -> str:
 
 def exportable(videos: VideoQuerySet) -> VideoQuerySet:
     """Finished videos with a file, out of the Trash."""
-    finished = videos.filter(status=Video.Status.COMPLETED, trashed_at__isnull=True)
+    finished = videos.in_library().filter(status=Video.Status.COMPLETED)
     return finished.exclude(video_file="")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from remixer import images, scratch, storage, tasks
+from remixer import scratch, tasks
 from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import factory
@@ -53,19 +53,6 @@ def cancel_video(*, user: Any, video: Video) -> bool:
     if video.kind == Video.Kind.IMPORT:  # its upload is of no more use
         transaction.on_commit(partial(scratch.discard_upload, video.pk))
     return True
-
-
-def delete_video(*, user: Any, video: Video) -> None:
-    """Remove a video and its own files; remixes of it stay, their source shown as deleted."""
-    check_can_change(user, video)
-    video_id = video.pk  # deleting the row clears it
-    with transaction.atomic():
-        if video.provider_video_id and not video.provider.is_local:
-            tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
-        reference = video.reference_image.name
-        video.delete()
-        transaction.on_commit(partial(storage.delete_video_files, video_id))
-        transaction.on_commit(partial(images.release_reference, reference))
 
 
 def rename_video(*, user: Any, video: Video, title: str) -> None:
@@ -121,16 +108,6 @@ def rearchive_videos(videos: Any) -> int:
         for video_id in ids:
             tasks.rearchive_video.enqueue(video_id)
     return len(ids)
-
-
-def delete_finished_video(*, user: Any, video: Video) -> None:
-    """The Videos API's delete: only a completed or failed video (cancel a running one first)."""
-    check_can_change(user, video)
-    if not video.is_finished:
-        raise NotAllowed(
-            f"Only a completed or failed video can be deleted; this one is {video.status}."
-        )
-    delete_video(user=user, video=video)
 
 
 def start_export(*, user: Any, scope: str, video_ids: list[str]) -> Export:

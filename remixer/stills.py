@@ -121,7 +121,7 @@ def recipe_context(prompt: str, video_id: str) -> dict[str, object]:
     except RecipeError as error:
         return {"recipe_error": str(error)}
     context: dict[str, object] = {"steps": recipe.describe(), "notes": recipe.notes()}
-    video = Video.objects.filter(pk=video_id).first() if video_id else None
+    video = Video.objects.in_library().filter(pk=video_id).first() if video_id else None
     if video is not None and video.is_remixable:
         url = reverse("video_still", args=[video.pk])
         context |= {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from remixer.lineage import family_of
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.templatetags.remixer import fingerprint
+from remixer.trash import left_library
 from remixer.words import token_diff, word_diff
 
 
@@ -34,7 +35,7 @@ def compare(request: HttpRequest, video_id: str) -> HttpResponse:
 
 
 def get_video(video_id: str) -> Video:
-    return get_object_or_404(Video.objects.select_related("owner"), pk=video_id)
+    return get_object_or_404(Video.objects.in_library().select_related("owner"), pk=video_id)
 
 
 def compare_context(video: Video, before: Video, after: Video) -> dict[str, object]:
@@ -92,7 +93,7 @@ def library_live(request: HttpRequest) -> HttpResponse:
     since = parse_since(request.GET.get("since", ""))
     if since is None:
         return HttpResponseBadRequest("since must be an ISO 8601 time or start.")
-    found = Video.objects.filter(Q(pk__in=ids) | Q(created_at__gt=since))
+    found = Video.objects.in_library().filter(Q(pk__in=ids) | Q(created_at__gt=since))
     rows = list(found.select_related("owner", "remixed_from").newest_first()[: LIVE_LIMIT * 2])
     if fingerprint(rows) == request.GET.get("v"):
         return HttpResponse(status=204)
@@ -102,6 +103,9 @@ def library_live(request: HttpRequest) -> HttpResponse:
     running = [video for video in rows if not video.is_finished]
     context = {
         "videos": [video for video in rows if video.pk in ids],
+        "gone": left_library(ids, rows)
+        if len(rows) < LIVE_LIMIT * 2
+        else [],  # all asked were read
         "new": new,
         "running": [video.id for video in running],
         "watch_new": True,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, api_edits, export_views, studio, views
+from remixer import api, api_edits, export_views, studio, trash_views, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -41,7 +41,11 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
     path(f"videos/{VIDEO_ID}/title", views.video_title, name="video_title"),
-    path(f"videos/{VIDEO_ID}/delete", views.video_delete, name="video_delete"),
+    path(f"videos/{VIDEO_ID}/delete", trash_views.video_delete, name="video_delete"),
+    path(f"videos/{VIDEO_ID}/restore", trash_views.video_restore, name="video_restore"),
+    path(f"videos/{VIDEO_ID}/erase", trash_views.video_erase, name="video_erase"),
+    path("trash", trash_views.trash_page, name="trash"),
+    path("trash/empty", trash_views.trash_empty, name="trash_empty"),
     path(f"videos/{VIDEO_ID}/compare", studio.compare, name="video_compare"),
     path(f"videos/{VIDEO_ID}/lineage", studio.lineage, name="video_lineage"),
     path("compare", studio.compare_picked, name="compare_picked"),

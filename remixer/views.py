@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -22,7 +23,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills, unpacking
+from remixer import jobs, services, stills, trash, unpacking
 from remixer.accounts import ApiKey
 from remixer.forms import (
     STALE_FORM,
@@ -64,12 +65,13 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_GET
 def library(request: HtmxHttpRequest) -> HttpResponse:
     filters = LibraryFilter(request.GET)
-    return render_grid(request, "library.html", Video.objects.all(), filters, "No videos yet.")
+    videos = Video.objects.in_library()
+    return render_grid(request, "library.html", videos, filters, "No videos yet.")
 
 
 @require_GET
 def remix_picker(request: HtmxHttpRequest) -> HttpResponse:
-    completed = Video.objects.filter(status=Video.Status.COMPLETED)
+    completed = Video.objects.in_library().filter(status=Video.Status.COMPLETED)
     filters = PickerFilter(request.GET)
     return render_grid(
         request, "remix_picker.html", completed, filters, "No finished videos to remix yet."
@@ -96,11 +98,17 @@ def render_grid(
 @require_GET
 def live_cards(request: HttpRequest) -> HttpResponse:
     """Polled every 2 s by a grid of cards while some of its jobs run: a running job's
-    badge follows its progress, and a finished job's card is drawn anew, thumbnail and all.
+    badge follows its progress, a finished job's card is drawn anew, thumbnail and all,
+    and a deleted job's card goes.
     """
     ids = [pk for pk in request.GET.getlist("id")[:PAGE_SIZE] if VIDEO_ID_PATTERN.fullmatch(pk)]
-    videos = list(Video.objects.filter(pk__in=ids).select_related("owner", "remixed_from"))
-    context = {"videos": videos, "running": still_running(videos)}
+    found = Video.objects.in_library().filter(pk__in=ids)
+    videos = list(found.select_related("owner", "remixed_from"))
+    context = {
+        "videos": videos,
+        "running": still_running(videos),
+        "gone": trash.left_library(ids, videos),
+    }
     return render(request, "partials/live_cards.html", context)
 
 
@@ -179,7 +187,8 @@ def export_imported(request: HttpRequest, form: ImportForm) -> HttpResponse:
 
 def get_video(video_id: str) -> Video:
     return get_object_or_404(
-        Video.objects.select_related("owner", "provider", "remixed_from"), pk=video_id
+        Video.objects.in_library().select_related("owner", "provider", "remixed_from"),
+        pk=video_id,
     )
 
 
@@ -210,7 +219,8 @@ def video_page_context(
     except services.NotAllowed as error:  # offer the local engine instead
         blocked, remix_to = str(error), Provider.default()
         remix_form.initial["use_local"] = True
-    remixes = list(video.remixes.select_related("owner").newest_first())  # each knows its source
+    # Each remix knows its source.
+    remixes = list(video.remixes.in_library().select_related("owner").newest_first())
     variations = batch_of(video)
     return {
         "video": video,
@@ -231,7 +241,11 @@ def batch_of(video: Video) -> list[Video]:
     """The other variations submitted with this video, in the order they were asked for."""
     if video.batch is None:
         return []
-    others = Video.objects.filter(batch=video.batch, owner=video.owner_id).exclude(pk=video.pk)
+    others = (
+        Video.objects.in_library()
+        .filter(batch=video.batch, owner=video.owner_id)
+        .exclude(pk=video.pk)
+    )
     return list(others.select_related("owner", "remixed_from").order_by("created_at", "id"))
 
 
@@ -248,6 +262,8 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
     video = Video.objects.status_of(video_id)
     if video is None:
         raise Http404("No such video.")
+    if video.trashed:  # deleted meanwhile, perhaps in another tab: nothing here to follow
+        return HttpResponseClientRedirect(reverse("library"))
     if not video.is_finished:
         return HttpResponse(render_to_string("video.html#progress", {"video": video}))
     video = get_video(video_id)  # once per page: now the whole page changes
@@ -258,14 +274,14 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
 
 @require_GET
 def video_json(request: HttpRequest, video_id: str) -> JsonResponse:
-    return JsonResponse(get_object_or_404(Video, pk=video_id).as_api_object())
+    return JsonResponse(get_object_or_404(Video.objects.in_library(), pk=video_id).as_api_object())
 
 
 @require_GET
 def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
     """A card's moving preview, asked for when the pointer or focus first reaches it: the
     spritesheet's frames in turn, so a page of cards loads no spritesheet up front."""
-    video = get_object_or_404(Video, pk=video_id)
+    video = get_object_or_404(Video.objects.in_library(), pk=video_id)
     if not video.spritesheet_file:
         return HttpResponse(status=204)
     sheet = {"width": video.width * SPRITE_COLUMNS, "height": video.height * SPRITE_ROWS}
@@ -274,7 +290,7 @@ def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
 
 @require_safe
 def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
-    video = get_object_or_404(Video, pk=video_id)
+    video = get_object_or_404(Video.objects.in_library(), pk=video_id)
     variant = request.GET.get("variant", "video")
     if variant not in VARIANTS:
         raise Http404("Unknown variant: use video, thumbnail or spritesheet.")
@@ -373,17 +389,6 @@ def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
     except services.NotAllowed as error:
         return refused(request, video, error)
     return redirect(video)
-
-
-@require_POST
-def video_delete(request: HttpRequest, video_id: str) -> HttpResponse:
-    video = get_video(video_id)
-    try:
-        services.delete_video(user=request.user, video=video)
-    except services.NotAllowed as error:
-        return refused(request, video, error)
-    messages.success(request, f"Deleted {video_id}.")
-    return redirect("library")
 
 
 def refused(request: HttpRequest, video: Video, error: Exception) -> HttpResponse:

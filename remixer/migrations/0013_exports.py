@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('remixer', '0011_api_uploads'),
+        ('remixer', '0012_trash'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,14 +1,23 @@
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from remixer.models import Video
+from remixer.trash import UNDO_TAG
 from remixer.words import size_label
 
 register = template.Library()
+
+
+@register.filter
+def undo_target(message: Any) -> str:
+    """The video a message's Undo button restores, or nothing."""
+    tag = next((t for t in message.extra_tags.split() if t.startswith(UNDO_TAG)), "")
+    return tag.removeprefix(UNDO_TAG)
 
 
 @register.simple_tag

@@ -53,9 +53,7 @@ def test_what_the_provider_owns_is_read_only(client, olga, ana):
     assert (video.status, video.progress, video.provider_video_id) == ("in_progress", 30, "")
 
 
-def test_an_operator_retries_cancels_and_deletes(
-    client, olga, ana, clip_path, django_capture_on_commit_callbacks
-):
+def test_an_operator_retries_cancels_and_deletes(client, olga, ana, clip_path):
     failed = job(ana, status=Video.Status.FAILED, error_code="x", error_message="It broke.")
     running = job(ana, status=Video.Status.IN_PROGRESS, progress=30)
     done = finished_video(ana, clip_path)
@@ -72,9 +70,10 @@ def test_an_operator_retries_cancels_and_deletes(
 
     assert "Are you sure" in act(client, "delete_selected", done)  # Django's confirmation
     assert Video.objects.filter(pk=done.pk).exists() and stored.exists()
-    with django_capture_on_commit_callbacks(execute=True):  # the files go once the row has
-        assert "Successfully deleted 1 video." in act(client, "delete_selected", done, post="yes")
-    assert not Video.objects.filter(pk=done.pk).exists() and not stored.exists()
+    assert "Successfully deleted 1 video." in act(client, "delete_selected", done, post="yes")
+    # It went to the Trash: out of the library, its row and files kept until the Trash is emptied.
+    assert Video.objects.get(pk=done.pk).trashed_at is not None and stored.exists()
+    assert not Video.objects.in_library().filter(pk=done.pk).exists()
 
 
 def test_the_local_engine_s_page_leaves_out_the_http_fields_and_still_saves(client, olga):

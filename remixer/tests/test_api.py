@@ -367,15 +367,14 @@ def test_an_id_no_video_can_have_is_a_404_too(client, key):
     assert_error(client.get("/v1/videos", {"after": "a\x00b"}, headers=auth(key)), 400, "after")
 
 
-def test_the_owner_deletes_a_finished_video(
-    client, key, source, media_root, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.delete(f"/v1/videos/{source.pk}", headers=auth(key))
+def test_the_owner_deletes_a_finished_video(client, key, source, media_root):
+    response = client.delete(f"/v1/videos/{source.pk}", headers=auth(key))
     assert response.status_code == 200
     assert response.json() == {"id": source.pk, "object": "video.deleted", "deleted": True}
-    assert not Video.objects.exists()
-    assert not (media_root / "videos" / source.pk).exists()
+    assert not Video.objects.in_library().exists()  # in the Trash, its files kept for now
+    assert (media_root / "videos" / source.pk / "video.mp4").exists()
+    assert_error(client.get(f"/v1/videos/{source.pk}", headers=auth(key)), 404)
+    assert_error(client.delete(f"/v1/videos/{source.pk}", headers=auth(key)), 404)
     failed = job(source.owner, status="failed", error_message="boom")
     assert client.delete(f"/v1/videos/{failed.pk}", headers=auth(key)).status_code == 200
 

@@ -129,7 +129,7 @@ def test_a_litellm_video_is_remixed_there_and_deleted_here(client, ana, upstream
     assert client.post(f"/videos/{remix.pk}/delete").status_code == 302
     pipeline.delete_upstream(litellm, remix.provider_video_id)
     assert Provider.objects.get(pk=litellm.pk).can_delete is False
-    assert not Video.objects.filter(pk=remix.pk).exists()
+    assert not Video.objects.in_library().filter(pk=remix.pk).exists()
     assert Video.objects.filter(pk=source.pk, status="completed").exists()
 
 

@@ -164,14 +164,16 @@ def test_a_save_that_fails_midway_leaves_nothing_under_the_name(media_root, tmp_
     assert not [path for path in media_root.rglob("*") if path.is_file()]
 
 
-def test_a_deleted_video_leaves_no_object(
+def test_an_emptied_trash_leaves_no_object(
     client, ana, bucket, source, django_capture_on_commit_callbacks
 ):
     client.force_login(ana)
     assert bucket.names()
+    client.post(f"/videos/{source.pk}/delete")
+    assert bucket.names()  # in the Trash: its files wait there
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/videos/{source.pk}/delete")
-    assert not Video.objects.filter(pk=source.pk).exists()
+        client.post("/trash/empty")
+    assert Video.objects.get(pk=source.pk).files_removed_at is not None
     assert bucket.names() == []
 
 

@@ -160,8 +160,11 @@ def test_retry_makes_a_new_video_and_leaves_the_failed_one(client, ana, source):
 
 def test_mutations_are_post_only(client, ana, source):
     client.force_login(ana)
-    for action in ["remix", "retry", "cancel", "delete"]:
+    for action in ["remix", "retry", "cancel", "restore"]:
         assert client.get(f"/videos/{source.id}/{action}").status_code == 405
+    confirmation = client.get(f"/videos/{source.id}/delete")  # asks; only its POST deletes
+    assert "Move “calm blue waves” to the Trash?" in confirmation.content.decode()
+    assert Video.objects.in_library().filter(pk=source.pk).exists()
 
 
 def test_deleting_a_source_keeps_its_remixes_and_their_files(client, ana, source, clip_path):
@@ -171,8 +174,8 @@ def test_deleting_a_source_keeps_its_remixes_and_their_files(client, ana, source
     client.force_login(ana)
     client.post(f"/videos/{source.id}/delete")
     remix.refresh_from_db()
-    assert not Video.objects.filter(pk=source.pk).exists()
-    assert remix.remixed_from_video_id == source.id and remix.remixed_from is None
+    assert not Video.objects.in_library().filter(pk=source.pk).exists()
+    assert remix.remixed_from_video_id == source.id and remix.remixed_from_id == source.id
     assert remix.video_file.storage.exists(remix.video_file.name)
     page = client.get(remix.get_absolute_url()).content.decode()
     assert "(deleted)" in page and source.id in page

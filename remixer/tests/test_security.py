@@ -222,7 +222,7 @@ def test_the_owner_and_staff_may_retry_cancel_and_delete(client, owned, ana, sta
     assert client.post(f"/videos/{owned['failed'].pk}/retry", retry).status_code == 302
     assert client.post(f"/videos/{owned['running'].pk}/cancel").status_code == 302
     assert client.post(f"/videos/{owned['completed'].pk}/delete").status_code == 302
-    assert not Video.objects.filter(pk=owned["completed"].pk).exists()
+    assert not Video.objects.in_library().filter(pk=owned["completed"].pk).exists()
 
 
 def post_reference(client, image):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from remixer import jobs, services
+from remixer import jobs, trash
 from remixer.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -202,10 +202,12 @@ def test_a_reference_image_goes_when_no_video_uses_it(
     first.refresh_from_db()
     retry = jobs.submit(jobs.retry_spec(user=ana, video=first, token=uuid.uuid4()))  # shares it
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_video(user=ana, video=first)
+        trash.trash_video(user=ana, video=first)
+        assert trash.remove_files(first.pk)
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_video(user=ana, video=retry)
+        trash.trash_video(user=ana, video=retry)  # cancelled, then trashed
+        assert trash.remove_files(retry.pk)
     assert not stored.exists()
 
 

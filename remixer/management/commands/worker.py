@@ -3,7 +3,8 @@
 django-tasks-db leaves a task RUNNING for ever when its worker is killed, and never retries
 it. Every remixer worker therefore sweeps when it starts and every few seconds after: each
 unfinished video whose lease ran out, or that nothing is waiting to work on, is given its
-next step again (see recovery.sweep).
+next step again (see recovery.sweep). The same sweep removes the files of videos that have
+been in the Trash longer than REMIXER_TRASH_DAYS (see trash.purge_expired).
 """
 
 import logging
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from remixer import scratch, storage, tasks
+from remixer import scratch, storage, tasks, trash
 
 logger = logging.getLogger("remixer.worker")
 
@@ -33,11 +34,17 @@ def sweep_forever() -> None:
     stop = threading.Event()
     while True:
         try:
-            if found := tasks.sweep():
-                logger.warning("Recovered %d videos whose worker had stopped.", found)
+            sweep_once()
         except Exception:
             logger.exception("The sweep failed; it runs again shortly.")
         finally:
             close_old_connections()
             connection.close()
         stop.wait(settings.REMIXER_LEASE_SECONDS / 2)
+
+
+def sweep_once() -> None:
+    if found := tasks.sweep():
+        logger.warning("Recovered %d videos whose worker had stopped.", found)
+    if purged := trash.purge_expired():
+        logger.info("Removed the files of %d videos long in the Trash.", purged)
