@@ -252,6 +252,45 @@ class RemixForm(SubmissionForm):
         )
 
 
+class ExtendForm(SubmissionForm):
+    """A longer `source`: a new segment after its last frame, following the prompt."""
+
+    seconds = forms.ChoiceField(
+        label="Seconds to add",
+        choices=[(s, f"{s} seconds") for s in jobs.EXTEND_SECONDS],
+        initial="8",
+        error_messages={
+            "required": f"Choose how many seconds to add: {', '.join(jobs.EXTEND_SECONDS)}.",
+            "invalid_choice": f"An extension adds {', '.join(jobs.EXTEND_SECONDS[:-1])} or "
+            f"{jobs.EXTEND_SECONDS[-1]} seconds, not %(value)s.",
+        },
+    )
+
+    def __init__(self, *args: Any, source: Video, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["prompt"].label = "What happens next?"
+        self.fields["prompt"].widget.attrs.update(rows=2, placeholder="the camera rises over")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if seconds := cleaned.get("seconds"):
+            try:
+                jobs.extended_total(self.source, seconds)
+            except NotAllowed as error:
+                self.add_error(None, str(error))
+        return cleaned
+
+    def spec(self, *, owner: Any) -> jobs.JobSpec:
+        return jobs.extend_spec(
+            owner=owner,
+            source=self.source,
+            token=self.cleaned_data["form_token"],
+            prompt=self.cleaned_data["prompt"],
+            seconds=self.cleaned_data["seconds"],
+        )
+
+
 class ImportForm(TokenForm):
     video = forms.FileField(help_text="An MP4 file.")
     sidecar = forms.FileField(

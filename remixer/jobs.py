@@ -31,6 +31,9 @@ Kind = Video.Kind
 Status = Video.Status
 # Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
+# The lengths of a new segment an extension may add, in seconds (the Videos API's values).
+EXTEND_SECONDS = ("4", "8", "12", "16", "20")
+NOT_EXTENDABLE = "Only a completed video can be extended."
 
 
 class TokenReused(NotAllowed):
@@ -117,6 +120,8 @@ def admit(spec: JobSpec) -> Video | None:
         return retried
     if spec.kind == Kind.REMIX and spec.retry_of is None and not source_remixable(spec):
         raise NotAllowed("Only a completed video can be remixed.")
+    if spec.kind == Kind.EXTENSION and spec.retry_of is None and not source_remixable(spec):
+        raise NotAllowed(NOT_EXTENDABLE)
     if not spec.exempt:
         check_active_jobs(spec.owner)
     return None
@@ -258,6 +263,63 @@ def remix_spec(
         asked={"source": source.pk, "prompt": prompt, "provider": provider.pk},
         exempt=exempt,
     )
+
+
+def extend_spec(
+    *,
+    owner: Any,
+    source: Video,
+    prompt: str,
+    seconds: str,
+    token: uuid.UUID,
+    exempt: bool = False,
+) -> JobSpec:
+    """A longer video: `source` with a new segment of `seconds` after its last frame; the
+    new video's `seconds` is the total."""
+    total = extended_total(source, seconds)
+    provider = extend_provider(source)
+    return JobSpec(
+        kind=Kind.EXTENSION,
+        owner=owner,
+        token=token,
+        provider=provider,
+        model=LOCAL_MODEL if provider.is_local else source.model,
+        size=source.size,
+        seconds=str(total),
+        prompt=prompt,
+        source=source,
+        source_id=source.pk,
+        asked={"source": source.pk, "prompt": prompt, "seconds": seconds, "extend": True},
+        exempt=exempt,
+    )
+
+
+def extended_total(source: Video, seconds: str) -> int:
+    """The length `source` would have with a segment of `seconds`, if it may be extended."""
+    if seconds not in EXTEND_SECONDS:
+        raise NotAllowed(
+            f"An extension adds {', '.join(EXTEND_SECONDS[:-1])} or {EXTEND_SECONDS[-1]} "
+            f"seconds, not {seconds!r}."
+        )
+    if not source.is_remixable:
+        raise NotAllowed(NOT_EXTENDABLE)
+    total = round(float(source.seconds or 0)) + int(seconds)
+    limit = settings.REMIXER_MAX_EXTENDED_SECONDS
+    if total > limit:
+        raise NotAllowed(
+            f"An extended video may last at most {limit} seconds: this one is "
+            f"{source.seconds} s, and {seconds} s more would make {total} s."
+        )
+    return total
+
+
+def extend_provider(source: Video) -> Provider:
+    """The engine that made the source extends it (from its last frame if it must);
+    videos of the local engine, imports and those of a switched-off provider, the engine."""
+    owner = source.provider
+    if owner.is_local or not owner.enabled or not source.provider_video_id:
+        return Provider.default()
+    return owner
 
 
 def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = False) -> JobSpec:

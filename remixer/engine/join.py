@@ -94,6 +94,15 @@ def join(
     return layout
 
 
+def progress_part(on_progress: ProgressCallback, start: float, share: float) -> ProgressCallback:
+    """Progress of one part of a job reported as its share of the whole, from `start`."""
+
+    def report(done: int, total: int) -> None:
+        on_progress(round(1000 * (start + share * done / max(total, 1))), 1000)
+
+    return report
+
+
 def duration_of(path: Path) -> float:
     with _opened(path) as container:
         stream = _video_stream(container)
