@@ -64,7 +64,7 @@ def test_join_keeps_the_source_then_the_conformed_segment_in_step(tmp_path, soun
         assert (audio.codec_context.sample_rate, audio.layout.name) == (44100, "mono")
     joined = tmp_path / "joined.mp4"
     layout = join(sound_clip, segment, joined)
-    assert (layout.size, layout.fps, layout.sample_rate) == ("256x144", 24, 48000)
+    assert (layout.size, layout.fps, layout.sample_rate) == ("256x144", Fraction(24), 48000)
     frames = decode(joined)
     assert len(frames) == 2 * SOURCE_SECONDS * FPS
     assert frames[0].shape == (144, 256, 3)
