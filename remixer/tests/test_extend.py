@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from remixer import pipeline
+from remixer import jobs, pipeline
 from remixer.accounts import ApiKey
 from remixer.engine.join import Layout, conform, join, last_frame
 from remixer.models import Video
 from remixer.providers import Job
 from remixer.providers.local import LocalProvider
+from remixer.services import NotAllowed
 from remixer.tests.buckets import stored_copy
 from remixer.tests.conftest import finished_video, video_row
 from remixer.tests.test_engine import decode, diff, write_source
@@ -270,4 +271,16 @@ def test_v1_answers_an_uploaded_file_with_the_way_to_send_it(v1, ana):
     answer = v1(video=clip, prompt="more", seconds="4")
     assert answer.status_code == 400
     assert "import the MP4 first" in answer.json()["error"]["message"]
+    assert Video.objects.count() == before
+
+
+def test_the_one_door_checks_the_source_again_under_its_lock(ana, sound_clip):
+    source = finished_video(ana, sound_clip, size="256x144", seconds="2")
+    spec = jobs.extend_spec(
+        owner=ana, source=source, prompt="more", seconds="4", token=uuid.uuid4()
+    )
+    Video.objects.filter(pk=source.pk).update(status="failed")  # meanwhile, in another tab
+    before = Video.objects.count()
+    with pytest.raises(NotAllowed, match="Only a completed video can be extended"):
+        jobs.submit(spec)
     assert Video.objects.count() == before
