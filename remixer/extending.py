@@ -4,7 +4,8 @@ HTTP provider made the segment alone, joined to the source before it is stored."
 from pathlib import Path
 
 from remixer import storage
-from remixer.engine.join import JoinError, duration_of, join
+from remixer.engine.join import JoinError, conform, duration_of, join, layout_of, progress_part
+from remixer.leases import ProgressWriter
 from remixer.models import Video
 from remixer.providers import (
     Assets,
@@ -20,6 +21,15 @@ from remixer.providers.local import LocalProvider
 
 Strategy = Video.Strategy
 WHOLE_SLACK = 0.5  # seconds: a provider's file this close to the total is the whole video
+# An extension remixer joins itself: the provider's progress fills this share of the bar, the
+# join the rest (up to 99: 100 is for the stored, checked video).
+PROVIDER_SHARE = 0.8
+
+
+def provider_progress(video: Video, progress: int) -> int:
+    """A provider's progress as a share of the whole job's."""
+    joins = video.kind == Video.Kind.EXTENSION and video.strategy == Strategy.LAST_FRAME
+    return int(progress * PROVIDER_SHARE) if joins else progress
 
 
 def start(video: Video, job: Job, on_progress: ProgressCallback) -> Submission:
@@ -39,15 +49,20 @@ def joined(video: Video, assets: Assets, workdir: Path) -> Assets:
     the whole (its extensions route), else the source with the segment conformed after it."""
     if video.kind != Video.Kind.EXTENSION or video.provider.is_local:
         return assets
+    source = video.remixed_from
+    if source is None or not source.video_file:
+        raise ProviderError("source_missing", "The source video was deleted meanwhile.")
+    output = workdir / "joined.mp4"
+    on_progress = progress_part(ProgressWriter(video.pk), PROVIDER_SHARE, 0.99 - PROVIDER_SHARE)
     try:
-        if duration_of(assets.video) >= int(video.seconds) - WHOLE_SLACK:
+        whole = duration_of(assets.video) >= int(video.seconds) - WHOLE_SLACK
+        if whole and layout_of(assets.video).size == video.size:
             return assets
-        source = video.remixed_from
-        if source is None or not source.video_file:
-            raise ProviderError("source_missing", "The source video was deleted meanwhile.")
         copy = storage.working_copy(str(source.video_file), workdir)
-        output = workdir / "joined.mp4"
-        join(copy, assets.video, output)
+        if whole:  # the whole video, at another size: scaled to the source's
+            conform(assets.video, output, layout_of(copy), on_progress)
+        else:
+            join(copy, assets.video, output, on_progress)
     except JoinError as error:
         raise join_failed(error) from error
     return Assets(video=output)  # the provider's thumbnail and spritesheet show the segment only

@@ -198,13 +198,13 @@ def follow(video: Video, submission: Submission) -> float | None:
     if submission.status == "deleted":
         fail(video.pk, "job_gone", "The provider deleted this job before it finished.")
         return None
-    progress = min(submission.progress, 99)
+    progress = extending.provider_progress(video, min(submission.progress, 99))
     if submission.status == Status.COMPLETED:
         window = timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
         rows.update(
             status=Status.IN_PROGRESS,
             phase=Phase.COPYING,
-            progress=Greatest(F("progress"), 99),
+            progress=Greatest(F("progress"), extending.provider_progress(video, 99)),
             expires_at=provider_time(submission.expires_at) or timezone.now() + window,
         )
         return copy(load(video.pk))

@@ -127,7 +127,7 @@ def test_an_extension_on_the_local_engine_continues_without_a_seam(client, ana, 
     assert "With the local engine" in shown
 
 
-def test_the_form_refuses_a_length_not_on_offer_through_htmx(client, ana, sound_clip):
+def test_the_form_refuses_a_length_not_on_offer_then_extends_through_htmx(client, ana, sound_clip):
     source = finished_video(ana, sound_clip, size="256x144", seconds="2")
     client.force_login(ana)
     before = Video.objects.count()
@@ -136,6 +136,11 @@ def test_the_form_refuses_a_length_not_on_offer_through_htmx(client, ana, sound_
     assert response.status_code == 200 and 'id="extend"' in response.content.decode()
     assert "adds 4, 8, 12, 16 or 20 seconds, not 5" in response.content.decode()
     assert Video.objects.count() == before
+    data["seconds"] = "16"
+    response = client.post(f"/videos/{source.pk}/extend", data, headers={"HX-Request": "true"})
+    extension = Video.objects.get(remixed_from=source)
+    assert response["HX-Redirect"] == extension.get_absolute_url()
+    assert (extension.seconds, extension.status, extension.prompt) == ("18", "queued", "more")
 
 
 # On an HTTP provider
