@@ -253,7 +253,9 @@ class RemixForm(SubmissionForm):
 
 
 class ExtendForm(SubmissionForm):
-    """A longer `source`: a new segment after its last frame, following the prompt."""
+    """A longer `source`: a new segment after its last frame, following the prompt.
+
+    On the video page it sits beside the remix form, so its fields there carry a prefix."""
 
     seconds = forms.ChoiceField(
         label="Seconds to add",
@@ -289,6 +291,9 @@ class ExtendForm(SubmissionForm):
             prompt=self.cleaned_data["prompt"],
             seconds=self.cleaned_data["seconds"],
         )
+
+
+EXTEND_PREFIX = "extend"
 
 
 class ImportForm(TokenForm):

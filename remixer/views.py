@@ -24,6 +24,7 @@ from django_htmx.middleware import HtmxDetails
 from remixer import jobs, services, stills
 from remixer.accounts import ApiKey
 from remixer.forms import (
+    EXTEND_PREFIX,
     STALE_FORM,
     ApiKeyForm,
     ExtendForm,
@@ -196,7 +197,7 @@ def video_page_context(
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,
-        "extend_form": extend_form or ExtendForm(source=video),
+        "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
         "extend_to": extend_provider(video),
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
@@ -273,7 +274,7 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 @require_POST
 def video_extend(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     source = get_video(video_id)
-    form = ExtendForm(request.POST, source=source)
+    form = ExtendForm(request.POST, source=source, prefix=EXTEND_PREFIX)
     if form.is_valid():
         try:
             extension = jobs.submit(form.spec(owner=request.user))

@@ -48,8 +48,13 @@ def stored_file(video: Video, folder: Path) -> Path:
 
 
 def extend_page(client, source: Video, prompt: str = "the waves calm down", seconds: str = "4"):  # type: ignore[no-untyped-def]
-    data = {"prompt": prompt, "seconds": seconds, "form_token": str(uuid.uuid4())}
-    return client.post(f"/videos/{source.pk}/extend", data)
+    return client.post(f"/videos/{source.pk}/extend", page_fields(prompt, seconds))
+
+
+def page_fields(prompt: str, seconds: str) -> dict[str, str]:
+    """The extend form's fields as the page names them, beside the remix form's."""
+    fields = {"prompt": prompt, "seconds": seconds, "form_token": str(uuid.uuid4())}
+    return {f"extend-{name}": value for name, value in fields.items()}
 
 
 # The engine on files
@@ -100,6 +105,7 @@ def test_an_extension_on_the_local_engine_continues_without_a_seam(client, ana, 
     client.force_login(ana)
     page = client.get(f"/videos/{source.pk}")
     assert b'action="/videos/' + source.pk.encode() + b'/extend"' in page.content
+    assert page.content.count(b'<textarea name="prompt"') == 1  # the remix form's alone
     response = extend_page(client, source)
     assert response.status_code == 302
     extension = Video.objects.get(pk=response["Location"].rsplit("/", 1)[1])
@@ -131,12 +137,12 @@ def test_the_form_refuses_a_length_not_on_offer_then_extends_through_htmx(client
     source = finished_video(ana, sound_clip, size="256x144", seconds="2")
     client.force_login(ana)
     before = Video.objects.count()
-    data = {"prompt": "more", "seconds": "5", "form_token": str(uuid.uuid4())}
+    data = page_fields("more", "5")
     response = client.post(f"/videos/{source.pk}/extend", data, headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="extend"' in response.content.decode()
     assert "adds 4, 8, 12, 16 or 20 seconds, not 5" in response.content.decode()
     assert Video.objects.count() == before
-    data["seconds"] = "16"
+    data["extend-seconds"] = "16"
     response = client.post(f"/videos/{source.pk}/extend", data, headers={"HX-Request": "true"})
     extension = Video.objects.get(remixed_from=source)
     assert response["HX-Redirect"] == extension.get_absolute_url()
