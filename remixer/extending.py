@@ -35,13 +35,14 @@ def provider_progress(video: Video, progress: int) -> int:
 def start(video: Video, job: Job, on_progress: ProgressCallback) -> Submission:
     """Make (locally) or start (at a provider) the extension, and record how."""
     if video.provider.is_local:
-        submission, strategy = LocalProvider().extend(job, on_progress), Strategy.LOCAL
-    else:
-        submission, way = extend(http_provider(video.provider), job)
-        strategy = Strategy(way)
-    Video.objects.filter(pk=video.pk).update(strategy=strategy)
-    video.strategy = strategy
-    return submission
+        record(video, Strategy.LOCAL)
+        return LocalProvider().extend(job, on_progress)
+    return extend(http_provider(video.provider), job, lambda way: record(video, way))
+
+
+def record(video: Video, way: str) -> None:
+    video.strategy = Strategy(way)
+    Video.objects.filter(pk=video.pk).update(strategy=video.strategy)
 
 
 def joined(video: Video, assets: Assets, workdir: Path) -> Assets:

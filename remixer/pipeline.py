@@ -119,7 +119,7 @@ def unknown_outcome(video: Video, error: ProviderError) -> float | None:
     if provider.can_list is not False and not provider.is_local:
         taken = Video.objects.filter(provider=provider).exclude(provider_video_id="")
         found = http_provider(provider).find(
-            {"prompt": video.prompt or "", "size": video.size, "seconds": str(video.seconds)},
+            {"prompt": video.prompt or "", "size": video.size, "seconds": sent_seconds(video)},
             since=int((video.submitted_at or video.created_at).timestamp()) - 60,
             exclude=set(taken.values_list("provider_video_id", flat=True)),
         )
@@ -282,6 +282,14 @@ def delete_upstream(provider: Provider, provider_video_id: str) -> None:
     deleted = provider_for(provider).delete(provider_video_id)
     if deleted is not None:
         learn(provider, can_delete=deleted)
+
+
+def sent_seconds(video: Video) -> str:
+    """The seconds the provider was asked for: an extension from the last frame asks for
+    its new segment alone."""
+    if video.kind == Video.Kind.EXTENSION and video.strategy == Video.Strategy.LAST_FRAME:
+        return str(extending.segment_seconds(video))
+    return str(video.seconds)
 
 
 def past_deadline(video: Video) -> bool:

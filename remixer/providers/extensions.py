@@ -5,6 +5,7 @@ A route that answers 404 or 405 cannot have started a job, so the next way is tr
 """
 
 import dataclasses
+from collections.abc import Callable
 
 from remixer.engine.join import JoinError, last_frame
 from remixer.providers import Job, ProviderError, Submission, join_failed
@@ -14,21 +15,26 @@ from remixer.providers.http import HttpProvider
 EXTENSIONS, LAST_FRAME = "extensions", "last_frame"
 
 
-def extend(provider: HttpProvider, job: Job) -> tuple[Submission, str]:
-    """The provider's job, and which way it was started."""
+def extend(provider: HttpProvider, job: Job, on_way: Callable[[str], None]) -> Submission:
+    """The provider's job; `on_way` hears which way is tried before it is sent, so that a
+    job whose answer never came is looked for as what it was."""
     if job.source_provider_video_id:
         fields = {
             "video": {"id": job.source_provider_video_id},
             "prompt": job.prompt,
             "seconds": str(job.extend_seconds),
         }
+        on_way(EXTENSIONS)
         try:
-            url = provider.url("extensions")
-            return provider.submit(url, fields, None, model=job.model, is_remix=True), EXTENSIONS
+            return provider.submit(
+                provider.url("extensions"), fields, None, model=job.model, is_remix=True
+            )
         except ProviderError as error:
             if error.code != "unable_to_remix":  # 404 or 405: the route is not there
                 raise
-    return provider.create(from_last_frame(job), lambda done, total: None), LAST_FRAME
+    segment = from_last_frame(job)
+    on_way(LAST_FRAME)
+    return provider.create(segment, lambda done, total: None)
 
 
 def from_last_frame(job: Job) -> Job:

@@ -183,11 +183,13 @@ def test_a_provider_with_an_extensions_route_makes_the_whole(client, ana):
     assert abs(seconds - 8) <= 1 / FPS
 
 
-def test_without_the_route_the_segment_starts_from_the_last_frame_and_is_joined(client, ana):
-    missing = {"extensions": 404}
+@pytest.mark.parametrize("missing", [404, 405])
+def test_without_the_route_the_segment_starts_from_the_last_frame_and_is_joined(
+    client, ana, missing
+):
     with VideosAPIServer("openai", job_seconds=0.3, framework="starlette") as server:
         source = server_source(client, ana, server)
-        server.set(missing_routes=missing)
+        server.set(missing_routes={"extensions": missing})  # FastAPI's bare answers
         extension = Video.objects.get(pk=extend_page(client, source)["Location"].rsplit("/")[-1])
         extension = drive(extension)
         creates = server.received("POST", "/v1/videos")
@@ -212,6 +214,25 @@ def test_without_the_route_the_segment_starts_from_the_last_frame_and_is_joined(
         seconds, _ = durations(joined)
     assert len(frames) == 8 * FPS and abs(seconds - 8) <= 1 / FPS
     assert frames[0].shape == (720, 1280, 3)
+
+
+def test_a_segment_whose_answer_never_came_is_found_in_the_providers_list(client, ana, settings):
+    settings.REMIXER_HTTP_TIMEOUT = 1
+    with VideosAPIServer("openai", job_seconds=0.3, framework="starlette") as server:
+        source = server_source(client, ana, server)
+        server.set(missing_routes={"extensions": 404})
+        server.hang_next(
+            1, seconds=3, method="POST", path_prefix="/v1/videos", path_suffix="/videos"
+        )
+        extension = Video.objects.get(pk=extend_page(client, source)["Location"].rsplit("/")[-1])
+        extension = drive(extension)
+        assert server.count("POST", "/v1/videos") == 2  # the segment's create, sent once
+        assert extension.provider_video_id in server.jobs
+    assert (extension.status, extension.strategy, extension.error) == (
+        "completed",
+        "last_frame",
+        None,
+    )
 
 
 # /v1
