@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from remixer import jobs, services, storage, trash
 from remixer.accounts import ApiKey
 from remixer.api_bodies import ApiError, body_of, reference_upload, text_fields, too_large
-from remixer.forms import NewVideoForm, RemixForm, strict_int
+from remixer.forms import ExtendForm, NewVideoForm, RemixForm, strict_int
 from remixer.models import (
     VARIANTS,
     CatalogEntry,
@@ -258,7 +258,7 @@ def form_error(form: forms.Form) -> ApiError:
     return ApiError(400, " ".join(error.messages), param=param, code=error.code)
 
 
-def submitted(form: NewVideoForm | RemixForm, owner: Any) -> JsonResponse:
+def submitted(form: NewVideoForm | RemixForm | ExtendForm, owner: Any) -> JsonResponse:
     """The job a valid form asks for, through the one door; its refusals in the API's words."""
     if not form.is_valid():
         raise form_error(form)

@@ -19,11 +19,14 @@ from django.utils.datastructures import MultiValueDict
 from remixer import jobs
 from remixer.api import answered, endpoint, find_video, form_error, remix_data, submitted
 from remixer.api_bodies import ApiError, body_of, upload_body_bytes, video_reference
-from remixer.forms import RemixForm, VideoUploadForm
+from remixer.forms import ExtendForm, RemixForm, VideoUploadForm
 from remixer.models import Provider, Video
 
 # The forms of the jobs made from an uploaded file, by kind.
-FOLLOW_UP_FORMS: dict[str, type[RemixForm]] = {Video.Kind.EDIT: RemixForm}
+FOLLOW_UP_FORMS: dict[str, type[RemixForm] | type[ExtendForm]] = {
+    Video.Kind.EDIT: RemixForm,
+    Video.Kind.EXTENSION: ExtendForm,
+}
 NO_CHARACTERS = (
     "remixer does not offer characters: it keeps no character library, so there is none to "
     "create or fetch. Describe the person in the prompt, or give their picture as the first "

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from remixer import images, jobs, packing
+from remixer import images, jobs, lengths, packing
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
 from remixer.recipes import RecipeError, parse_recipe
 from remixer.services import NotAllowed, remix_provider
@@ -307,6 +307,53 @@ class RemixForm(SubmissionForm):
             use_local=self.cleaned_data["use_local"],
             kind=self.kind,
         )
+
+
+class ExtendForm(SubmissionForm):
+    """A longer `source`: a new segment after its last frame, following the prompt.
+
+    On the video page it sits beside the remix form, so its fields there carry a prefix."""
+
+    seconds = forms.ChoiceField(
+        label="Seconds to add",
+        choices=[(s, f"{s} seconds") for s in lengths.EXTEND_SECONDS],
+        initial="8",
+        error_messages={
+            "required": f"Choose how many seconds to add: {', '.join(lengths.EXTEND_SECONDS)}.",
+            "invalid_choice": f"An extension adds {', '.join(lengths.EXTEND_SECONDS[:-1])} or "
+            f"{lengths.EXTEND_SECONDS[-1]} seconds, not %(value)s.",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, source: Video, kind: str = Video.Kind.EXTENSION, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.source, self.kind = source, kind
+        self.fields["prompt"].label = "What happens next?"
+        self.fields["prompt"].widget.attrs.update(rows=2, placeholder="the camera rises over")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if seconds := cleaned.get("seconds"):
+            try:
+                jobs.extended_total(self.source, seconds)
+            except NotAllowed as error:
+                self.add_error(None, str(error))
+        return cleaned
+
+    def spec(self, *, owner: Any, source: Video | None = None) -> jobs.JobSpec:
+        """The job; `source` as for the remix form's."""
+        return jobs.extend_spec(
+            owner=owner,
+            source=source or self.source,
+            token=self.cleaned_data["form_token"],
+            prompt=self.cleaned_data["prompt"],
+            seconds=self.cleaned_data["seconds"],
+        )
+
+
+EXTEND_PREFIX = "extend"
 
 
 class ImportForm(TokenForm):

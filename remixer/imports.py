@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from remixer import media, storage
+from remixer import lengths, media, storage
 from remixer.archiving import archive
 from remixer.leases import ProgressWriter, claim, held
 from remixer.models import Video
@@ -64,8 +64,30 @@ def follow_ups(video_id: str) -> list[Video]:
         message = f"The uploaded video could not be used: {error['message']}"
         waiting.update(status=Status.FAILED, error_code=error["code"], error_message=message)
         return []
-    waiting.update(size=imported.size, seconds=imported.seconds)
-    return list(waiting.select_related("provider"))
+    started = []
+    for video in waiting.select_related("provider"):
+        try:
+            video.size, video.seconds = imported.size, length_after(video, imported)
+        except lengths.LengthRefused as error:
+            fail_waiting(video, "video_too_long", str(error))
+            continue
+        Video.objects.filter(pk=video.pk).update(size=video.size, seconds=video.seconds)
+        started.append(video)
+    return started
+
+
+def length_after(video: Video, imported: Video) -> str:
+    """A job's length once its upload is checked: the file's, or with an extension's segment."""
+    if video.kind != Video.Kind.EXTENSION:
+        return imported.seconds
+    segment = str((video.submission or {}).get("seconds", ""))
+    return str(lengths.extended_total(imported.seconds, segment))
+
+
+def fail_waiting(video: Video, code: str, message: str) -> None:
+    Video.objects.filter(pk=video.pk, status=Status.QUEUED).update(
+        status=Status.FAILED, error_code=code, error_message=message
+    )
 
 
 def check_header(video: Video, path: Path) -> None:

@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remixer import images, scratch, tasks
+from remixer import images, lengths, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, new_video_id
 from remixer.providers.http import unix_seconds
 from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_provider
@@ -36,7 +36,7 @@ from remixer.words import title_from_file_name
 
 Kind = Video.Kind
 Status = Video.Status
-FROM_SOURCE = (Kind.REMIX, Kind.EDIT)  # kinds made from a completed video of the library
+FROM_SOURCE = (Kind.REMIX, Kind.EDIT, Kind.EXTENSION)  # made from a completed library video
 MADE_BY: dict[str, str] = {Kind.EDIT: "edited", Kind.EXTENSION: "extended"}
 # Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
@@ -336,7 +336,7 @@ def remix_spec(
 ) -> JobSpec:
     """A remix, or an edit (a remix by the Videos API's other name): a new video made from
     `source` by the engine that made it, at its size and length."""
-    if not source.is_remixable and source.kind != Kind.IMPORT:  # an upload's, checked on submit
+    if not source.is_remixable and not waiting_import(source):  # an upload's: checked on submit
         raise NotAllowed(not_completed(kind))
     provider = remix_provider(source, use_local=use_local)
     if provider.is_local and recipe is None:
@@ -356,6 +356,63 @@ def remix_spec(
         asked={"source": source.pk, "prompt": prompt, "provider": provider.pk},
         exempt=exempt,
     )
+
+
+def extend_spec(
+    *,
+    owner: Any,
+    source: Video,
+    prompt: str,
+    seconds: str,
+    token: uuid.UUID,
+    exempt: bool = False,
+) -> JobSpec:
+    """A longer video: `source` with a new segment of `seconds` after its last frame; the
+    new video's `seconds` is the total."""
+    total = extended_total(source, seconds)
+    provider = extend_provider(source)
+    return JobSpec(
+        kind=Kind.EXTENSION,
+        owner=owner,
+        token=token,
+        provider=provider,
+        model=LOCAL_MODEL if provider.is_local else source.model,
+        size=source.size,
+        seconds="" if total is None else str(total),
+        prompt=prompt,
+        source=source,
+        source_id=source.pk,
+        asked={"source": source.pk, "prompt": prompt, "seconds": seconds, "extend": True},
+        exempt=exempt,
+    )
+
+
+def extended_total(source: Video, seconds: str) -> int | None:
+    """The length `source` would have with a segment of `seconds`, if it may be extended;
+    None for an uploaded file's import not yet checked (its worker tells, then checks)."""
+    try:
+        lengths.check_segment(seconds)
+        if waiting_import(source):
+            return None
+        if not source.is_remixable:
+            raise NotAllowed(not_completed(Kind.EXTENSION))
+        return lengths.extended_total(source.seconds, seconds)
+    except lengths.LengthRefused as error:
+        raise NotAllowed(str(error)) from error
+
+
+def waiting_import(source: Video) -> bool:
+    """An uploaded file's import that a job made from it waits for (or its stand-in)."""
+    return source.kind == Kind.IMPORT and not source.is_finished
+
+
+def extend_provider(source: Video) -> Provider:
+    """The engine that made the source extends it (from its last frame if it must);
+    videos of the local engine, imports and those of a switched-off provider, the engine."""
+    owner = source.provider
+    if owner.is_local or not owner.enabled or not source.provider_video_id:
+        return Provider.default()
+    return owner
 
 
 def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = False) -> JobSpec:

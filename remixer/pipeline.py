@@ -6,10 +6,11 @@ running it twice does no harm; a step that wants to run again later returns when
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media, storage
+from remixer import extending, media, storage
 from remixer.archiving import archive, checked_files
 from remixer.leases import (
     JobCancelled,
@@ -29,7 +30,14 @@ from remixer.leases import (
     worker_id,
 )
 from remixer.models import Provider, Video
-from remixer.providers import Assets, Job, ProviderError, Submission
+from remixer.providers import (
+    Assets,
+    Job,
+    ProgressCallback,
+    ProviderError,
+    Submission,
+    VideoProvider,
+)
 from remixer.providers.factory import http_provider, provider_for
 from remixer.providers.http import download_failed, outcome_unknown, provider_time
 from remixer.scratch import workdir_for
@@ -69,8 +77,7 @@ def render(video_id: str) -> None:
     with workdir_for(video) as workdir, failures_recorded(video_id):
         provider = provider_for(video.provider)
         job = job_for(video, workdir)
-        start = provider.remix if video.remixed_from_video_id else provider.create
-        submission = start(job, ProgressWriter(video_id))
+        submission = starter(video, provider)(job, ProgressWriter(video_id))
         archive(video, provider.fetch_assets(submission.provider_video_id, workdir))
 
 
@@ -88,8 +95,7 @@ def submit(video_id: str) -> Later | None:
             job = job_for(video, workdir)
             provider = provider_for(video.provider)
             try:
-                start = provider.remix if video.remixed_from_video_id else provider.create
-                submission = start(job, lambda done, total: None)
+                submission = starter(video, provider)(job, lambda done, total: None)
             except ProviderError as error:
                 return submission_refused(video, error)
         return poll_in(adopt(video, submission))
@@ -101,7 +107,7 @@ def adopt(video: Video, submission: Submission) -> float | None:
     """Take the provider's job as this video's, then follow it."""
     Video.objects.filter(pk=video.pk).update(provider_video_id=submission.provider_video_id)
     video.provider_video_id = submission.provider_video_id
-    if video.remixed_from_video_id:
+    if video.kind == Video.Kind.REMIX:
         learn(video.provider, can_remix=True)
     return follow(video, submission)
 
@@ -113,7 +119,7 @@ def unknown_outcome(video: Video, error: ProviderError) -> float | None:
     if provider.can_list is not False and not provider.is_local:
         taken = Video.objects.filter(provider=provider).exclude(provider_video_id="")
         found = http_provider(provider).find(
-            {"prompt": video.prompt or "", "size": video.size, "seconds": str(video.seconds)},
+            {"prompt": video.prompt or "", "size": video.size, "seconds": sent_seconds(video)},
             since=int((video.submitted_at or video.created_at).timestamp()) - 60,
             exclude=set(taken.values_list("provider_video_id", flat=True)),
         )
@@ -192,13 +198,13 @@ def follow(video: Video, submission: Submission) -> float | None:
     if submission.status == "deleted":
         fail(video.pk, "job_gone", "The provider deleted this job before it finished.")
         return None
-    progress = min(submission.progress, 99)
+    progress = extending.provider_progress(video, min(submission.progress, 99))
     if submission.status == Status.COMPLETED:
         window = timedelta(seconds=settings.REMIXER_DOWNLOAD_WINDOW)
         rows.update(
             status=Status.IN_PROGRESS,
             phase=Phase.COPYING,
-            progress=Greatest(F("progress"), 99),
+            progress=Greatest(F("progress"), extending.provider_progress(video, 99)),
             expires_at=provider_time(submission.expires_at) or timezone.now() + window,
         )
         return copy(load(video.pk))
@@ -216,7 +222,7 @@ def copy(video: Video) -> float | None:
         try:
             assets = provider.fetch_assets(video.provider_video_id, workdir, LeaseKeeper(video.pk))
             learn(video.provider, has_variants=assets.thumbnail is not None)
-            archive(video, assets)
+            archive(video, extending.joined(video, assets, workdir))
             return None
         except (ProviderError, media.MediaError) as error:
             logger.warning("%s: copy failed: %s", video.pk, error)
@@ -278,6 +284,14 @@ def delete_upstream(provider: Provider, provider_video_id: str) -> None:
         learn(provider, can_delete=deleted)
 
 
+def sent_seconds(video: Video) -> str:
+    """The seconds the provider was asked for: an extension from the last frame asks for
+    its new segment alone."""
+    if video.kind == Video.Kind.EXTENSION and video.strategy == Video.Strategy.LAST_FRAME:
+        return str(extending.segment_seconds(video))
+    return str(video.seconds)
+
+
 def past_deadline(video: Video) -> bool:
     started = video.submitted_at or video.created_at
     return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
@@ -290,6 +304,13 @@ def failure_message(code: str, message: str) -> str:
 
 
 # Shared steps
+
+
+def starter(video: Video, provider: VideoProvider) -> Callable[[Job, ProgressCallback], Submission]:
+    """How the job starts: a create, a remix, or an extension (which chooses its own way)."""
+    if video.kind == Video.Kind.EXTENSION:
+        return partial(extending.start, video)
+    return provider.remix if video.remixed_from_video_id else provider.create
 
 
 def load(video_id: str) -> Video:
@@ -316,6 +337,7 @@ def job_for(video: Video, workdir: Path) -> Job:
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
         variation=video.variation,
+        extend_seconds=extending.segment_seconds(video),
     )
 
 

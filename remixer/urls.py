@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, api_edits, export_views, studio, trash_views, views
+from remixer import api, api_edits, api_extensions, export_views, studio, trash_views, views
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/content", views.video_content, name="video_content"),
     path(f"videos/{VIDEO_ID}/preview", views.video_preview, name="video_preview"),
     path(f"videos/{VIDEO_ID}/remix", views.video_remix, name="video_remix"),
+    path(f"videos/{VIDEO_ID}/extend", views.video_extend, name="video_extend"),
     path(f"videos/{VIDEO_ID}/still", views.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", views.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", views.video_cancel, name="video_cancel"),
@@ -62,6 +63,7 @@ urlpatterns = [
     path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),
     path("v1/videos/edits", api_edits.edits, name="api_edits"),
+    path("v1/videos/extensions", api_extensions.extensions, name="api_extensions"),
     path("v1/videos/characters", api_edits.characters),
     path("v1/videos/characters/<str:character_id>", api_edits.characters),
     path(f"v1/videos/{VIDEO_ID}", api.video, name="api_video"),

@@ -26,8 +26,10 @@ from django_htmx.middleware import HtmxDetails
 from remixer import jobs, services, stills, trash, unpacking
 from remixer.accounts import ApiKey
 from remixer.forms import (
+    EXTEND_PREFIX,
     STALE_FORM,
     ApiKeyForm,
+    ExtendForm,
     ImportForm,
     LibraryFilter,
     NewVideoForm,
@@ -36,6 +38,7 @@ from remixer.forms import (
     RetryForm,
     TitleForm,
 )
+from remixer.jobs import extend_provider
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
@@ -211,7 +214,7 @@ def render_video_page(
 
 
 def video_page_context(
-    request: HttpRequest, video: Video, remix_form: RemixForm
+    request: HttpRequest, video: Video, remix_form: RemixForm, extend_form: ExtendForm | None = None
 ) -> dict[str, object]:
     blocked = ""
     try:
@@ -230,6 +233,8 @@ def video_page_context(
         "remix_form": remix_form,
         "remix_to": remix_to,
         "remix_blocked": blocked,
+        "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
+        "extend_to": extend_provider(video),
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
@@ -315,6 +320,25 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(remix.get_absolute_url())
     return redirect(remix)
+
+
+@require_POST
+def video_extend(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    source = get_video(video_id)
+    form = ExtendForm(request.POST, source=source, prefix=EXTEND_PREFIX)
+    if form.is_valid():
+        try:
+            extension = jobs.submit(form.spec(owner=request.user))
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            if request.htmx:
+                return HttpResponseClientRedirect(extension.get_absolute_url())
+            return redirect(extension)
+    context = video_page_context(request, source, RemixForm(source=source), form)
+    if request.htmx:
+        return render(request, "video.html#extend", context)
+    return render(request, "video.html", context, status=400)
 
 
 def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> HttpResponse:

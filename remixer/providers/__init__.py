@@ -29,6 +29,11 @@ class ProviderError(Exception):
         return self.retry_after is not None
 
 
+def join_failed(reason: object) -> ProviderError:
+    """An extension whose parts could not be joined (an unreadable segment or source)."""
+    return ProviderError("join_failed", f"The video could not be extended: {reason}")
+
+
 @dataclass(frozen=True)
 class Job:
     """Everything a provider needs to start one video."""
@@ -44,6 +49,7 @@ class Job:
     source_provider_video_id: str | None = None
     recipe: dict[str, Any] | None = None
     variation: int = 0  # which of a batch's variations: another take of the same prompt
+    extend_seconds: int = 0  # an extension's new segment; `seconds` is then the total
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from remixer.engine import RecipeError, render_create, render_remix
-from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission
+from remixer.engine.join import JoinError, join, last_frame, progress_part
+from remixer.providers import (
+    Assets,
+    Job,
+    ProgressCallback,
+    ProviderError,
+    Submission,
+)
 from remixer.recipes import stored_recipe
 
 OUTPUT = "video.mp4"
@@ -39,6 +46,34 @@ class LocalProvider:
             output=job.workdir / OUTPUT,
             on_progress=on_progress,
         )
+        return Submission(provider_video_id=job.video_id, status="completed", progress=100)
+
+    def extend(self, job: Job, on_progress: ProgressCallback) -> Submission:
+        """A segment made from the source's last frame and the prompt, joined to the source."""
+        if job.source_video is None or job.extend_seconds <= 0:
+            raise ProviderError("source_missing", "The source video is not available.")
+        # The segment's frames are made, then every frame of the whole is encoded again.
+        share = job.extend_seconds / (job.extend_seconds + job.seconds)
+        segment = job.workdir / "segment.mp4"
+        try:
+            render_create(
+                prompt=job.prompt,
+                size=job.size,
+                seconds=job.extend_seconds,
+                output=segment,
+                reference_image=last_frame(job.source_video, job.workdir / "last-frame.png"),
+                on_progress=progress_part(on_progress, 0, share),
+            )
+            join(
+                job.source_video,
+                segment,
+                job.workdir / OUTPUT,
+                progress_part(on_progress, share, 1 - share),
+            )
+        except JoinError as error:
+            raise ProviderError(
+                "join_failed", f"The video could not be extended: {error}"
+            ) from error
         return Submission(provider_video_id=job.video_id, status="completed", progress=100)
 
     def status(self, provider_video_id: str) -> Submission:

@@ -44,6 +44,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
+EXTEND_SECONDS = ("4", "8", "12", "16", "20")  # a new segment's lengths on /videos/extensions
 MAX_PROMPT = 32000
 MODERATION_ERROR = {
     "code": "moderation_blocked",
@@ -115,7 +116,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         validate=False,
         model_check="any",
         default_model=None,
-        missing_routes={"remix": 404},
+        missing_routes={"remix": 404, "extensions": 404},
         delete_answer="video",
         delete_running_status=0,
         content_mode="no_variant",
@@ -133,7 +134,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         model_error_status=404,
         default_model=None,
         json_create=False,
-        missing_routes={"remix": 404},
+        missing_routes={"remix": 404, "extensions": 404},
         delete_running_status=409,
         progress_style="jump",
         failed_retrieve_status=500,
@@ -599,6 +600,7 @@ def framework_answer(framework: str, status: int, method: str, path: str) -> Ans
 
 ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("POST", ("videos",), "create"),
+    ("POST", ("videos", "extensions"), "extensions"),
     ("GET", ("videos",), "list"),
     ("GET", ("videos", "{id}"), "retrieve"),
     ("DELETE", ("videos", "{id}"), "delete"),
@@ -927,7 +929,7 @@ class VideosAPIServer:
             return framework_answer(framework, missing, method, raw_path), None
         if missing is not None:
             raise ApiError(missing, f"This server does not support {method} {raw_path}.")
-        if name in ("create", "remix"):
+        if name in ("create", "remix", "extensions"):
             fields = self._fields(name, headers, body)
             return getattr(self, f"_{name}")(video_id, fields), _summary(fields)
         handler = getattr(self, f"_{name}")
@@ -995,6 +997,28 @@ class VideosAPIServer:
         job = self._add_job(
             prompt, source.model, source.size, source.seconds, remixed_from=source.id
         )
+        return self._video_answer(job)
+
+    def _extensions(self, _: None, fields: JSONDict) -> Answer:
+        """The whole, longer video: the source's seconds and the new segment's."""
+        reference = fields.get("video")
+        video_id = reference.get("id") if isinstance(reference, dict) else fields.get("video[id]")
+        if not isinstance(video_id, str) or not video_id:
+            raise ApiError(400, "Missing required parameter: 'video'.", param="video")
+        source = self._job(video_id)
+        prompt = self._prompt(fields)
+        seconds = str(fields.get("seconds"))
+        if seconds not in EXTEND_SECONDS:
+            raise ApiError(
+                400,
+                f"Invalid value: '{seconds}'. Supported values are: '4', '8', '12', '16', '20'.",
+                param="seconds",
+                code="invalid_value",
+            )
+        if source.state(self.now(), "smooth")[0] != "completed":
+            raise ApiError(400, f"Video '{video_id}' is not completed.", param="video")
+        total = str(int(source.seconds) + int(seconds))
+        job = self._add_job(prompt, source.model, source.size, total, remixed_from=source.id)
         return self._video_answer(job)
 
     def _retrieve(self, video_id: str, query: dict[str, str]) -> Answer:

@@ -1,0 +1,48 @@
+"""Extending a video at an HTTP provider: its own extensions route where it has one, else
+image-to-video from the source's last frame (remixer then joins the segment to the source).
+
+A route that answers 404 or 405 cannot have started a job, so the next way is tried at once.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from remixer.engine.join import JoinError, last_frame
+from remixer.providers import Job, ProviderError, Submission, join_failed
+from remixer.providers.http import HttpProvider
+
+# Video.Strategy's values for the two ways.
+EXTENSIONS, LAST_FRAME = "extensions", "last_frame"
+
+
+def extend(provider: HttpProvider, job: Job, on_way: Callable[[str], None]) -> Submission:
+    """The provider's job; `on_way` hears which way is tried before it is sent, so that a
+    job whose answer never came is looked for as what it was."""
+    if job.source_provider_video_id:
+        fields = {
+            "video": {"id": job.source_provider_video_id},
+            "prompt": job.prompt,
+            "seconds": str(job.extend_seconds),
+        }
+        on_way(EXTENSIONS)
+        try:
+            return provider.submit(
+                provider.url("extensions"), fields, None, model=job.model, is_remix=True
+            )
+        except ProviderError as error:
+            if error.code != "unable_to_remix":  # 404 or 405: the route is not there
+                raise
+    segment = from_last_frame(job)
+    on_way(LAST_FRAME)
+    return provider.create(segment, lambda done, total: None)
+
+
+def from_last_frame(job: Job) -> Job:
+    """A create of the segment alone, its first frame the source's last."""
+    if job.source_video is None:
+        raise ProviderError("source_missing", "The source video is not available.")
+    try:
+        frame = last_frame(job.source_video, job.workdir / "last-frame.png")
+    except JoinError as error:
+        raise join_failed(error) from error
+    return dataclasses.replace(job, seconds=job.extend_seconds, reference_image=frame)
