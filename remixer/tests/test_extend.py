@@ -278,7 +278,7 @@ def test_v1_extends_a_library_video_named_in_json_or_a_form(v1, ana, sound_clip)
         ({"seconds": "20", "limit": 20}, 400, "at most 20 seconds"),
         ({"status": "in_progress"}, 400, "Only a completed video can be extended"),
         ({"video": {"id": "video_nowhere"}}, 404, "No video found"),
-        ({"video": "video_1"}, 400, 'as {"video": {"id"'),
+        ({"video": "video_1"}, 400, "neither a video's id nor a file"),
     ],
 )
 def test_v1_refuses_bad_extensions_and_stores_nothing(
@@ -295,15 +295,25 @@ def test_v1_refuses_bad_extensions_and_stores_nothing(
     assert Video.objects.count() == before
 
 
-def test_v1_answers_an_uploaded_file_with_the_way_to_send_it(v1, ana):
+@pytest.mark.parametrize(
+    ("content", "seconds", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n not a video", "4", "The file is not an MP4 video."),
+        (b"\x00\x00\x00\x18ftypmp42", "5", "4, 8, 12, 16 or 20 seconds, not 5"),
+    ],
+)
+def test_v1_refuses_a_bad_upload_to_extend_and_stores_nothing(
+    v1, ana, media_root, content, seconds, words
+):
     video_row(ana)
     before = Video.objects.count()
-    clip = io.BytesIO(b"\x00\x00\x00\x18ftypmp42")
+    clip = io.BytesIO(content)
     clip.name = "clip.mp4"
-    answer = v1(video=clip, prompt="more", seconds="4")
-    assert answer.status_code == 400
-    assert "import the MP4 first" in answer.json()["error"]["message"]
+    answer = v1(video=clip, prompt="more", seconds=seconds)
+    assert answer.status_code == 400, answer.content
+    assert words in answer.json()["error"]["message"]
     assert Video.objects.count() == before
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
 
 
 def test_the_one_door_checks_the_source_again_under_its_lock(ana, sound_clip):

@@ -1,18 +1,19 @@
 """The official `openai` SDK (pinned in requirements.lock) extending a library video.
 
 SDK 3.57's `videos.extend()` uploads a file for `video` and refuses a `{"id": …}` dict
-before sending anything, so a library video is extended through the SDK's own `post`
-with the JSON body the API documents; an uploaded file gets a clear refusal.
+before sending anything: the file is imported, then extended; a library video is extended
+through the SDK's own `post` with the JSON body the API documents.
 """
 
 import io
 from pathlib import Path
 
 import av
-import openai
 import pytest
 from openai.types import Video as SdkVideo
 
+from remixer import tasks
+from remixer.models import Video
 from remixer.tests.conftest import finished_video
 from remixer.tests.test_api_sdk import POLL_MS, sdk, sdk_for  # noqa: F401 - fixtures
 from remixer.tests.test_engine import write_source
@@ -23,7 +24,7 @@ pytestmark = [
 ]
 
 
-def test_the_sdk_extends_a_library_video_and_is_told_to_import_a_file(
+def test_the_sdk_extends_a_library_video_by_its_id(
     sdk,  # noqa: F811 - the fixture
     worker,
     ana,
@@ -38,13 +39,45 @@ def test_the_sdk_extends_a_library_video_and_is_told_to_import_a_file(
     assert (video.status, video.seconds, video.remixed_from_video_id) == ("queued", "6", source.pk)
     video = sdk.videos.poll(video.id, poll_interval_ms=POLL_MS)
     assert (video.status, video.progress, video.error) == ("completed", 100, None)
-    mp4 = sdk.videos.download_content(video.id).content
-    with av.open(io.BytesIO(mp4)) as container:
-        assert len(list(container.decode(video=0))) == 6 * 24
+    assert frames_of(sdk.videos.download_content(video.id).content) == 6 * 24
 
-    with pytest.raises(openai.BadRequestError) as upload:
-        sdk.videos.extend(
-            video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more", seconds="4"
-        )
-    assert (upload.value.param, upload.value.status_code) == ("video", 400)
-    assert "import the MP4 first" in upload.value.message
+
+def test_the_sdks_extend_uploads_a_file_that_is_imported_then_extended(
+    sdk,  # noqa: F811 - the fixture
+    worker,
+    tmp_path: Path,
+):
+    clip = write_source(tmp_path / "source.mp4", audio=True)
+    video = sdk.videos.extend(
+        video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more waves", seconds="4"
+    )
+    assert (video.status, video.seconds) == ("queued", "")  # known once the file is checked
+    imported = Video.objects.get(pk=video.remixed_from_video_id)
+    assert (imported.kind, imported.owner.username) == ("import", "ana")
+    video = sdk.videos.poll(video.id, poll_interval_ms=POLL_MS)
+    assert (video.status, video.seconds, video.error) == ("completed", "6", None)
+    assert Video.objects.get(pk=video.id).kind == "extension"
+    assert frames_of(sdk.videos.download_content(video.id).content) == 6 * 24
+
+
+def test_an_uploaded_file_too_long_to_extend_fails_the_extension_in_words(
+    sdk,  # noqa: F811 - the fixture
+    settings,
+    tmp_path: Path,
+):
+    settings.REMIXER_MAX_EXTENDED_SECONDS = 4
+    clip = write_source(tmp_path / "source.mp4", audio=True)
+    video = sdk.videos.extend(
+        video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more waves", seconds="4"
+    )
+    tasks.import_video.call(video.remixed_from_video_id)  # its check, here rather than a worker
+    video = sdk.videos.retrieve(video.id)
+    assert video.status == "failed"
+    assert video.error is not None and video.error.code == "video_too_long"
+    assert "at most 4 seconds" in video.error.message
+    assert Video.objects.get(pk=video.remixed_from_video_id).status == "completed"
+
+
+def frames_of(mp4: bytes) -> int:
+    with av.open(io.BytesIO(mp4)) as container:
+        return len(list(container.decode(video=0)))
