@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from remixer import images, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, new_video_id
-from remixer.providers.http import unix_seconds
+from remixer.providers.answers import unix_seconds
 from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_provider
 
 Kind = Video.Kind

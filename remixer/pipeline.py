@@ -30,8 +30,8 @@ from remixer.leases import (
 )
 from remixer.models import Provider, Video
 from remixer.providers import Assets, Job, ProviderError, Submission
+from remixer.providers.answers import download_failed, outcome_unknown, provider_time
 from remixer.providers.factory import http_provider, provider_for
-from remixer.providers.http import download_failed, outcome_unknown, provider_time
 from remixer.scratch import workdir_for
 
 logger = logging.getLogger(__name__)
