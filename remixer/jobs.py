@@ -60,6 +60,7 @@ class JobSpec:
     video_id: str = field(default_factory=new_video_id)
     asked: Mapping[str, Any] = field(default_factory=dict)
     exempt: bool = False
+    strategy: str = ""  # how a remix reaches its engine, where known when it is submitted
 
     def build(self) -> Video:
         video = Video(
@@ -75,6 +76,7 @@ class JobSpec:
             remixed_from_video_id=self.source_id,
             recipe=self.recipe,
             retry_of=self.retry_of,
+            strategy=self.strategy,
             form_token=self.token,
             submission=as_json(self.asked),
             **self.imported,
@@ -257,6 +259,7 @@ def remix_spec(
         recipe=recipe if provider.is_local else None,
         asked={"source": source.pk, "prompt": prompt, "provider": provider.pk},
         exempt=exempt,
+        strategy=Video.Strategy.LOCAL if provider.is_local else "",
     )
 
 

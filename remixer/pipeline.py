@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import media, storage
+from remixer import media, storage, strategies
 from remixer.archiving import archive, checked_files
 from remixer.leases import (
     JobCancelled,
@@ -88,8 +88,10 @@ def submit(video_id: str) -> Later | None:
             job = job_for(video, workdir)
             provider = provider_for(video.provider)
             try:
-                start = provider.remix if video.remixed_from_video_id else provider.create
-                submission = start(job, lambda done, total: None)
+                if video.remixed_from_video_id:
+                    submission = strategies.send_remix(video, job, provider)
+                else:
+                    submission = provider.create(job, lambda done, total: None)
             except ProviderError as error:
                 return submission_refused(video, error)
         return poll_in(adopt(video, submission))

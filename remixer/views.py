@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills
+from remixer import jobs, services, stills, strategies
 from remixer.accounts import ApiKey
 from remixer.forms import (
     STALE_FORM,
@@ -193,6 +193,7 @@ def video_page_context(
         "running": still_running(remixes),
         "remix_form": remix_form,
         "remix_to": remix_to,
+        "remix_how": strategies.describe(remix_to, video.model),
         "remix_blocked": blocked,
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),

@@ -43,6 +43,7 @@ class Job:
     source_video: Path | None = None
     source_provider_video_id: str | None = None
     recipe: dict[str, Any] | None = None
+    remix_strategy: str = ""  # how a remix reaches an HTTP provider (providers/remixes.py)
 
 
 @dataclass(frozen=True)

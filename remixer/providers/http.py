@@ -7,15 +7,16 @@ leniently (answers.py), and a create that may have reached the server is never r
 import dataclasses
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
-from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission
+from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission, remixes
 from remixer.providers.answers import (
     api_refusal,
     asked_for,
@@ -82,6 +83,10 @@ class HttpProvider:
     # The provider interface
 
     def create(self, job: Job, on_progress: ProgressCallback) -> Submission:
+        fields = self.create_fields(job)
+        return self.submit(self.url(), fields, job.reference_image, model=job.model)
+
+    def create_fields(self, job: Job) -> dict[str, Any]:
         fields: dict[str, Any] = {
             **(self.settings.extra_fields or {}),
             "prompt": job.prompt,
@@ -90,13 +95,40 @@ class HttpProvider:
         }
         if job.model:
             fields["model"] = job.model
-        return self.submit(self.url(), fields, job.reference_image, model=job.model)
+        return fields
 
     def remix(self, job: Job, on_progress: ProgressCallback) -> Submission:
+        """A remix as the job's strategy says: the remix route, or a create with the source."""
+        strategy = job.remix_strategy or remixes.NATIVE
+        if strategy != remixes.NATIVE:
+            encoding = self.settings.body_encoding
+            body, kind = remixes.request_body(strategy, self.create_fields(job), job, encoding)
+            send = partial(self.post_body, self.url(), body, kind)
+            return self.send_once(send, model=job.model, strategy=strategy)
         if not job.source_provider_video_id:
             raise ProviderError("source_missing", "The source video has no job at this provider.")
         url = self.url(job.source_provider_video_id, "remix")
-        return self.submit(url, {"prompt": job.prompt}, None, model=job.model, is_remix=True)
+        # The official SDK sends a remix as JSON, so every server that remixes accepts that.
+        send = partial(self.post_json, url, {"prompt": job.prompt})
+        return self.send_once(send, model=job.model, strategy=strategy)
+
+    def discover(self) -> tuple[Any, tuple[int, Any] | None]:
+        """What detection reads: the server's OpenAPI document (None without one), and what
+        a remix of a job that does not exist answers (None when there was no answer)."""
+        document = None
+        try:
+            response = self.session.get(
+                remixes.openapi_url(self.settings.base_url), timeout=self.timeouts
+            )
+            document = parse_json(response) if response.status_code == 200 else None
+            probe = self.session.post(
+                self.url("video_remixer_connection_check", "remix"),
+                json={"prompt": "remixer checks whether this route exists"},
+                timeout=self.timeouts,
+            )
+        except requests.RequestException:
+            return document, None
+        return document, (probe.status_code, parse_json(probe))
 
     def status(self, provider_video_id: str) -> Submission:
         response = self.get(self.url(provider_video_id))
@@ -194,20 +226,22 @@ class HttpProvider:
     # Requests
 
     def submit(
-        self,
-        url: str,
-        fields: dict[str, Any],
-        image: Path | None,
-        *,
-        model: str,
-        is_remix: bool = False,
+        self, url: str, fields: dict[str, Any], image: Path | None, *, model: str
     ) -> Submission:
-        """POST once. Only a refused connection or a 429 is retried: neither started a job."""
-        # The official SDK sends a remix as JSON, so every server that remixes accepts that.
-        send = self.post_json if is_remix or self.settings.body_encoding == "json" else None
+        if self.settings.body_encoding == "json":
+            return self.send_once(partial(self.post_json, url, fields), model=model)
+        return self.send_once(partial(self.post_multipart, url, fields, image), model=model)
+
+    def send_once(
+        self, send: Callable[[], requests.Response], *, model: str, strategy: str = ""
+    ) -> Submission:
+        """POST once. Only a refused connection or a 429 is retried: neither started a job.
+
+        With a remix `strategy`, a route the server does not have is told apart (so the next
+        strategy may be sent) from a refusal, such as a 404 about the source's id."""
         for _attempt in range(GET_ATTEMPTS):
             try:
-                response = send(url, fields) if send else self.post_multipart(url, fields, image)
+                response = send()
             except requests.ConnectionError as error:
                 if not refused(error):
                     raise outcome_unknown() from error
@@ -229,11 +263,10 @@ class HttpProvider:
                 return self.routable(submission_from(body, poll_after_header(response)), model)
             if response.ok or response.status_code >= 500:
                 raise outcome_unknown(response.status_code)
-            if is_remix and response.status_code in (404, 405):
-                raise ProviderError(
-                    "unable_to_remix",
-                    "This provider cannot remix videos; remix with the local engine instead.",
-                )
+            if strategy and remixes.route_missing(response.status_code, body):
+                path = urlsplit(response.request.url or "").path
+                status, text = response.status_code, response.text
+                raise remixes.unavailable(strategy, "POST", path, status, text)
             code, message = read_error(body, response.status_code)
             raise creator_message(code, message, response.status_code, model)
         raise rate_limited(10)
@@ -260,6 +293,11 @@ class HttpProvider:
 
     def post_json(self, url: str, fields: dict[str, Any]) -> requests.Response:
         return self.session.post(url, json=fields, timeout=self.timeouts)
+
+    def post_body(self, url: str, body: remixes.StreamedBody, kind: str) -> requests.Response:
+        """A streamed body: requests sends it chunk by chunk, with its Content-Length."""
+        headers = {"Content-Type": kind}
+        return self.session.post(url, data=body, headers=headers, timeout=self.timeouts)
 
     def post_multipart(
         self, url: str, fields: dict[str, Any], image: Path | None
