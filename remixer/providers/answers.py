@@ -1,4 +1,5 @@
-"""Reading what a Videos API server answers: statuses, progress, times and errors.
+"""Reading what a Videos API server answers (statuses, progress, times and errors), and
+what a failed request says of whether it reached the server.
 
 Only `id` is certain in an answer; every other key may be missing, null or of a looser type,
 statuses come in many words, timestamps may be milliseconds, and errors come in three
@@ -204,3 +205,17 @@ def download_failed(reason: str) -> ProviderError:
 
 def provider_time(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def refused(error: BaseException) -> bool:
+    """A refused connection never reached the server, so a create is safe to send again."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return True
+        cause = (
+            cause.__cause__
+            or cause.__context__
+            or (cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None)
+        )
+    return "Connection refused" in str(error)

@@ -29,6 +29,7 @@ from remixer.providers.answers import (
     poll_after_header,
     rate_limited,
     read_error,
+    refused,
     retry_after,
     submission_from,
 )
@@ -84,7 +85,10 @@ class HttpProvider:
 
     def create(self, job: Job, on_progress: ProgressCallback) -> Submission:
         fields = self.create_fields(job)
-        return self.submit(self.url(), fields, job.reference_image, model=job.model)
+        if self.settings.body_encoding == "json":
+            return self.send_once(partial(self.post_json, self.url(), fields), model=job.model)
+        send = partial(self.post_multipart, self.url(), fields, job.reference_image)
+        return self.send_once(send, model=job.model)
 
     def create_fields(self, job: Job) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -114,20 +118,16 @@ class HttpProvider:
 
     def discover(self) -> tuple[Any, tuple[int, Any] | None]:
         """What detection reads: the server's OpenAPI document (None without one), and what
-        a remix of a job that does not exist answers (None when there was no answer)."""
-        document = None
+        a remix of a job that does not exist answers (None when nothing answered)."""
         try:
-            response = self.session.get(
+            found = self.session.get(
                 remixes.openapi_url(self.settings.base_url), timeout=self.timeouts
             )
-            document = parse_json(response) if response.status_code == 200 else None
-            probe = self.session.post(
-                self.url("video_remixer_connection_check", "remix"),
-                json={"prompt": "remixer checks whether this route exists"},
-                timeout=self.timeouts,
-            )
+            document = parse_json(found) if found.status_code == 200 else None
+            url, body = self.url("video_remixer_connection_check", "remix"), {"prompt": "check"}
+            probe = self.session.post(url, json=body, timeout=self.timeouts)
         except requests.RequestException:
-            return document, None
+            return None, None
         return document, (probe.status_code, parse_json(probe))
 
     def status(self, provider_video_id: str) -> Submission:
@@ -224,13 +224,6 @@ class HttpProvider:
         }
 
     # Requests
-
-    def submit(
-        self, url: str, fields: dict[str, Any], image: Path | None, *, model: str
-    ) -> Submission:
-        if self.settings.body_encoding == "json":
-            return self.send_once(partial(self.post_json, url, fields), model=model)
-        return self.send_once(partial(self.post_multipart, url, fields, image), model=model)
 
     def send_once(
         self, send: Callable[[], requests.Response], *, model: str, strategy: str = ""
@@ -403,20 +396,6 @@ def write_stream(
             return None
         raise download_failed(f"the transfer broke off ({error})") from error
     return received
-
-
-def refused(error: requests.ConnectionError) -> bool:
-    """A refused connection never reached the server, so a create is safe to send again."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return True
-        cause = (
-            cause.__cause__
-            or cause.__context__
-            or (cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None)
-        )
-    return "Connection refused" in str(error)
 
 
 def image_type(path: Path) -> str:
