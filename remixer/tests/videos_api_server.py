@@ -142,33 +142,6 @@ BEHAVIOURS: dict[str, Behaviour] = {
         progress_style="jump",
         failed_retrieve_status=500,
     ),
-    # vLLM-Omni serving a VACE model: no remix route, a source video on create.
-    "vllm-omni": Behaviour(
-        "vllm-omni",
-        id_style="vllm",
-        error_style="vllm",
-        framework="starlette",
-        validate=False,
-        model_check="served",
-        model_error_status=404,
-        default_model=None,
-        json_create=False,
-        missing_routes={"remix": 404},
-        references="video",
-        openapi=True,
-    ),
-    # A FastAPI server doing image-to-video only: like most, it ignores fields it lacks.
-    "image-only": Behaviour(
-        "image-only",
-        id_style="uuid",
-        error_style="fastapi",
-        framework="starlette",
-        validate=False,
-        model_check="any",
-        default_model=None,
-        missing_routes={"remix": 404},
-        openapi=True,
-    ),
     "newapi": Behaviour(
         "newapi",
         id_style="task",
@@ -192,6 +165,14 @@ BEHAVIOURS: dict[str, Behaviour] = {
     # same: the file arrives whole, and is no video.
     "webpage": Behaviour("webpage", video_body="webpage"),
 }
+# vLLM-Omni serving a VACE model: no remix route, a source video on create, a document.
+BEHAVIOURS["vllm-omni"] = dataclasses.replace(
+    BEHAVIOURS["vllm"], name="vllm-omni", references="video", openapi=True
+)
+# A FastAPI server doing image-to-video only: like most, it ignores the fields it lacks.
+BEHAVIOURS["image-only"] = dataclasses.replace(
+    BEHAVIOURS["sglang"], name="image-only", openapi=True
+)
 WEBPAGE = b"<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>\n"
 
 EXTRAS: dict[str, Callable[[Job], Any]] = {
