@@ -68,7 +68,16 @@ class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
     model = CatalogEntry
     form = CatalogForm
     extra = 1
-    fields = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
+    fields = [
+        "name",
+        "aliases",
+        "sizes",
+        "seconds",
+        "price_per_second",
+        "remix_strategy",
+        "remix_evidence",
+    ]
+    readonly_fields = ["remix_evidence"]
 
 
 @admin.register(Provider)

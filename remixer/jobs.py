@@ -285,6 +285,7 @@ def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = Fals
         reference_name=video.reference_image.name or "",
         retry_of=video,
         asked={"retry_of": video.pk},
+        strategy=video.strategy if video.provider.is_local else "",
         exempt=exempt,
     )
 

@@ -215,6 +215,8 @@ def test_test_connection_detects_and_the_admin_shows_and_changes_it(client, admi
     client.force_login(admin_user)
     page = client.get(f"/admin/remixer/catalogentry/{entry.pk}/change/").text
     assert "input_reference and video_reference" in page
+    page = client.get(f"/admin/remixer/provider/{provider.pk}/change/").text
+    assert "Remixes use the source video as an input_reference file." in page
     form = {"provider": provider.pk, "name": SERVED, "aliases": "", "sizes": entry.sizes}
     form |= {"seconds": entry.seconds, "price_per_second": "0", "remix_strategy": "first_frame"}
     client.post(f"/admin/remixer/catalogentry/{entry.pk}/change/", form)
