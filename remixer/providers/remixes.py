@@ -120,8 +120,7 @@ def remix_in_document(document: dict[str, Any]) -> bool | None:
     if not isinstance(paths, dict):
         return None
     return any(
-        REMIX_PATH.search(path) and isinstance(ops, dict) and "post" in ops
-        for path, ops in paths.items()
+        REMIX_PATH.search(str(path)) and "post" in mapping(ops) for path, ops in paths.items()
     )
 
 
@@ -138,28 +137,33 @@ def said_of(native: bool | None) -> str:
 
 
 def create_fields(document: dict[str, Any]) -> dict[str, str]:
-    """The create's fields, each with its schema and declared media types as lowercase text."""
+    """The create's fields, each with its schema and declared media types as lowercase text.
+    Whatever in the document is not of the shape OpenAPI gives it is passed over."""
     fields: dict[str, str] = {}
-    for path, ops in (document.get("paths") or {}).items():
-        create = ops.get("post") if path.endswith("/videos") and isinstance(ops, dict) else None
-        content = ((create or {}).get("requestBody") or {}).get("content") or {}
-        for media_type in content.values():
-            schema = resolve(document, media_type.get("schema") or {})
-            encoding = media_type.get("encoding") or {}
-            for name, field in (schema.get("properties") or {}).items():
+    for path, ops in mapping(document.get("paths")).items():
+        create = mapping(mapping(ops).get("post")) if str(path).endswith("/videos") else {}
+        for media_type in mapping(mapping(create.get("requestBody")).get("content")).values():
+            schema = resolve(document, mapping(media_type).get("schema"))
+            encoding = mapping(mapping(media_type).get("encoding"))
+            for name, field in mapping(schema.get("properties")).items():
                 text = json.dumps([resolve(document, field), encoding.get(name)]).lower()
                 fields[name] = fields.get(name, "") + text
     return fields
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def resolve(document: dict[str, Any], schema: Any) -> dict[str, Any]:
-    reference = schema.get("$ref") if isinstance(schema, dict) else None
-    if isinstance(reference, str) and reference.startswith("#/"):
-        found: Any = document
-        for key in reference[2:].split("/"):
-            found = found.get(key, {}) if isinstance(found, dict) else {}
-        return found if isinstance(found, dict) else {}
-    return schema if isinstance(schema, dict) else {}
+    """A schema, its `$ref` (within the document) followed."""
+    reference = mapping(schema).get("$ref")
+    if not isinstance(reference, str) or not reference.startswith("#/"):
+        return mapping(schema)
+    found: Any = document
+    for key in reference[2:].split("/"):
+        found = mapping(found).get(key)
+    return mapping(found)
 
 
 def offered(fields: Mapping[str, str]) -> list[str]:
@@ -175,7 +179,8 @@ def offered(fields: Mapping[str, str]) -> list[str]:
 
 
 def document_words(native: bool | None, fields: Mapping[str, str]) -> str:
-    route = "has the remix route" if native else "has no remix route"
+    route = "lists no routes" if native is None else "has no remix route"
+    route = "has the remix route" if native else route
     takes = [name for name in ("input_reference", "video_reference") if name in fields]
     kinds = ", ".join(HOW[strategy] for strategy in offered(fields)) or "no source at all"
     named = " and ".join(takes) or "neither input_reference nor video_reference"

@@ -204,6 +204,9 @@ def test_detection_reads_the_openapi_document_and_the_remix_route():
     assert remixes.decide(None, "u", (405, None)).decision == "none"
     assert remixes.decide(None, "u", (500, None)).decision is None
     assert remixes.decide(None, "u", None).available == ()
+    odd = {"requestBody": {"content": {"a": 1, "b": {"schema": {"$ref": "#/nowhere"}}}}}
+    for document in ({"paths": 3}, {"paths": {"/v1/videos": {"post": odd}}}, ["x"]):
+        assert remixes.decide(document, "u", None).available == ()  # and nothing breaks
 
 
 def test_test_connection_detects_and_the_admin_shows_and_changes_it(client, admin_user, omni):
