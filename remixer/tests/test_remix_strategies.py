@@ -122,6 +122,19 @@ def test_video_url_sends_the_source_as_a_data_url(client, ana, omni, clip_path):
     assert made.strategy == "video_url"
 
 
+def test_video_url_goes_in_a_json_body_where_the_provider_sends_json(client, ana, clip_path):
+    with VideosAPIServer("vllm-omni", job_seconds=0.3, json_create=True) as server:
+        source = made_on(server, ana, clip_path, "video_url")
+        Provider.objects.filter(pk=source.provider_id).update(body_encoding="json")
+        client.force_login(ana)
+        made = remix(client, source)
+        sent = server.received("POST", "/v1/videos")[0]
+    assert_stored(made)
+    assert sent.headers["content-type"] == "application/json"
+    url = json.loads(sent.json()["video_reference"])["video_url"]
+    assert base64.b64decode(url.partition(",")[2]) == clip_path.read_bytes()
+
+
 @pytest.mark.parametrize("strategy", ["first_frame", "last_frame"])
 def test_a_frame_of_the_source_goes_as_the_image(client, ana, clip_path, strategy):
     with VideosAPIServer("image-only", job_seconds=0.3) as server:
@@ -204,6 +217,9 @@ def test_detection_reads_the_openapi_document_and_the_remix_route():
     assert remixes.decide(None, "u", (405, None)).decision == "none"
     assert remixes.decide(None, "u", (500, None)).decision is None
     assert remixes.decide(None, "u", None).available == ()
+    assert remixes.route_missing(405, {"detail": "Method Not Allowed"})
+    assert remixes.route_missing(404, None)  # a plain-text page
+    assert not remixes.route_missing(404, {"object": "error", "message": "video-1 not found"})
     odd = {"requestBody": {"content": {"a": 1, "b": {"schema": {"$ref": "#/nowhere"}}}}}
     for document in ({"paths": 3}, {"paths": {"/v1/videos": {"post": odd}}}, ["x"]):
         assert remixes.decide(document, "u", None).available == ()  # and nothing breaks
