@@ -12,6 +12,7 @@ import dataclasses
 from django.conf import settings
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from remixer.models import CatalogEntry, Provider, Video
@@ -132,8 +133,8 @@ def no_strategy_left(provider: Provider, error: ProviderError) -> ProviderError:
 
 def attempt(video: Video, job: Job, provider: VideoProvider, strategy: str) -> Submission:
     if strategy == Strategy.VIDEO_URL and too_large(job):
-        limit = settings.REMIXER_DATA_URL_LIMIT // (1024 * 1024)
-        note = f"The source is larger than {limit} MB, the limit for sending it as a data URL."
+        limit = filesizeformat(settings.REMIXER_DATA_URL_LIMIT)
+        note = f"The source is larger than {limit}, the limit for sending it as a data URL."
         Video.objects.filter(pk=video.pk).update(note=Concat(F("note"), Value(note + " ")))
         raise ProviderError("source_too_large", note)
     return provider.remix(dataclasses.replace(job, remix_strategy=strategy), lambda *_: None)
