@@ -125,9 +125,11 @@ def remix_in_document(document: dict[str, Any]) -> bool | None:
 
 
 def probe_says(status: int, body: Any) -> bool | None:
+    """The route exists where it refused the request itself (no such job, a bad field); a
+    refused key or a rate limit may come from anything in front of it, and tells nothing."""
     if route_missing(status, body):
         return False
-    return True if 400 <= status < 500 and isinstance(body, dict) else None
+    return True if status in (400, 404, 409, 422) and isinstance(body, dict) else None
 
 
 def said_of(native: bool | None) -> str:

@@ -217,6 +217,7 @@ def test_detection_reads_the_openapi_document_and_the_remix_route():
     assert remixes.decide(None, "u", (404, {"detail": "Not Found"})).decision == "none"
     assert remixes.decide(None, "u", (405, None)).decision == "none"
     assert remixes.decide(None, "u", (500, None)).decision is None
+    assert remixes.decide(None, "u", (429, envelope)).decision is None
     assert remixes.decide(None, "u", None).available == ()
     assert remixes.route_missing(405, {"detail": "Method Not Allowed"})
     assert remixes.route_missing(404, None)  # a plain-text page
