@@ -119,6 +119,7 @@ class HttpProvider:
     def discover(self) -> tuple[Any, tuple[int, Any] | None]:
         """What detection reads: the server's OpenAPI document (None without one), and what
         a remix of a job that does not exist answers (None when nothing answered)."""
+        document = None
         try:
             found = self.session.get(
                 remixes.openapi_url(self.settings.base_url), timeout=self.timeouts
@@ -127,7 +128,7 @@ class HttpProvider:
             url, body = self.url("video_remixer_connection_check", "remix"), {"prompt": "check"}
             probe = self.session.post(url, json=body, timeout=self.timeouts)
         except requests.RequestException:
-            return None, None
+            return document, None
         return document, (probe.status_code, parse_json(probe))
 
     def status(self, provider_video_id: str) -> Submission:

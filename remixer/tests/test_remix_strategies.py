@@ -92,7 +92,7 @@ def test_native_uses_the_remix_route(client, ana):
     assert "By the provider&#x27;s remix route" in client.get(made.get_absolute_url()).text
 
 
-def test_video_file_sends_the_source_mp4_as_input_reference(client, ana, omni, clip_path):
+def test_video_file_sends_the_source_mp4_as_input_reference(stores, client, ana, omni, clip_path):
     source = made_on(omni, ana, clip_path, "video_file")
     client.force_login(ana)
     made = remix(client, source)
