@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import requests
 from PIL import Image
 
 from remixer import media, services, strategies
@@ -193,6 +194,29 @@ def test_a_404_about_the_job_never_demotes(client, ana, clip_path):
     assert (entry.remix_strategy, entry.remix_evidence) == ("", "")
     assert Provider.objects.get(pk=source.provider_id).can_remix is not False
     assert services.remix_provider(source) == source.provider
+
+
+def test_the_stand_ins_behave_as_the_servers_they_stand_for(omni, clip_path):
+    auth = {"Authorization": "Bearer test-key"}
+    root = omni.url.removesuffix("/v1")
+    assert "video_reference" in json.dumps(requests.get(f"{root}/openapi.json", timeout=5).json())
+    fields = {"prompt": (None, "winter"), "model": (None, "sora-2")}
+    wrong = requests.post(f"{omni.url}/videos", files=fields, headers=auth, timeout=5)
+    assert wrong.status_code == 404 and "sora-2" in wrong.json()["error"]["message"]
+    remix_route = requests.post(f"{omni.url}/videos/x/remix", json={"prompt": "a"}, headers=auth)
+    assert (remix_route.status_code, remix_route.json()) == (404, {"detail": "Not Found"})
+    with VideosAPIServer("image-only") as plain:
+        video = {"video_reference": (None, json.dumps({"video_url": "data:video/mp4;base64,AA"}))}
+        ignored = requests.post(
+            f"{plain.url}/videos", files={**fields, **video}, headers=auth, timeout=5
+        )
+        assert ignored.status_code == 200  # a field it lacks is dropped without a word
+        assert plain.jobs[ignored.json()["id"]]["input_reference"] is None
+        as_file = {"input_reference": ("clip.mp4", clip_path.read_bytes(), "video/mp4")}
+        refused = requests.post(
+            f"{plain.url}/videos", files={**fields, **as_file}, headers=auth, timeout=5
+        )
+        assert refused.status_code == 400
 
 
 # Detection
