@@ -45,12 +45,15 @@ class ProviderForm(forms.ModelForm[Provider]):
         return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
 
 
+CATALOG_FIELDS = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
+
+
 class CatalogForm(forms.ModelForm[CatalogEntry]):
     """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
 
     class Meta:
         model = CatalogEntry
-        fields = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
+        fields = CATALOG_FIELDS
         widgets = {
             "name": forms.TextInput(attrs={"size": 16}),
             "aliases": forms.TextInput(attrs={"size": 20}),
@@ -68,15 +71,7 @@ class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
     model = CatalogEntry
     form = CatalogForm
     extra = 1
-    fields = [
-        "name",
-        "aliases",
-        "sizes",
-        "seconds",
-        "price_per_second",
-        "remix_strategy",
-        "remix_evidence",
-    ]
+    fields = [*CATALOG_FIELDS, "remix_evidence"]
     readonly_fields = ["remix_evidence"]
 
 
@@ -147,28 +142,11 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 @admin.register(CatalogEntry)
 class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
     form = CatalogForm
-    list_display = [
-        "name",
-        "aliases",
-        "provider",
-        "sizes",
-        "seconds",
-        "price_per_second",
-        "remix_strategy",
-    ]
+    list_display = [*CATALOG_FIELDS[:2], "provider", *CATALOG_FIELDS[2:]]
     list_filter = ["provider", "remix_strategy"]
     search_fields = ["name", "aliases", "provider__name"]
     list_select_related = ["provider"]
-    fields = [
-        "provider",
-        "name",
-        "aliases",
-        "sizes",
-        "seconds",
-        "price_per_second",
-        "remix_strategy",
-        "remix_decision",
-    ]
+    fields = ["provider", *CATALOG_FIELDS, "remix_decision"]
     readonly_fields = ["remix_decision"]
     actions = ["detect_remix_strategy"]
 
