@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import jobs, services, storage, trash
+from remixer import jobs, services, storage, strategies, trash
 from remixer.accounts import ApiKey, LoginFailure
 from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
@@ -46,12 +46,15 @@ class ProviderForm(forms.ModelForm[Provider]):
         return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
 
 
+CATALOG_FIELDS = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
+
+
 class CatalogForm(forms.ModelForm[CatalogEntry]):
     """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
 
     class Meta:
         model = CatalogEntry
-        fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
+        fields = CATALOG_FIELDS
         widgets = {
             "name": forms.TextInput(attrs={"size": 16}),
             "aliases": forms.TextInput(attrs={"size": 20}),
@@ -59,12 +62,18 @@ class CatalogForm(forms.ModelForm[CatalogEntry]):
             "seconds": forms.TextInput(attrs={"size": 8}),
         }
 
+    def save(self, commit: bool = True) -> CatalogEntry:
+        if "remix_strategy" in self.changed_data:
+            strategies.chosen(self.instance)
+        return super().save(commit)
+
 
 class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
     model = CatalogEntry
     form = CatalogForm
     extra = 1
-    fields = ["name", "aliases", "sizes", "seconds", "price_per_second"]
+    fields = [*CATALOG_FIELDS, "remix_evidence"]
+    readonly_fields = ["remix_evidence"]
 
 
 @admin.register(Provider)
@@ -93,7 +102,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
         ),
         ("What it can do", {"fields": ["capabilities", "checked_at", "check_result"]}),
     ]
-    actions = ["test_connection"]
+    actions = ["test_connection", "detect_remix_strategies"]
 
     def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> Any:
         """The local engine has no connection: its page leaves the HTTP fields out."""
@@ -125,13 +134,32 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
         for provider in queryset:
             self.message_user(request, f"{provider.name}: {services.check_connection(provider)}")
 
+    @admin.action(description="Detect how each model remixes (starts no job)")
+    def detect_remix_strategies(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        for provider in queryset:
+            self.message_user(request, f"{provider.name}: {strategies.detect_entries(provider)}")
+
 
 @admin.register(CatalogEntry)
 class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
-    list_display = ["name", "aliases", "provider", "sizes", "seconds", "price_per_second"]
-    list_filter = ["provider"]
+    form = CatalogForm
+    list_display = [*CATALOG_FIELDS[:2], "provider", *CATALOG_FIELDS[2:]]
+    list_filter = ["provider", "remix_strategy"]
     search_fields = ["name", "aliases", "provider__name"]
     list_select_related = ["provider"]
+    fields = ["provider", *CATALOG_FIELDS, "remix_decision"]
+    readonly_fields = ["remix_decision"]
+    actions = ["detect_remix_strategy"]
+
+    @admin.display(description="Why this remix strategy")
+    def remix_decision(self, entry: CatalogEntry) -> str:
+        return entry.remix_evidence or "Nothing detected or chosen yet."
+
+    @admin.action(description="Detect how the selected models remix (starts no job)")
+    def detect_remix_strategy(self, request: HttpRequest, queryset: QuerySet[CatalogEntry]) -> None:
+        for provider in Provider.objects.filter(catalog__in=queryset).distinct():
+            found = strategies.detect_entries(provider, entries=queryset)
+            self.message_user(request, f"{provider.name}: {found}")
 
 
 @admin.register(Video)

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from remixer import images, lengths, scratch, tasks
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, new_video_id
-from remixer.providers.http import unix_seconds
+from remixer.providers.answers import unix_seconds
 from remixer.services import NotAllowed, TooManyJobs, check_can_change, remix_provider
 from remixer.words import title_from_file_name
 
@@ -72,6 +72,7 @@ class JobSpec:
     # Made from an upload being imported: written now, started by the import's worker.
     waits: bool = False
     batch: uuid.UUID | None = None
+    strategy: str = ""  # how a remix reaches its engine, where known when it is submitted
 
     def build(self) -> Video:
         video = Video(
@@ -87,6 +88,7 @@ class JobSpec:
             remixed_from_video_id=self.source_id,
             recipe=self.recipe,
             retry_of=self.retry_of,
+            strategy=self.strategy,
             form_token=self.token,
             batch=self.batch,
             submission=as_json(self.asked),
@@ -355,6 +357,7 @@ def remix_spec(
         recipe=recipe if provider.is_local else None,
         asked={"source": source.pk, "prompt": prompt, "provider": provider.pk},
         exempt=exempt,
+        strategy=Video.Strategy.LOCAL if provider.is_local else "",
     )
 
 
@@ -437,6 +440,7 @@ def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = Fals
         reference_name=video.reference_image.name or "",
         retry_of=video,
         asked={"retry_of": video.pk},
+        strategy=video.strategy if video.provider.is_local else "",
         exempt=exempt,
     )
 

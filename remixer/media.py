@@ -199,6 +199,17 @@ def make_spritesheet(video: Path, output: Path) -> None:
     sheet.save(output, format="JPEG", quality=82, optimize=True)
 
 
+def save_frame(video: Path, output: Path, *, last: bool = False) -> None:
+    """The video's first (or last) frame at full size, as a PNG."""
+    with _opened(video) as (container, stream):
+        header = _header(container, stream)
+        # Past the end, the seek lands on the last keyframe and decoding runs to the last frame.
+        when = _start(stream) + (header.duration + 1 if last else 0.0)
+        frame = _seek_frame(container, stream, when)
+        image = _scaled(frame, frame.width)
+    image.save(output, format="PNG")
+
+
 def size_and_sha256(path: Path) -> tuple[int, str]:
     """The file's byte count and SHA-256, read in chunks so memory stays flat."""
     digest = hashlib.sha256()

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer import extending, media, storage
+from remixer import extending, media, storage, strategies
 from remixer.archiving import archive, checked_files
 from remixer.leases import (
     JobCancelled,
@@ -38,8 +38,8 @@ from remixer.providers import (
     Submission,
     VideoProvider,
 )
+from remixer.providers.answers import download_failed, outcome_unknown, provider_time
 from remixer.providers.factory import http_provider, provider_for
-from remixer.providers.http import download_failed, outcome_unknown, provider_time
 from remixer.scratch import workdir_for
 
 logger = logging.getLogger(__name__)
@@ -307,10 +307,13 @@ def failure_message(code: str, message: str) -> str:
 
 
 def starter(video: Video, provider: VideoProvider) -> Callable[[Job, ProgressCallback], Submission]:
-    """How the job starts: a create, a remix, or an extension (which chooses its own way)."""
+    """How the job starts: a create, a remix or edit (sent the way its model takes), or an
+    extension (which chooses its own way)."""
     if video.kind == Video.Kind.EXTENSION:
         return partial(extending.start, video)
-    return provider.remix if video.remixed_from_video_id else provider.create
+    if video.remixed_from_video_id:
+        return lambda job, progress: strategies.send_remix(video, job, provider)
+    return provider.create
 
 
 def load(video_id: str) -> Video:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from remixer import scratch, tasks
+from remixer import scratch, strategies, tasks
 from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import factory
@@ -30,14 +30,15 @@ class TooManyJobs(NotAllowed):
 
 
 def remix_provider(source: Video, *, use_local: bool = False) -> Provider:
-    """A remix goes to the provider that owns the source, unless it cannot remix."""
+    """A remix goes to the provider that owns the source, whatever way it takes the source
+    (see strategies.py), unless it is switched off or its model cannot remix at all."""
     owner = source.provider
     if use_local or owner.is_local or not source.provider_video_id:
         return Provider.default()
-    if owner.can_remix is False:
-        raise NotAllowed(f"{owner.name} cannot remix videos; remix with the local engine instead.")
     if not owner.enabled:
         raise NotAllowed(f"{owner.name} is switched off; remix with the local engine instead.")
+    if strategies.strategy_of(owner, source.model) == CatalogEntry.RemixStrategy.NONE:
+        raise NotAllowed(f"{owner.name} cannot remix videos; remix with the local engine instead.")
     return owner
 
 
@@ -67,7 +68,8 @@ def check_can_change(user: Any, video: Video) -> None:
 
 
 def check_connection(provider: Provider) -> str:
-    """Ask an HTTP provider, without starting a job, whether it answers and takes the key."""
+    """Ask an HTTP provider, without starting a job, whether it answers and takes the key,
+    and how its models can remix where that was not known yet."""
     if provider.is_local:
         return "The local engine is built in: nothing to check."
     found = factory.http_provider(provider).check()
@@ -76,7 +78,10 @@ def check_connection(provider: Provider) -> str:
     if found.get("can_list") is not None:
         provider.can_list = found["can_list"]
     provider.save(update_fields=["checked_at", "check_result", "can_list"])
-    return str(found["message"])
+    if "can_list" not in found:  # it does not answer as a Videos API that takes the key
+        return str(found["message"])
+    remixing = strategies.detect_entries(provider, only_unknown=True)
+    return f"{found['message']} Remixing: {remixing}"
 
 
 def provider_from_environment(environ: Mapping[str, str]) -> Provider | None:

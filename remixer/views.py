@@ -23,7 +23,7 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills, trash, unpacking
+from remixer import jobs, services, stills, strategies, trash, unpacking
 from remixer.accounts import ApiKey
 from remixer.forms import (
     EXTEND_PREFIX,
@@ -232,6 +232,7 @@ def video_page_context(
         "running": still_running(remixes + variations),
         "remix_form": remix_form,
         "remix_to": remix_to,
+        "remix_how": strategies.describe(remix_to, video.model),
         "remix_blocked": blocked,
         "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
         "extend_to": extend_provider(video),

@@ -50,6 +50,7 @@ class Job:
     recipe: dict[str, Any] | None = None
     variation: int = 0  # which of a batch's variations: another take of the same prompt
     extend_seconds: int = 0  # an extension's new segment; `seconds` is then the total
+    remix_strategy: str = ""  # how a remix reaches an HTTP provider (providers/remixes.py)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ A route that answers 404 or 405 cannot have started a job, so the next way is tr
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 
 from remixer.engine.join import JoinError, last_frame
 from remixer.providers import Job, ProviderError, Submission, join_failed
@@ -25,12 +26,11 @@ def extend(provider: HttpProvider, job: Job, on_way: Callable[[str], None]) -> S
             "seconds": str(job.extend_seconds),
         }
         on_way(EXTENSIONS)
+        send = partial(provider.post_json, provider.url("extensions"), fields)
         try:
-            return provider.submit(
-                provider.url("extensions"), fields, None, model=job.model, is_remix=True
-            )
+            return provider.send_once(send, model=job.model, strategy=EXTENSIONS)
         except ProviderError as error:
-            if error.code != "unable_to_remix":  # 404 or 405: the route is not there
+            if error.code != "strategy_unavailable":  # a bare 404 or a 405: no such route
                 raise
     segment = from_last_frame(job)
     on_way(LAST_FRAME)

@@ -1,158 +1,50 @@
 """Any server that speaks the OpenAI Videos API, reached with `requests`.
 
-Servers that speak this API deviate in small ways (docs: VIDEOS_API.md): only `id` is
-certain in an answer, statuses come in many words, timestamps may be milliseconds, and
-errors come in three envelopes. Everything here reads answers leniently and never
-re-sends a create that may have reached the server.
+Servers that speak this API deviate in small ways (docs: VIDEOS_API.md); answers are read
+leniently (answers.py), and a create that may have reached the server is never re-sent.
 """
 
 import dataclasses
-import json
-import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
-from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission
+from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission, remixes
+from remixer.providers.answers import (
+    api_refusal,
+    asked_for,
+    creator_message,
+    download_failed,
+    has_video,
+    is_list,
+    outcome_unknown,
+    parse_json,
+    poll_after_header,
+    rate_limited,
+    read_error,
+    refused,
+    retry_after,
+    submission_from,
+)
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DOWNLOAD_READ_TIMEOUT = 60
 GET_ATTEMPTS = 3
 MAX_INLINE_WAIT = 5.0  # longer waits go back to the task queue instead of blocking a worker
-MAX_RETRY_AFTER = 3600.0  # a provider's Retry-After is believed up to an hour
 CHUNK = 1024 * 1024
 
-STATUS_WORDS = {
-    "queued": {"queued", "pending", "submitted", "created", "starting", "preparing"},
-    "in_progress": {"in_progress", "processing", "running", "generating"},
-    "completed": {"completed", "complete", "succeeded", "success", "finished", "done"},
-    "failed": {"failed", "failure", "error", "cancelled", "canceled", "expired"},
-    "deleted": {"deleted"},
-}
 MAGIC = {
     "thumbnail": (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
     "spritesheet": (lambda head: head[:3] == b"\xff\xd8\xff"),
 }
-MODERATION_HINTS = ("moderation", "safety", "content_policy", "blocked", "prohibited")
-
-
-def normalise_status(value: Any) -> str | None:
-    """The API's word for a status, "deleted", or None for a word we do not know."""
-    word = str(value or "").strip().lower()
-    return next((status for status, words in STATUS_WORDS.items() if word in words), None)
-
-
-def clamp_progress(value: Any) -> int:
-    try:
-        return max(0, min(100, int(float(value))))
-    except (TypeError, ValueError, OverflowError):  # None, "x", NaN, Infinity
-        return 0
-
-
-def unix_seconds(value: Any) -> int | None:
-    """Unix seconds from seconds or milliseconds (anything above 10^11 is milliseconds)."""
-    try:
-        number = float(value)
-        return int(number / 1000 if number > 1e11 else number)
-    except (TypeError, ValueError, OverflowError):  # None, "x", NaN, Infinity
-        return None
-
-
-def read_error(body: Any, status: int) -> tuple[str, str]:
-    """(code, message) from OpenAI's, FastAPI's or LiteLLM's error envelope."""
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        error = body["error"]
-        message = str(error.get("message") or "")
-        inner = embedded_error(message)
-        if inner is not None:
-            return inner
-        return str(error.get("code") or error.get("type") or status), message
-    if isinstance(body, dict) and "detail" in body:
-        detail = body["detail"]
-        if isinstance(detail, list):
-            detail = "; ".join(str(item.get("msg", item)) for item in detail if item)
-        return str(status), str(detail)
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return str(status), body["error"]
-    return str(status), f"HTTP {status}"
-
-
-def is_list(response: requests.Response) -> bool:
-    body = parse_json(response)
-    return (
-        response.status_code == 200
-        and isinstance(body, dict)
-        and isinstance(body.get("data"), list)
-    )
-
-
-def api_refusal(response: requests.Response) -> bool:
-    """A 4xx that a Videos API wrote, not its web framework's word for an unknown path."""
-    body = parse_json(response) if 400 <= response.status_code < 500 else None
-    if not isinstance(body, dict):
-        return False
-    error, detail = body.get("error"), body.get("detail")
-    if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return not error["message"].startswith("Invalid URL")
-    return isinstance(detail, str) and detail not in ("Not Found", "Method Not Allowed")
-
-
-def embedded_error(message: str) -> tuple[str, str] | None:
-    """LiteLLM wraps the upstream's JSON error inside its own message string."""
-    start = message.find("{")
-    if start < 0:
-        return None
-    try:
-        inner = json.loads(message[start:])
-    except ValueError:
-        return None
-    if isinstance(inner, dict) and isinstance(inner.get("error"), dict):
-        error = inner["error"]
-        return str(error.get("code") or error.get("type") or "error"), str(error.get("message"))
-    return None
-
-
-def submission_from(answer: dict[str, Any], poll_after: float | None = None) -> Submission:
-    error = answer.get("error")
-    return Submission(
-        provider_video_id=str(answer["id"]),
-        status=normalise_status(answer.get("status")),
-        progress=clamp_progress(answer.get("progress")),
-        raw=answer,
-        error=(
-            (str(error.get("code") or "failed"), str(error.get("message") or ""))
-            if isinstance(error, dict)
-            else None
-        ),
-        expires_at=unix_seconds(answer.get("expires_at")),
-        poll_after=poll_after,
-    )
-
-
-def creator_message(code: str, message: str, status: int, model: str = "") -> ProviderError:
-    """Turn what a provider said into words a creator understands."""
-    lowered = f"{code} {message}".lower()
-    if status in (401, 403):
-        return ProviderError("key_refused", "The provider refused remixer's key.", raw=message)
-    if "model" in lowered and ("not" in lowered or "unknown" in lowered or "invalid" in lowered):
-        return ProviderError(
-            "model_unavailable",
-            f"The provider no longer offers this model{f' ({model})' if model else ''}.",
-            raw=message,
-        )
-    if any(hint in lowered for hint in MODERATION_HINTS):
-        return ProviderError(
-            "prompt_rejected", f"The provider rejected the prompt: {message}", raw=message
-        )
-    return ProviderError(code or "provider_error", f"The provider refused: {message}", raw=message)
 
 
 @dataclass(frozen=True)
@@ -192,6 +84,13 @@ class HttpProvider:
     # The provider interface
 
     def create(self, job: Job, on_progress: ProgressCallback) -> Submission:
+        fields = self.create_fields(job)
+        if self.settings.body_encoding == "json":
+            return self.send_once(partial(self.post_json, self.url(), fields), model=job.model)
+        send = partial(self.post_multipart, self.url(), fields, job.reference_image)
+        return self.send_once(send, model=job.model)
+
+    def create_fields(self, job: Job) -> dict[str, Any]:
         fields: dict[str, Any] = {
             **(self.settings.extra_fields or {}),
             "prompt": job.prompt,
@@ -200,13 +99,37 @@ class HttpProvider:
         }
         if job.model:
             fields["model"] = job.model
-        return self.submit(self.url(), fields, job.reference_image, model=job.model)
+        return fields
 
     def remix(self, job: Job, on_progress: ProgressCallback) -> Submission:
+        """A remix as the job's strategy says: the remix route, or a create with the source."""
+        strategy = job.remix_strategy or remixes.NATIVE
+        if strategy != remixes.NATIVE:
+            encoding = self.settings.body_encoding
+            body, kind = remixes.request_body(strategy, self.create_fields(job), job, encoding)
+            send = partial(self.post_body, self.url(), body, kind)
+            return self.send_once(send, model=job.model, strategy=strategy)
         if not job.source_provider_video_id:
             raise ProviderError("source_missing", "The source video has no job at this provider.")
         url = self.url(job.source_provider_video_id, "remix")
-        return self.submit(url, {"prompt": job.prompt}, None, model=job.model, is_remix=True)
+        # The official SDK sends a remix as JSON, so every server that remixes accepts that.
+        send = partial(self.post_json, url, {"prompt": job.prompt})
+        return self.send_once(send, model=job.model, strategy=strategy)
+
+    def discover(self) -> tuple[Any, tuple[int, Any] | None]:
+        """What detection reads: the server's OpenAPI document (None without one), and what
+        a remix of a job that does not exist answers (None when nothing answered)."""
+        document = None
+        try:
+            found = self.session.get(
+                remixes.openapi_url(self.settings.base_url), timeout=self.timeouts
+            )
+            document = parse_json(found) if found.status_code == 200 else None
+            url, body = self.url("video_remixer_connection_check", "remix"), {"prompt": "check"}
+            probe = self.session.post(url, json=body, timeout=self.timeouts)
+        except requests.RequestException:
+            return document, None
+        return document, (probe.status_code, parse_json(probe))
 
     def status(self, provider_video_id: str) -> Submission:
         response = self.get(self.url(provider_video_id))
@@ -303,21 +226,16 @@ class HttpProvider:
 
     # Requests
 
-    def submit(
-        self,
-        url: str,
-        fields: dict[str, Any],
-        image: Path | None,
-        *,
-        model: str,
-        is_remix: bool = False,
+    def send_once(
+        self, send: Callable[[], requests.Response], *, model: str, strategy: str = ""
     ) -> Submission:
-        """POST once. Only a refused connection or a 429 is retried: neither started a job."""
-        # The official SDK sends a remix as JSON, so every server that remixes accepts that.
-        send = self.post_json if is_remix or self.settings.body_encoding == "json" else None
+        """POST once. Only a refused connection or a 429 is retried: neither started a job.
+
+        With a remix `strategy`, a route the server does not have is told apart (so the next
+        strategy may be sent) from a refusal, such as a 404 about the source's id."""
         for _attempt in range(GET_ATTEMPTS):
             try:
-                response = send(url, fields) if send else self.post_multipart(url, fields, image)
+                response = send()
             except requests.ConnectionError as error:
                 if not refused(error):
                     raise outcome_unknown() from error
@@ -339,11 +257,10 @@ class HttpProvider:
                 return self.routable(submission_from(body, poll_after_header(response)), model)
             if response.ok or response.status_code >= 500:
                 raise outcome_unknown(response.status_code)
-            if is_remix and response.status_code in (404, 405):
-                raise ProviderError(
-                    "unable_to_remix",
-                    "This provider cannot remix videos; remix with the local engine instead.",
-                )
+            if strategy and remixes.route_missing(response.status_code, body):
+                path = urlsplit(response.request.url or "").path
+                status, text = response.status_code, response.text
+                raise remixes.unavailable(strategy, "POST", path, status, text)
             code, message = read_error(body, response.status_code)
             raise creator_message(code, message, response.status_code, model)
         raise rate_limited(10)
@@ -370,6 +287,11 @@ class HttpProvider:
 
     def post_json(self, url: str, fields: dict[str, Any]) -> requests.Response:
         return self.session.post(url, json=fields, timeout=self.timeouts)
+
+    def post_body(self, url: str, body: remixes.StreamedBody, kind: str) -> requests.Response:
+        """A streamed body: requests sends it chunk by chunk, with its Content-Length."""
+        headers = {"Content-Type": kind}
+        return self.session.post(url, data=body, headers=headers, timeout=self.timeouts)
 
     def post_multipart(
         self, url: str, fields: dict[str, Any], image: Path | None
@@ -477,85 +399,5 @@ def write_stream(
     return received
 
 
-def asked_for(answer: dict[str, Any], asked: Mapping[str, str], since: int) -> bool:
-    """Whether a listed job is the one asked for (keys a server leaves out count as equal)."""
-    if any(key in answer and str(answer[key]) != value for key, value in asked.items()):
-        return False
-    created = unix_seconds(answer.get("created_at"))
-    return created is None or created >= since
-
-
-def parse_json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def has_video(response: requests.Response) -> bool:
-    body = parse_json(response)
-    return isinstance(body, dict) and bool(body.get("id")) and "status" in body
-
-
-def refused(error: requests.ConnectionError) -> bool:
-    """A refused connection never reached the server, so a create is safe to send again."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return True
-        cause = (
-            cause.__cause__
-            or cause.__context__
-            or (cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None)
-        )
-    return "Connection refused" in str(error)
-
-
-def retry_after(response: requests.Response) -> float:
-    value = response.headers.get("Retry-After", "")
-    try:
-        wait = float(value)
-    except ValueError:
-        return 10.0
-    return min(max(0.0, wait), MAX_RETRY_AFTER) if math.isfinite(wait) else 10.0
-
-
-def poll_after_header(response: requests.Response) -> float | None:
-    value = response.headers.get("openai-poll-after-ms")
-    try:
-        wait = float(value) / 1000 if value else None
-    except ValueError:
-        return None
-    return wait if wait is None or math.isfinite(wait) else None
-
-
-def rate_limited(wait: float) -> ProviderError:
-    return ProviderError(
-        "rate_limited", "The provider is rate-limiting; remixer will retry.", retry_after=wait
-    )
-
-
-def outcome_unknown(status: int | None = None) -> ProviderError:
-    said = f" (it answered HTTP {status})" if status else ""
-    return ProviderError(
-        "outcome_unknown",
-        "The provider did not confirm the submission" + said + ", so remixer cannot tell "
-        "whether the job started. It was not sent again, to avoid a second bill: check the "
-        "provider's own list of jobs before you retry.",
-    )
-
-
-def download_failed(reason: str) -> ProviderError:
-    return ProviderError(
-        "download_failed",
-        f"Copying the video failed: {reason}; remixer will retry.",
-        retry_after=30,
-    )
-
-
 def image_type(path: Path) -> str:
     return {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(), "image/jpeg")
-
-
-def provider_time(seconds: int | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)

@@ -452,8 +452,9 @@ def test_a_remix_prompt_the_engine_cannot_follow_is_refused(client, key, source,
 
 
 def test_model_remixer_local_remixes_a_video_whose_provider_cannot(client, ana, key, clip_path):
-    gpu = Provider.objects.create(name="GPU box", base_url="http://127.0.0.1:9/v1", can_remix=False)
+    gpu = Provider.objects.create(name="GPU box", base_url="http://127.0.0.1:9/v1")
     made_there = finished_video(ana, clip_path, provider=gpu, provider_video_id="video_gpu_1")
+    CatalogEntry.objects.create(provider=gpu, name=made_there.model, remix_strategy="none")
     path = f"/v1/videos/{made_there.pk}/remix"
     refused = post_json(client, path, {"prompt": "sepia"}, key)
     assert_error(refused, 400, None, "GPU box cannot remix videos; remix with the local engine")

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from remixer import media, pipeline, services, storage
 from remixer.accounts import ApiKey
 from remixer.models import CatalogEntry, Provider, Video
-from remixer.providers import http
+from remixer.providers import answers
 from remixer.tests.buckets import served_bytes, stored_bytes, stored_copy
 from remixer.tests.videos_api_server import VideosAPIServer
 
@@ -379,7 +379,8 @@ def test_the_page_never_calls_the_provider(client, ana, api):
 
 def test_test_connection_learns_what_it_can(api):
     provider = provider_for(api)
-    assert services.check_connection(provider) == "The server answers and accepts the key."
+    said = services.check_connection(provider)
+    assert said.startswith("The server answers and accepts the key. Remixing: The server:")
     provider.refresh_from_db()
     assert provider.can_list is True and provider.checked_at is not None
     Provider.objects.filter(pk=provider.pk).update(api_key="wrong")
@@ -423,10 +424,10 @@ def test_a_provider_can_be_defined_by_environment_variables(api):
 
 @pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan"), "1e400", "x", None])
 def test_numbers_from_a_provider_that_are_no_numbers_are_not_believed(number):
-    assert http.clamp_progress(number) == 0
-    assert http.unix_seconds(number) is None
+    assert answers.clamp_progress(number) == 0
+    assert answers.unix_seconds(number) is None
     answer = requests.Response()
     answer.headers["Retry-After"] = str(number)
     answer.headers["openai-poll-after-ms"] = str(number)
-    assert 0 <= http.retry_after(answer) <= http.MAX_RETRY_AFTER
-    assert http.poll_after_header(answer) is None
+    assert 0 <= answers.retry_after(answer) <= answers.MAX_RETRY_AFTER
+    assert answers.poll_after_header(answer) is None

@@ -92,6 +92,10 @@ class Behaviour:
     progress_style: str = "smooth"  # smooth | jump (0 -> 100) | stall99 (sits at 99)
     failed_retrieve_status: int = 200
     extra_keys: tuple[str, ...] = ()  # unknown keys seen in the wild, see EXTRAS
+    # What a create takes as a source: "image" (input_reference, an image), or "video" too
+    # (input_reference as a video/mp4 file, or video_reference = {"video_url": data URL}).
+    references: str = "image"
+    openapi: bool = False  # publish /openapi.json (at the root) naming the create's fields
 
 
 BEHAVIOURS: dict[str, Behaviour] = {
@@ -162,6 +166,14 @@ BEHAVIOURS: dict[str, Behaviour] = {
     # same: the file arrives whole, and is no video.
     "webpage": Behaviour("webpage", video_body="webpage"),
 }
+# vLLM-Omni serving a VACE model: no remix route, a source video on create, a document.
+BEHAVIOURS["vllm-omni"] = dataclasses.replace(
+    BEHAVIOURS["vllm"], name="vllm-omni", references="video", openapi=True
+)
+# A FastAPI server doing image-to-video only: like most, it ignores the fields it lacks.
+BEHAVIOURS["image-only"] = dataclasses.replace(
+    BEHAVIOURS["sglang"], name="image-only", openapi=True
+)
 WEBPAGE = b"<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>\n"
 
 EXTRAS: dict[str, Callable[[Job], Any]] = {
@@ -919,6 +931,8 @@ class VideosAPIServer:
         name, video_id, other_method = (None, None, False)
         if segments[:2] == ["", "v1"]:
             name, video_id, other_method = match_route(lookup, segments[2:])
+        if raw_path == "/openapi.json" and lookup == "GET" and self.behaviour.openapi:
+            return json_answer(200, openapi_document(self.behaviour)), None
         if not self._authorised(headers):
             raise self._auth_error(headers)
         framework = self.behaviour.framework
@@ -978,11 +992,31 @@ class VideosAPIServer:
         model = self._model(fields.get("model"))
         seconds = self._seconds(fields.get("seconds", "4"))
         size = self._size(fields.get("size", "720x1280"))
-        reference = fields.get("input_reference")
+        reference = self._source(fields)
         if isinstance(reference, Upload) and self.behaviour.validate:
             self._check_reference(reference, size)
         job = self._add_job(prompt, model, size, seconds, reference=reference)
         return self._video_answer(job)
+
+    def _source(self, fields: JSONDict) -> Upload | None:
+        """The create's image or video, as this behaviour takes it (video_reference as sent)."""
+        reference = fields.get("input_reference")
+        video_url = fields.get("video_reference")
+        if self.behaviour.references != "video":
+            video_url = None  # a field the server lacks is ignored, as FastAPI forms do
+        if reference is not None and video_url is not None:
+            raise ApiError(400, "Give input_reference or video_reference, not both.")
+        if video_url is not None:
+            return _video_reference(video_url)
+        if not isinstance(reference, Upload) or self.behaviour.references == "image":
+            if isinstance(reference, Upload) and _image_size(reference.data) is None:
+                raise ApiError(
+                    400, "The input_reference is not a supported image.", param="input_reference"
+                )
+            return reference if isinstance(reference, Upload) else None
+        if reference.data[4:8] != b"ftyp" and _image_size(reference.data) is None:
+            raise ApiError(400, "input_reference must be an image or an MP4 video.")
+        return reference
 
     def _remix(self, video_id: str, fields: JSONDict) -> Answer:
         source = self._job(video_id)
@@ -1383,6 +1417,63 @@ class VideosAPIServer:
         return {"upper": word.upper(), "lower": word.lower(), "title": word.title()}.get(
             case or "", word
         )
+
+
+def _video_reference(value: Any) -> Upload:
+    """vLLM-Omni's video_reference: a JSON string {"video_url": "data:video/mp4;base64,…"}."""
+    try:
+        url = json.loads(value)["video_url"]
+        head, _, data = url.partition(",")
+        video = base64.b64decode(data, validate=True)
+    except (ValueError, TypeError, KeyError) as error:
+        raise ApiError(400, f"video_reference is not valid: {error}") from None
+    if head != "data:video/mp4;base64" or video[4:8] != b"ftyp":
+        raise ApiError(400, "video_reference must hold an MP4 video as a data URL.")
+    return Upload("video_reference", "video/mp4", video)
+
+
+def openapi_document(behaviour: Behaviour) -> JSONDict:
+    """What FastAPI publishes for this server: its routes, and the create's form fields."""
+    optional = [{"type": "string"}, {"type": "null"}]
+    upload = [{"type": "string", "format": "binary"}, {"type": "null"}]
+    video = behaviour.references == "video"
+    fields: JSONDict = {
+        "prompt": {"type": "string", "title": "Prompt"},
+        "model": {"anyOf": optional, "title": "Model"},
+        "size": {"anyOf": optional, "title": "Size"},
+        "seconds": {"anyOf": optional, "title": "Seconds"},
+        "input_reference": {
+            "anyOf": upload,
+            "description": "A reference image or video file" if video else "A reference image",
+        },
+    }
+    media_types = "image/png, image/jpeg, image/webp" + (", video/mp4" if video else "")
+    if video:
+        fields["video_reference"] = {
+            "anyOf": optional,
+            "description": 'JSON: {"video_url": "https://… or data:video/mp4;base64,…"}',
+        }
+    body = "Body_create_video_v1_videos_post"
+    create = {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"$ref": f"#/components/schemas/{body}"},
+                    "encoding": {"input_reference": {"contentType": media_types}},
+                }
+            },
+        }
+    }
+    paths: JSONDict = {
+        "/v1/videos": {"post": create, "get": {}},
+        "/v1/videos/{video_id}": {"get": {}, "delete": {}},
+        "/v1/videos/{video_id}/content": {"get": {}},
+    }
+    if "remix" not in behaviour.missing_routes:
+        paths["/v1/videos/{video_id}/remix"] = {"post": {}}
+    schema = {"type": "object", "properties": fields, "required": ["prompt"]}
+    return {"openapi": "3.1.0", "paths": paths, "components": {"schemas": {body: schema}}}
 
 
 def _summary(fields: JSONDict) -> JSONDict:
