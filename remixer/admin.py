@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import jobs, services, storage, strategies, trash
+from remixer import jobs, services, specs, storage, strategies, trash
 from remixer.accounts import ApiKey, LoginFailure
 from remixer.exports import Export
 from remixer.models import CatalogEntry, Provider, Video
@@ -256,7 +256,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         retried = 0
         for video in queryset.filter(status=Video.Status.FAILED):
-            spec = jobs.retry_spec(user=request.user, video=video, token=uuid.uuid4(), exempt=True)
+            spec = specs.retry_spec(user=request.user, video=video, token=uuid.uuid4(), exempt=True)
             retried += jobs.submit(spec).retry_of_id == video.pk
         self.message_user(request, f"Started {retried} retries.", messages.SUCCESS)
 

@@ -19,7 +19,8 @@ from django.utils.datastructures import MultiValueDict
 from remixer import jobs
 from remixer.api import answered, endpoint, find_video, form_error, remix_data, submitted
 from remixer.api_bodies import ApiError, body_of, upload_body_bytes, video_reference
-from remixer.forms import ExtendForm, RemixForm, VideoUploadForm
+from remixer.forms import ExtendForm, RemixForm
+from remixer.import_forms import VideoUploadForm
 from remixer.models import Provider, Video
 
 # The forms of the jobs made from an uploaded file, by kind.

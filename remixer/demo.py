@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from remixer import jobs, pipeline
+from remixer import jobs, pipeline, specs
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.recipes import parse_recipe
 
@@ -41,7 +41,7 @@ def make_video(prompt: str, size: str, seconds: str, source: Video | None = None
     owner, token = demo_owner(), uuid.uuid4()
     if source is None:
         entry = CatalogEntry.objects.get(provider=Provider.default(), name=LOCAL_MODEL)
-        spec = jobs.create_spec(
+        spec = specs.create_spec(
             owner=owner,
             entry=entry,
             prompt=prompt,
@@ -52,7 +52,7 @@ def make_video(prompt: str, size: str, seconds: str, source: Video | None = None
         )
     else:
         recipe = parse_recipe(prompt).to_json()
-        spec = jobs.remix_spec(
+        spec = specs.remix_spec(
             owner=owner,
             source=source,
             prompt=prompt,

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from remixer.exports import Export
-from remixer.forms import JsonTextField
+from remixer.import_forms import JsonTextField
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.packing import exportable
 

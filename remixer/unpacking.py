@@ -1,6 +1,6 @@
 """Import of an export: each video of a remixer export's ZIP becomes an import job.
 
-Each entry comes in through the one door (`jobs.import_spec`, then `jobs.submit`): its MP4 is
+Each entry comes in through the one door (`specs.import_spec`, then `jobs.submit`): its MP4 is
 copied out of the ZIP a chunk at a time into a scratch folder, then into the storage, and a
 worker checks it frame by frame like any import. An entry that cannot be read fails alone, in
 words. Ids are kept where they are free here, else new ones are issued; each remix is linked to
@@ -20,9 +20,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
-from remixer import jobs, packing, scratch, storage
+from remixer import jobs, packing, scratch, specs, storage
 from remixer.export_forms import read_extras
-from remixer.forms import SIDECAR_MAX, read_sidecar
+from remixer.import_forms import SIDECAR_MAX, read_sidecar
 from remixer.models import Video, new_video_id
 from remixer.services import NotAllowed
 
@@ -79,7 +79,7 @@ class Entry:
             with scratch.spool() as folder:
                 mp4 = scratch.spool_entry(self.archive, self.video_entry(), folder)
                 with mp4.open("rb") as handle:
-                    spec = jobs.import_spec(
+                    spec = specs.import_spec(
                         owner=owner,
                         token=token,
                         upload=File(handle, name=mp4.name),
@@ -142,7 +142,7 @@ def free_id(old_id: str) -> str:
 
 
 def kept(extras: dict[str, Any], owner: Any) -> dict[str, Any]:
-    """The fields remixer keeps beside the Video object, for `jobs.import_spec`."""
+    """The fields remixer keeps beside the Video object, for `specs.import_spec`."""
     named = extras.get("original_owner") or extras.get("owner") or ""
     fields = {
         "title": extras.get("title") or "",

@@ -30,7 +30,6 @@ from remixer.forms import (
     STALE_FORM,
     ApiKeyForm,
     ExtendForm,
-    ImportForm,
     LibraryFilter,
     NewVideoForm,
     PickerFilter,
@@ -38,7 +37,7 @@ from remixer.forms import (
     RetryForm,
     TitleForm,
 )
-from remixer.jobs import extend_provider
+from remixer.import_forms import ImportForm
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
@@ -50,6 +49,7 @@ from remixer.models import (
 )
 from remixer.recipes import UNDERSTOOD, RecipeError
 from remixer.serving import serve_stored
+from remixer.specs import extend_provider
 
 PAGE_SIZE = 24
 

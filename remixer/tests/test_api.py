@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from remixer import jobs
+from remixer import jobs, specs
 from remixer.accounts import ApiKey
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.tests.conftest import finished_video
@@ -641,7 +641,7 @@ def test_the_limit_is_on_what_people_submit_not_on_operators_and_workers(ana, se
     entry = CatalogEntry.objects.get(name=LOCAL_MODEL)
     for _ in range(3):
         jobs.submit(
-            jobs.create_spec(
+            specs.create_spec(
                 owner=ana,
                 entry=entry,
                 prompt="batch",

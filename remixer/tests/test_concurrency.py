@@ -12,7 +12,7 @@ import requests
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from remixer import jobs
+from remixer import jobs, specs
 from remixer.models import CatalogEntry, Video
 from remixer.tests.conftest import job, wait_for
 
@@ -55,7 +55,7 @@ def test_fifty_pollers_for_thirty_seconds_while_a_render_writes_progress(server,
     local = CatalogEntry.objects.get(provider__kind="local")
     videos = [
         jobs.submit(
-            jobs.create_spec(
+            specs.create_spec(
                 owner=ana,
                 entry=local,
                 prompt=f"storm at sea {n}",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from remixer import jobs, pipeline
+from remixer import jobs, pipeline, specs
 from remixer.accounts import ApiKey
 from remixer.engine.join import Layout, conform, join, last_frame
 from remixer.models import Video
@@ -318,7 +318,7 @@ def test_v1_refuses_a_bad_upload_to_extend_and_stores_nothing(
 
 def test_the_one_door_checks_the_source_again_under_its_lock(ana, sound_clip):
     source = finished_video(ana, sound_clip, size="256x144", seconds="2")
-    spec = jobs.extend_spec(
+    spec = specs.extend_spec(
         owner=ana, source=source, prompt="more", seconds="4", token=uuid.uuid4()
     )
     Video.objects.filter(pk=source.pk).update(status="failed")  # meanwhile, in another tab

@@ -14,7 +14,7 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from remixer import jobs, media
+from remixer import jobs, media, specs
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.tests.conftest import job, start_process, wait_for, worker_args
 from remixer.tests.videos_api_server import VideosAPIServer
@@ -58,7 +58,7 @@ def create(owner, entry: CatalogEntry, prompt: str) -> Video:  # type: ignore[no
     import uuid
 
     return jobs.submit(
-        jobs.create_spec(
+        specs.create_spec(
             owner=owner,
             entry=entry,
             prompt=prompt,
@@ -87,7 +87,7 @@ def test_thirty_jobs_survive_ten_kills(ana, media_root, tmp_path, source):
             create(ana, local, f"local video number {index}")
         for index in range(4):
             jobs.submit(
-                jobs.remix_spec(
+                specs.remix_spec(
                     owner=ana,
                     source=source,
                     prompt=f"sepia, '{index}'",

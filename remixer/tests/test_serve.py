@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from remixer import jobs
+from remixer import jobs, specs
 from remixer.models import CatalogEntry, Video
 from remixer.tests.conftest import start_site, stop_process, wait_for
 
@@ -82,7 +82,7 @@ def test_a_killed_worker_is_started_again_while_the_site_answers(ana, media_root
         wait_for(lambda: render_worker(process.pid) not in (None, killed), timeout=30)
         back = time.monotonic() - started
         entry = CatalogEntry.objects.get(provider__kind="local")
-        spec = jobs.create_spec(
+        spec = specs.create_spec(
             owner=ana, entry=entry, prompt="calm", size="720x1280", seconds="4", token=uuid.uuid4()
         )
         video = jobs.submit(spec)

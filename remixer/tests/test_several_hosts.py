@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from remixer import jobs
+from remixer import jobs, specs
 from remixer.accounts import ApiKey
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.tests.conftest import (
@@ -87,7 +87,7 @@ def test_hosts_sharing_only_postgresql_and_a_bucket(bucket, ana, source, tmp_pat
     local = CatalogEntry.objects.get(provider__kind="local")
     made = [
         jobs.submit(
-            jobs.create_spec(
+            specs.create_spec(
                 owner=ana,
                 entry=local,
                 prompt=f"host video {index}",
@@ -101,7 +101,7 @@ def test_hosts_sharing_only_postgresql_and_a_bucket(bucket, ana, source, tmp_pat
     ]
     made.append(
         jobs.submit(
-            jobs.remix_spec(
+            specs.remix_spec(
                 owner=ana,
                 source=source,
                 prompt="sepia",

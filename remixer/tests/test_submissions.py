@@ -10,7 +10,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from remixer import jobs, trash
+from remixer import jobs, specs, trash
 from remixer.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,7 @@ def test_a_reference_image_goes_when_no_video_uses_it(
     stored = Path(first.reference_image.path)
     Video.objects.filter(pk=first.pk).update(status=Video.Status.FAILED)
     first.refresh_from_db()
-    retry = jobs.submit(jobs.retry_spec(user=ana, video=first, token=uuid.uuid4()))  # shares it
+    retry = jobs.submit(specs.retry_spec(user=ana, video=first, token=uuid.uuid4()))  # shares it
     with django_capture_on_commit_callbacks(execute=True):
         trash.trash_video(user=ana, video=first)
         assert trash.remove_files(first.pk)

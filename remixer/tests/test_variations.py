@@ -10,7 +10,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from remixer import jobs, services
+from remixer import jobs, services, specs
 from remixer.models import Provider, Video
 from remixer.providers.local import render_create
 from remixer.recipes import parse_recipe
@@ -99,7 +99,7 @@ def test_remix_variations_share_their_source_and_batch(client, ana, source):
 def test_one_job_goes_through_the_same_door_as_a_batch(ana, source, settings):
     settings.REMIXER_MAX_ACTIVE_JOBS = 1
     recipe = parse_recipe("sepia").to_json()
-    spec = jobs.remix_spec(
+    spec = specs.remix_spec(
         owner=ana, source=source, prompt="sepia", recipe=recipe, token=uuid.uuid4()
     )
     first = jobs.submit(spec)

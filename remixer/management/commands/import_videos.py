@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import jobs, tasks
-from remixer.forms import read_sidecar
+from remixer import jobs, specs, tasks
+from remixer.import_forms import read_sidecar
 from remixer.models import Video
 from remixer.packing import ExportError
 from remixer.unpacking import import_export
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 def submit(user: Any, mp4: Path) -> Video:
     info = sidecar(mp4)
     with mp4.open("rb") as handle:
-        spec = jobs.import_spec(
+        spec = specs.import_spec(
             owner=user,
             token=uuid.uuid4(),
             upload=File(handle, name=mp4.name),
