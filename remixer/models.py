@@ -1,4 +1,5 @@
-"""The library: providers that make videos, and the Video jobs themselves."""
+"""The library's videos: each a job mirroring the Videos API's Video object. The providers
+that make them and their catalogs are in catalog.py, named here too."""
 
 import functools
 import re
@@ -7,18 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from remixer.catalog import LOCAL_MODEL as LOCAL_MODEL
+from remixer.catalog import SECONDS as SECONDS
+from remixer.catalog import SIZES as SIZES
+from remixer.catalog import CatalogEntry as CatalogEntry
+from remixer.catalog import Provider as Provider
 from remixer.words import file_slug
 
-SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
-SECONDS = ("4", "8", "12")
-LOCAL_MODEL = "remixer-local"
 # What a video id can look like (ours are video_ and hex); anything else is no video.
 VIDEO_ID_PATTERN = re.compile("[A-Za-z0-9_-]{1,64}")
 STATUS_FIELDS = {  # what the polled status fragment shows
@@ -41,136 +43,6 @@ def new_video_id() -> str:
 
 def unix(moment: datetime | None) -> int | None:
     return None if moment is None else int(moment.timestamp())
-
-
-class Provider(models.Model):
-    """Where videos are made: the built-in local engine, or a server speaking the Videos API.
-
-    What an HTTP provider can do is learnt: `None` means not known yet, until a
-    connection test or the first use tells.
-    """
-
-    class Kind(models.TextChoices):
-        LOCAL = "local", "Local engine"
-        HTTP = "http", "Videos API server"
-
-    class AuthHeader(models.TextChoices):
-        BEARER = "authorization", "Authorization: Bearer <key>"
-        API_KEY = "api-key", "api-key: <key> (Azure)"
-
-    class Encoding(models.TextChoices):
-        MULTIPART = "multipart", "multipart/form-data"
-        JSON = "json", "JSON"
-
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HTTP)
-    name = models.CharField(max_length=100, unique=True)
-    enabled = models.BooleanField(default=True)
-    base_url = models.URLField(
-        max_length=500, blank=True, help_text="The API's root, ending in /v1."
-    )
-    api_key = models.CharField(max_length=500, blank=True)
-    auth_header = models.CharField(
-        max_length=32, choices=AuthHeader.choices, default=AuthHeader.BEARER
-    )
-    body_encoding = models.CharField(
-        max_length=16, choices=Encoding.choices, default=Encoding.MULTIPART
-    )
-    extra_fields = models.JSONField(
-        default=dict, blank=True, help_text='Sent with every create, e.g. {"seed": 42}.'
-    )
-    job_deadline = models.PositiveIntegerField(
-        default=3600, help_text="Seconds a job may take before remixer gives up on it."
-    )
-    can_remix = models.BooleanField(null=True, blank=True)
-    can_list = models.BooleanField(null=True, blank=True)
-    can_delete = models.BooleanField(null=True, blank=True)
-    has_variants = models.BooleanField(null=True, blank=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
-    check_result = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind"], condition=Q(kind="local"), name="one_local_engine"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def default(cls) -> "Provider":
-        provider, created = cls.objects.get_or_create(
-            kind=cls.Kind.LOCAL, defaults={"name": "Local engine"}
-        )
-        if created:
-            CatalogEntry.objects.create(provider=provider, name=LOCAL_MODEL)
-        return provider
-
-    @property
-    def is_local(self) -> bool:
-        return self.kind == self.Kind.LOCAL
-
-
-class CatalogEntry(models.Model):
-    """A model a provider offers, with what it accepts and what it costs."""
-
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="catalog")
-    name = models.CharField(max_length=200, help_text="The model name the provider expects.")
-    sizes = models.CharField(max_length=200, default=",".join(SIZES))
-    seconds = models.CharField(max_length=100, default=",".join(SECONDS))
-    price_per_second = models.DecimalField(max_digits=8, decimal_places=4, default=0)
-
-    class RemixStrategy(models.TextChoices):
-        UNKNOWN = "", "Not known yet: detect it"
-        NATIVE = "native", "The provider's remix route"
-        VIDEO_FILE = "video_file", "Video-to-video: the source as an input_reference file"
-        VIDEO_URL = "video_url", "Video-to-video: the source as a video_reference data URL"
-        FIRST_FRAME = "first_frame", "Image-to-video from the source's first frame"
-        LAST_FRAME = "last_frame", "Image-to-video from the source's last frame"
-        NONE = "none", "None: remix with the local engine"
-
-    remix_strategy = models.CharField(
-        max_length=16, choices=RemixStrategy.choices, blank=True, default=""
-    )
-    remix_evidence = models.TextField(blank=True, help_text="Why this strategy was chosen.")
-    aliases = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Other names scripts may ask for, comma-separated (e.g. sora-2, sora-2-pro).",
-    )
-
-    class Meta:
-        ordering = ["provider__name", "name"]
-        verbose_name_plural = "catalog entries"
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "name"], name="one_entry_per_model")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.provider.name})"
-
-    @property
-    def size_list(self) -> list[str]:
-        return [size.strip() for size in self.sizes.split(",") if size.strip()]
-
-    @property
-    def seconds_list(self) -> list[str]:
-        return [value.strip() for value in self.seconds.split(",") if value.strip()]
-
-    @property
-    def alias_list(self) -> list[str]:
-        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
-
-    def clean(self) -> None:
-        """An alias that names another model on offer would never be reached: refuse it."""
-        others = CatalogEntry.objects.exclude(pk=self.pk)
-        taken = {entry.name for entry in others} | {a for e in others for a in e.alias_list}
-        if clashes := sorted(taken.intersection(self.alias_list)):
-            raise ValidationError(
-                {"aliases": f"Another model already answers to {', '.join(clashes)}."}
-            )
 
 
 class VideoQuerySet(models.QuerySet["Video"]):
