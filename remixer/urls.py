@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from remixer import api, api_edits, api_extensions, export_views, studio, trash_views, views
+from remixer import (
+    api,
+    api_edits,
+    api_extensions,
+    export_views,
+    import_views,
+    key_views,
+    studio,
+    trash_views,
+    views,
+)
 from remixer.logins import AdminLoginForm, LoginForm, refuse_floods
 from remixer.models import VIDEO_ID_PATTERN
 
@@ -30,7 +40,7 @@ urlpatterns = [
     path("recipe", views.recipe_preview, name="recipe_preview"),
     path("videos/new", views.video_new, name="video_new"),
     path("videos/live", views.live_cards, name="live_cards"),
-    path("videos/import", views.video_import, name="video_import"),
+    path("videos/import", import_views.video_import, name="video_import"),
     path(f"videos/{VIDEO_ID}.json", views.video_json, name="video_json"),
     path(f"videos/{VIDEO_ID}", views.video_detail, name="video_detail"),
     path(f"videos/{VIDEO_ID}/status", views.video_status, name="video_status"),
@@ -59,8 +69,8 @@ urlpatterns = [
         export_views.export_download,
         name="export_download",
     ),
-    path("keys", views.api_keys, name="api_keys"),
-    path("keys/<int:key_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
+    path("keys", key_views.api_keys, name="api_keys"),
+    path("keys/<int:key_id>/revoke", key_views.api_key_revoke, name="api_key_revoke"),
     path("v1/videos", api.videos, name="api_videos"),
     path("v1/videos/edits", api_edits.edits, name="api_edits"),
     path("v1/videos/extensions", api_extensions.extensions, name="api_extensions"),

@@ -8,12 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -23,12 +21,10 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 from django_htmx.middleware import HtmxDetails
 
-from remixer import jobs, services, stills, strategies, trash, unpacking
-from remixer.accounts import ApiKey
+from remixer import jobs, services, stills, strategies, trash
 from remixer.forms import (
     EXTEND_PREFIX,
     STALE_FORM,
-    ApiKeyForm,
     ExtendForm,
     LibraryFilter,
     NewVideoForm,
@@ -37,7 +33,6 @@ from remixer.forms import (
     RetryForm,
     TitleForm,
 )
-from remixer.import_forms import ImportForm
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
     VARIANTS,
@@ -149,43 +144,6 @@ def video_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
     return render(request, "video_new.html", {"form": form}, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def video_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and form.is_export:
-        return export_imported(request, form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            video = jobs.submit(form.spec(owner=request.user))
-        except services.NotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Uploaded: remixer is checking it frame by frame.")
-            return redirect(video)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "video_import.html", {"form": form}, status=status)
-
-
-def export_imported(request: HttpRequest, form: ImportForm) -> HttpResponse:
-    """Each video of an export becomes an import job; those that could not are named."""
-    outcomes = unpacking.import_export(
-        form.cleaned_data["video"],
-        importer=request.user,
-        token=form.cleaned_data["form_token"],
-        operator=request.user.is_staff,
-    )
-    started = sum(1 for outcome in outcomes if outcome.video is not None)
-    messages.success(
-        request,
-        f"Importing {started} video{pluralize(started)} from the export: "
-        "remixer is checking each one frame by frame.",
-    )
-    for outcome in outcomes:
-        if outcome.problem:
-            messages.error(request, f"{outcome.old_id} was not imported: {outcome.problem}")
-    return redirect("library")
 
 
 def get_video(video_id: str) -> Video:
@@ -418,29 +376,3 @@ def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
 
 def refused(request: HttpRequest, video: Video, error: Exception) -> HttpResponse:
     return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def api_keys(request: HttpRequest) -> HttpResponse:
-    """The user's keys for the /v1 API; a new key's secret is shown in this answer only."""
-    form = ApiKeyForm(request.POST or None)
-    secret = ""
-    if request.method == "POST" and form.is_valid():
-        _, secret = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])
-        form = ApiKeyForm()
-    context = {
-        "form": form,
-        "secret": secret,
-        "keys": ApiKey.of(request.user),
-        "base_url": request.build_absolute_uri("/v1"),
-    }
-    return render(request, "keys.html", context, status=400 if form.errors else 200)
-
-
-@require_POST
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = get_object_or_404(ApiKey.of(request.user), pk=key_id)
-    key.revoke()
-    messages.success(request, f"Revoked {key.name}: scripts that use it are refused from now on.")
-    return redirect("api_keys")
