@@ -254,11 +254,19 @@ class VideoAdmin(admin.ModelAdmin[Video]):
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        retried = 0
+        retried, refused = 0, []
         for video in queryset.filter(status=Video.Status.FAILED):
-            spec = specs.retry_spec(user=request.user, video=video, token=uuid.uuid4(), exempt=True)
+            try:
+                spec = specs.retry_spec(
+                    user=request.user, video=video, token=uuid.uuid4(), exempt=True
+                )
+            except services.NotAllowed as error:
+                refused.append(f"{video.pk}: {error}")
+                continue
             retried += jobs.submit(spec).retry_of_id == video.pk
         self.message_user(request, f"Started {retried} retries.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Not retried, {reason}", messages.WARNING)
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:

@@ -149,6 +149,8 @@ def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = Fals
     check_can_change(user, video)
     if video.kind == Kind.IMPORT:
         raise NotAllowed("A failed import cannot be retried: import the file again.")
+    if video.trashed:
+        raise NotAllowed("A video in the Trash cannot be retried: restore it first.")
     if video.status != Status.FAILED:
         raise NotAllowed("Only a failed video can be retried.")
     return JobSpec(

@@ -76,6 +76,20 @@ def test_an_operator_retries_cancels_and_deletes(client, olga, ana, clip_path):
     assert not Video.objects.in_library().filter(pk=done.pk).exists()
 
 
+def test_retrying_a_failed_import_or_a_trashed_video_is_refused_in_words(client, olga, ana):
+    failed = job(ana, status=Video.Status.FAILED, error_code="x", error_message="It broke.")
+    imported = job(ana, status=Video.Status.FAILED, kind=Video.Kind.IMPORT, error_code="x")
+    trashed = job(ana, status=Video.Status.FAILED, error_code="x")
+    Video.objects.filter(pk=trashed.pk).update(trashed_at=trashed.created_at)
+
+    page = act(client, "retry_videos", failed, imported, trashed)
+    assert "Started 1 retries." in page
+    assert f"Not retried, {imported.pk}: A failed import cannot be retried" in page
+    assert f"Not retried, {trashed.pk}: A video in the Trash cannot be retried" in page
+    retried = Video.objects.filter(retry_of__isnull=False).values_list("retry_of", flat=True)
+    assert list(retried) == [failed.pk]
+
+
 def test_the_local_engine_s_page_leaves_out_the_http_fields_and_still_saves(client, olga):
     from remixer.models import Provider
 
