@@ -295,16 +295,24 @@ def browser_origin() -> str | None:
 # Upkeep and checks
 
 
+# The folders remixer keeps files in (other keys of a shared bucket are not its own).
+FOLDERS = ("videos/", "imports/", "stills/", "exports/")
+
+
 def abort_stale_uploads(older_than: timedelta) -> int:
     """Abort multipart uploads that a killed process began and never finished."""
     if not is_remote():
         return 0
     store = cast(S3Storage, default_storage)
     cutoff: datetime = timezone.now() - older_than
-    found = client(store).list_multipart_uploads(
-        Bucket=store.bucket_name, Prefix=s3_key(store, "videos/")
-    )
-    stale = [upload for upload in found.get("Uploads", []) if upload["Initiated"] < cutoff]
+    stale = [
+        upload
+        for folder in FOLDERS
+        for upload in client(store)
+        .list_multipart_uploads(Bucket=store.bucket_name, Prefix=s3_key(store, folder))
+        .get("Uploads", [])
+        if upload["Initiated"] < cutoff
+    ]
     for upload in stale:
         client(store).abort_multipart_upload(
             Bucket=store.bucket_name, Key=upload["Key"], UploadId=upload["UploadId"]

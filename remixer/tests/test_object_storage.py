@@ -180,9 +180,15 @@ def test_an_emptied_trash_leaves_no_object(
 def test_the_sweep_aborts_uploads_a_killed_process_left(bucket, settings):
     from remixer import tasks
 
-    key = "media/videos/video_x/video.mp4"
-    bucket.client.create_multipart_upload(Bucket=bucket.name, Key=key)
+    for key in ("media/videos/video_x/video.mp4", "media/exports/x.zip", "media/imports/x.mp4"):
+        bucket.client.create_multipart_upload(Bucket=bucket.name, Key=key)
+    bucket.client.create_multipart_upload(Bucket=bucket.name, Key="not-ours/x.bin")
     # moto dates every upload in 2010, so "old enough" cannot be told apart from "new" here.
     settings.REMIXER_S3_UPLOAD_GRACE = 1
-    wait_for(lambda: tasks.sweep() is not None and not bucket.uploads(), timeout=10)
+
+    def ours() -> list[dict]:
+        return [upload for upload in bucket.uploads() if upload["Key"].startswith("media/")]
+
+    wait_for(lambda: tasks.sweep() is not None and not ours(), timeout=10)
+    assert [upload["Key"] for upload in bucket.uploads()] == ["not-ours/x.bin"]
     assert bucket.names() == []
