@@ -114,3 +114,11 @@ def test_the_local_engine_s_page_leaves_out_the_http_fields_and_still_saves(clie
     assert Provider.objects.get(pk=local.pk).name == "This machine"
     http = client.get("/admin/remixer/provider/add/").content.decode()
     assert 'name="base_url"' in http  # a new provider may be either kind
+
+
+def test_a_video_s_page_says_how_it_was_made(client, olga, ana):
+    video = job(ana, kind=Video.Kind.REMIX, strategy=Video.Strategy.FIRST_FRAME)
+    page = client.get(f"/admin/remixer/video/{video.pk}/change/").content.decode()
+    assert "Remixed from another video" in page and "From the source&#x27;s first frame" in page
+    listing = client.get("/admin/remixer/video/?strategy__exact=first_frame").content.decode()
+    assert video.pk in listing
