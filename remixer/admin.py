@@ -68,7 +68,9 @@ class CatalogForm(forms.ModelForm[CatalogEntry]):
         return super().save(commit)
 
 
-class CatalogInline(admin.TabularInline[CatalogEntry, Provider]):
+class CatalogInline(admin.StackedInline[CatalogEntry, Provider]):
+    """Stacked: with its remix strategy and the evidence for it, an entry is wider than a row."""
+
     model = CatalogEntry
     form = CatalogForm
     extra = 1

@@ -311,9 +311,11 @@ def starter(video: Video, provider: VideoProvider) -> Callable[[Job, ProgressCal
     extension (which chooses its own way)."""
     if video.kind == Video.Kind.EXTENSION:
         return partial(extending.start, video)
-    if video.remixed_from_video_id:
-        return lambda job, progress: strategies.send_remix(video, job, provider)
-    return provider.create
+    if not video.remixed_from_video_id:
+        return provider.create
+    if video.provider.is_local:
+        return provider.remix
+    return lambda job, progress: strategies.send_remix(video, job, provider)
 
 
 def load(video_id: str) -> Video:

@@ -18,7 +18,8 @@ import pytest
 import requests
 from PIL import Image
 
-from remixer import media, services, strategies
+from remixer import media, services, strategies, tasks
+from remixer.leases import ProgressWriter
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import Job, remixes
 from remixer.providers.factory import http_provider
@@ -285,7 +286,7 @@ def test_a_server_without_document_whose_route_answers_for_the_id_is_native():
 # The page, and where a remix goes
 
 
-def test_the_page_says_how_the_remix_will_be_made(client, ana, omni, clip_path):
+def test_the_page_says_how_the_remix_will_be_made(client, ana, omni, clip_path, monkeypatch):
     source = made_on(omni, ana, clip_path, "first_frame")
     client.force_login(ana)
     name = source.provider.name
@@ -300,6 +301,20 @@ def test_the_page_says_how_the_remix_will_be_made(client, ana, omni, clip_path):
     assert "How it will be made: with the local engine." in page
     local = submit_remix(client, Video.objects.get(pk=source.pk), "sepia", use_local="True")
     assert (local.provider.is_local, local.strategy) == (True, "local")
+    written: list[int] = []
+    monkeypatch.setattr(ProgressWriter, "__call__", spy(ProgressWriter.__call__, written))
+    tasks.render_video.call(local.pk)  # the engine renders it, its progress written as it goes
+    local.refresh_from_db()
+    assert (local.status, local.strategy) == ("completed", "local"), local.error
+    assert len(set(written)) >= 2, written
+
+
+def spy(method, written: list[int]):  # type: ignore[no-untyped-def]
+    def call(self, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        written.append(done)
+        method(self, done, total)
+
+    return call
 
 
 # Large sources are streamed
