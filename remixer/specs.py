@@ -139,7 +139,9 @@ def extend_provider(source: Video) -> Provider:
     """The engine that made the source extends it (from its last frame if it must);
     videos of the local engine, imports and those of a switched-off provider, the engine."""
     owner = source.provider
-    if owner.is_local or not owner.enabled or not source.provider_video_id:
+    if owner.is_local:
+        return owner
+    if not owner.enabled or not source.provider_video_id:
         return Provider.default()
     return owner
 
