@@ -13,8 +13,10 @@ from pathlib import Path
 import av
 import pytest
 from django.conf import settings
+from django.contrib.admin.utils import quote
 from django.contrib.auth.models import User
 from django.db import connection, connections
+from django.urls import reverse
 
 from remixer import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
@@ -155,6 +157,11 @@ def job(owner: User, **fields: object) -> Video:
     return video_row(
         owner, **{"prompt": "a running job", "size": "720x1280", "seconds": "8", **fields}
     )
+
+
+def video_admin_url(video: Video) -> str:
+    """A video's admin page as the admin writes it: quoted, or an id's "_22" reads as '"'."""
+    return reverse("admin:remixer_video_change", args=[quote(video.pk)])
 
 
 def finished_video(owner: User, clip: Path, **fields: object) -> Video:

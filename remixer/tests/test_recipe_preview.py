@@ -10,7 +10,7 @@ from PIL import Image
 
 from remixer import stills, storage
 from remixer.recipes import parse_recipe
-from remixer.tests.conftest import finished_video
+from remixer.tests.conftest import finished_video, video_admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_the_admin_reads_a_stored_recipe_through_the_same_door(
     legacy = finished_video(ana, clip_path, recipe={"effects": ["sepia"], "caption": "Hi"})
     broken = finished_video(ana, clip_path, recipe={"version": 2, "steps": [{"step": "x"}]})
     client.force_login(operator)
-    page = client.get(f"/admin/remixer/video/{legacy.pk}/change/").content.decode()
+    page = client.get(video_admin_url(legacy)).content.decode()
     assert "Sepia (100%); Caption &quot;Hi&quot; (bottom)" in page
-    page = client.get(f"/admin/remixer/video/{broken.pk}/change/")
+    page = client.get(video_admin_url(broken))
     assert page.status_code == 200 and "no step called" in page.content.decode()
