@@ -40,6 +40,7 @@ DOWNLOAD_READ_TIMEOUT = 60
 GET_ATTEMPTS = 3
 MAX_INLINE_WAIT = 5.0  # longer waits go back to the task queue instead of blocking a worker
 CHUNK = 1024 * 1024
+IMAGE_TYPES = {".png": "image/png", ".webp": "image/webp"}  # anything else is sent as JPEG
 
 MAGIC = {
     "thumbnail": (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
@@ -302,7 +303,8 @@ class HttpProvider:
             files: dict[str, Any] = {key: (None, value) for key, value in data.items()}
             return self.session.post(url, files=files, timeout=self.timeouts)
         with image.open("rb") as handle:
-            files = {"input_reference": (image.name, handle, image_type(image))}
+            kind = IMAGE_TYPES.get(image.suffix.lower(), "image/jpeg")
+            files = {"input_reference": (image.name, handle, kind)}
             return self.session.post(url, data=data, files=files, timeout=self.timeouts)
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -377,10 +379,7 @@ class HttpProvider:
 
 
 def write_stream(
-    response: requests.Response,
-    path: Path,
-    optional: bool,
-    on_progress: ProgressCallback | None = None,
+    response: requests.Response, path: Path, optional: bool, on_progress: ProgressCallback | None
 ) -> int | None:
     received = 0
     total = int(response.headers.get("Content-Length") or 0)
@@ -397,7 +396,3 @@ def write_stream(
             return None
         raise download_failed(f"the transfer broke off ({error})") from error
     return received
-
-
-def image_type(path: Path) -> str:
-    return {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(), "image/jpeg")
