@@ -59,11 +59,11 @@ EFFECTS: dict[str, Effect] = {
         _s("hue_shift"),
     ),
     **_each(
-        "brighter, brighten, brighten it, lighter, lighten, more light, brightness, bright",
+        "brighter, brighten, brighten it, lighter, lighten, more light, brightness, bright, too dark, too dim",
         _s("brightness", amount=0.25),
     ),
     **_each(
-        "darker, darken, darken it, dim, dimmer, dark, less bright, less light",
+        "darker, darken, darken it, dim, dimmer, dark, less bright, less light, too bright",
         _s("brightness", amount=-0.25),
     ),
     **_each(
@@ -120,15 +120,16 @@ EFFECTS: dict[str, Effect] = {
         _look("cinematic"),
     ),
     **_each(
-        "pixel art, 8 bit, 8bit, 16 bit, 16bit, retro game, video game, pixel", _look("pixel_art")
+        "pixel art, 8 bit, 8bit, 16 bit, 16bit, retro game, video game, pixel, retro 8 bit, retro 16 bit, retro pixel art, retro video game",
+        _look("pixel_art"),
     ),
     **_each(
-        "comic, comic book, cartoon, cartoonish, cartoony, cel shaded, toon, animated",
+        "comic, comic book, cartoon, cartoonish, cartoony, cartoonify, cartoonize, cartoonise, cel shaded, toon, animated",
         _look("comic"),
     ),
     **_each("neon, edge glow, glowing edges, synthwave, cyberpunk, tron", _look("neon_look")),
     **_each(
-        "thermal, thermal camera, heat map, heatmap, infrared, heat vision, predator vision",
+        "thermal, thermal camera, thermal vision, heat map, heatmap, infrared, heat vision, predator, predator vision",
         _look("thermal_look"),
     ),
     **_each(
@@ -195,7 +196,7 @@ EFFECTS: dict[str, Effect] = {
         _s("zoom", factor=0.67),
     ),
     **_each(
-        "slow zoom, slow zoom in, slow push in, push in, ken burns, dolly in, slowly zoom in, gradual zoom, slowly zooms in",
+        "slow zoom, slow zoom in, slow push in, push in, ken burns, dolly in, slowly zoom in, gradual zoom, slowly zooms in, zoom in slowly, zoom slowly, zooms in slowly",
         _s("push_in"),
     ),
     **_each(
@@ -221,7 +222,7 @@ EFFECTS: dict[str, Effect] = {
     **_each("freeze, freeze frame, freeze the frame, still frame, pause, freezes", _s("freeze")),
     **_each("fade in, fades in, fade from black, fade up, fade it in", _s("fade_in")),
     **_each(
-        "fade out, fades out, fade to black, fade away, fade, fade it out, fade off, fade at the end",
+        "fade out, fades out, fade to black, fade away, fade, fade it out, fade off, fade at the end, fade out at the end",
         _s("fade_out"),
     ),
     **_each("fade from white", _s("fade_in", colour="white")),
@@ -249,11 +250,12 @@ STRENGTH: dict[str, float] = {
     ),
     **_keys("a little bit, a tiny bit, barely, very slightly, ever so slightly", 0.3),
     **_keys(
-        "somewhat, kind of, kinda, sort of, fairly, gently, gentle, mildly, mild, moderately", 0.7
+        "somewhat, kind of, kinda, sort of, fairly, gently, gentle, mildly, mild, moderately, soft, softly",
+        0.7,
     ),
     **_keys("more, quite, noticeably, extra, really, properly", 1.4),
     **_keys(
-        "very, much, much more, a lot, a lot more, lots, lots of, strong, strongly, heavy, heavily, way more, really really, so much, deep, deeply",
+        "very, much, much more, a lot, a lot more, lots, lots of, strong, strongly, heavy, heavily, way more, way, really really, so much, deep, deeply",
         1.7,
     ),
     **_keys(
@@ -359,7 +361,7 @@ STOP_WORDS = frozenset(
         "giving, of, in, on, me, my, some, feel, feeling, version, kind, sort, just, so, all, "
         "whole, entire, is, be, should, want, i, id, would, could, can, you, lets, let, go, "
         "put, use, using, over, have, has, colours, colors, colour, color, tone, tones, image, "
-        "picture, frames, frame, way, by, at, for, vibe, vibes, aesthetic, mood, bit, little, "
+        "picture, frames, frame, by, at, for, vibe, vibes, aesthetic, mood, bit, little, "
         "too, them, they, or, get, got, from, up, down, out, one, whole thing, everything, "
         "thing, something, play, playing, played, plays, run, mode, treatment, grade, graded, "
         "grading, quality, our, we, us, your, overall, pls, plz, thanks, thank, hey, hi, yo, "
