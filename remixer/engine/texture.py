@@ -34,11 +34,15 @@ def flicker(chain: Chain, params: Params) -> None:
 
 
 def glow(chain: Chain, params: Params) -> None:
-    """A soft copy of the picture screened over it: bright parts bloom."""
+    """A soft copy of the picture's light screened over it: bright parts bloom. Only the
+    luma plane is screened (screening YUV's colour planes would tint it all magenta)."""
+    chain.add("format", "yuv420p")
     split = chain.fork(2)
-    soft = chain.node("gblur", f"sigma={max(2.0, chain.height / 40):.1f}", (split, 1))
+    sigma = max(2.0, chain.height / 40)
+    soft = chain.node("gblur", f"sigma={sigma:.1f}:planes=1", (split, 1))
+    opacity = 0.3 + 0.6 * _s(params)
     chain.tail = chain.node(
-        "blend", f"all_mode=screen:all_opacity={0.3 + 0.6 * _s(params):.2f}", (split, 0), (soft, 0)
+        "blend", f"c0_mode=screen:c0_opacity={opacity:.2f}", (split, 0), (soft, 0)
     )
     chain.text.append("glow")
 

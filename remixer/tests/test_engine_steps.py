@@ -201,7 +201,11 @@ CHECKS = {
     ),
     "glow": (
         step("glow", strength=1.0),
-        lambda o, s: luma(mid(o)).mean() > luma(mid(s)).mean() + 15,
+        lambda o, s: (
+            luma(mid(o)).mean() > luma(mid(s)).mean() + 15
+            # light blooms in every channel: no colour cast
+            and all(mid(o)[..., c].mean() > mid(s)[..., c].mean() + 5 for c in range(3))
+        ),
     ),
     "scanlines": (
         step("scanlines", strength=1.0),
@@ -338,7 +342,11 @@ CHECKS = {
     ),
     "dreamy": (
         "dreamy",
-        lambda o, s: luma(mid(o)).mean() > luma(mid(s)).mean() + 10 and edge(mid(o)) < edge(mid(s)),
+        lambda o, s: (
+            luma(mid(o)).mean() > luma(mid(s)).mean() + 10
+            and edge(mid(o)) < edge(mid(s))
+            and chroma(mid(o)) < chroma(mid(s))  # a little less saturated, never tinted
+        ),
     ),
     "cinematic": ("cinematic", lambda o, s: mid(o)[:10].max() < 20 and mid(o)[-10:].max() < 20),
     "pixel_art": ("pixel art", lambda o, s: block_spread(mid(o)) < 0.5 * block_spread(mid(s))),
