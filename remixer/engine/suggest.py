@@ -21,13 +21,18 @@ UNDERSTOOD = (
     'warmer, old film without the vignette, 2x faster, "Summer 2026" at the top.'
 )
 _SINGLE_WORDS = sorted({word for phrase in v.EFFECTS for word in phrase.split() if len(word) > 2})
-_PHRASE_OF = {word: phrase for phrase in v.EFFECTS for word in phrase.split()}
+_PHRASE_OF: dict[str, str] = {}
+for _phrase in v.EFFECTS:  # each word's shortest phrase: "sound", not "kill the sound"
+    for _word in _phrase.split():
+        if len(_phrase) < len(_PHRASE_OF.get(_word, _phrase + " ")):
+            _PHRASE_OF[_word] = _phrase
 
 
 def nearest(words: list[str]) -> list[str]:
-    """Vocabulary phrases close in spelling to the first few unknown words."""
+    """Vocabulary phrases close in spelling to the first few unknown words. Words of three
+    letters or fewer are too short to say anything ("und" is not "sound")."""
     found: list[str] = []
-    for word in words[:6]:
+    for word in [word for word in words if len(word) > 3][:6]:
         for match in difflib.get_close_matches(word[:24], _SINGLE_WORDS, n=2, cutoff=0.72):
             found.append(_PHRASE_OF.get(match, match))
     return list(dict.fromkeys(found))[:4]

@@ -340,6 +340,14 @@ def test_nothing_followed_is_refused_with_the_nearest_things(prompt, mentioned):
         assert mentioned in message
 
 
+def test_the_nearest_things_are_short_phrases_and_never_from_short_words():
+    with pytest.raises(RecipeError) as error:
+        parse_recipe("mach es schwarz-weiß und langsamer")
+    assert "Did you mean" not in str(error.value)  # "und" is not "sound"
+    with pytest.raises(RecipeError, match=r"Did you mean slow\?"):
+        parse_recipe("slwo")
+
+
 @pytest.mark.parametrize(
     ("prompt", "unused"),
     [
