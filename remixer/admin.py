@@ -243,6 +243,9 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a job starts through the one door (jobs.submit), never as a bare row
+
     @admin.display(description="Recipe, as the engine reads it")
     def recipe_read(self, video: Video) -> str:
         return "; ".join(video.recipe_steps) or "-"

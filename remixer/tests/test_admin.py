@@ -76,6 +76,16 @@ def test_an_operator_retries_cancels_and_deletes(client, olga, ana, clip_path):
     assert not Video.objects.in_library().filter(pk=done.pk).exists()
 
 
+def test_the_admin_adds_no_video_of_its_own(client, olga, ana):
+    """Jobs start on the pages, /v1 and the admin's actions, through the one door: the admin
+    offers no form that writes a video's row without its token, its checks or its task."""
+    assert "/admin/remixer/video/add/" not in client.get("/admin/remixer/video/").content.decode()
+    assert client.get("/admin/remixer/video/add/").status_code == 403
+    posted = {"owner": ana.pk, "model": "remixer-local", "prompt": "x", "size": "1280x720"}
+    assert client.post("/admin/remixer/video/add/", posted | {"seconds": "4"}).status_code == 403
+    assert not Video.objects.exists()
+
+
 def test_retrying_a_failed_import_or_a_trashed_video_is_refused_in_words(client, olga, ana):
     failed = job(ana, status=Video.Status.FAILED, error_code="x", error_message="It broke.")
     imported = job(ana, status=Video.Status.FAILED, kind=Video.Kind.IMPORT, error_code="x")

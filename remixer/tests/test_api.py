@@ -630,10 +630,14 @@ def test_the_pages_say_so_too(client, ana, source, settings):
         },
     )
     remixed = client.post(f"/videos/{source.pk}/remix", {"prompt": "sepia", "form_token": "c" * 32})
+    failed = job(ana, status=Video.Status.FAILED, error_message="boom")
+    retried = client.post(f"/videos/{failed.pk}/retry", {"form_token": "d" * 32})
     for response in [made, remixed]:
         assert response.status_code == 400
         assert "1 videos queued or in progress" in response.content.decode()
-    assert Video.objects.count() == 2
+    assert retried.status_code == 403  # the video page's refusal, in the same words
+    assert "1 videos queued or in progress" in retried.content.decode()
+    assert Video.objects.count() == 3
 
 
 def test_the_limit_is_on_what_people_submit_not_on_operators_and_workers(ana, settings):

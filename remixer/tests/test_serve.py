@@ -1,8 +1,11 @@
 """`manage.py serve` keeps the site up: a worker that dies is started again while gunicorn
 keeps answering, and Ctrl-C stops every process it started."""
 
+import contextlib
 import os
 import signal
+import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -58,6 +61,15 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def interrupt(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as at a terminal: serve stops what it started, then itself."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    finally:
+        stop_process(process)
+
+
 def test_a_killed_worker_is_started_again_while_the_site_answers(ana, media_root, tmp_path):
     process, server = start_site(media_root, tmp_path)
     answers: list[int | str] = []
@@ -92,11 +104,7 @@ def test_a_killed_worker_is_started_again_while_the_site_answers(ana, media_root
         polling.set()
         poller.join()
         started_by_serve = children(process.pid)
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        finally:
-            stop_process(process)
+        interrupt(process)
     log = (tmp_path / "serve.log").read_text()
     print(f"a worker was back {back:.1f} s after SIGKILL; {len(answers)} requests meanwhile")
     assert "The render worker stopped (killed by SIGKILL); starting it again in 1 s." in log, log
@@ -118,3 +126,46 @@ def test_no_process_outlives_a_killed_supervisor(media_root, tmp_path):
     finally:
         stop_process(process)
     assert not [pid for pid in started_by_serve if alive(pid)]
+
+
+def test_a_killed_web_server_is_started_again_at_once_on_its_port(media_root, tmp_path):
+    """gunicorn's master killed while an upload is under way: its workers, left behind to
+    finish it, would hold the port; they go before the new master starts, which takes it."""
+    process, server = start_site(media_root, tmp_path)
+    uploading = threading.Event()
+
+    def upload() -> None:  # a slow upload, a byte at a time
+        with socket.create_connection(("127.0.0.1", int(server.rpartition(":")[2]))) as sock:
+            sock.sendall(
+                b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999\r\n\r\n"
+            )
+            with contextlib.suppress(OSError):
+                while not uploading.wait(0.2):
+                    sock.sendall(b"x")
+
+    def answers() -> bool:
+        try:
+            return requests.get(f"{server}/login", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    uploader = threading.Thread(target=upload)
+    uploader.start()
+    try:
+        time.sleep(1)
+        web = [pid for pid, cmd in children(process.pid).items() if "gunicorn" in cmd]
+        master = next(pid for pid in web if os.getpgid(pid) == pid)  # it leads its workers
+        os.kill(master, signal.SIGKILL)
+        killed = time.monotonic()
+        wait_for(lambda: "Started the web server again" in (tmp_path / "serve.log").read_text())
+        wait_for(answers, timeout=30)
+        back = time.monotonic() - killed
+    finally:
+        uploading.set()
+        uploader.join()
+        interrupt(process)
+    log = (tmp_path / "serve.log").read_text()
+    print(f"the site answered again {back:.1f} s after gunicorn's master was killed")
+    assert "The web server stopped (killed by SIGKILL); starting it again in 1 s." in log, log
+    assert "Connection in use" not in log and "exit code" not in log, log
+    assert back < 10  # it was 15 s while the old workers held the port

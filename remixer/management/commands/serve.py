@@ -50,6 +50,9 @@ class Child:
         now = time.monotonic()
         if self.restart_at is not None:
             if now >= self.restart_at:
+                # What it started goes first: gunicorn's workers, left to finish their
+                # requests during the pause, would hold the port the new master needs.
+                self.kill_group()
                 self.start()
                 say(f"Started the {self.name} again (pid {self.process.pid}).")
             return
