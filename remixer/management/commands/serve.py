@@ -148,6 +148,8 @@ def named_commands(host: str, port: str, web_workers: int, timeout: int) -> dict
         *(sys.executable, "-m", "gunicorn", "remixer.wsgi", "--bind", f"{host}:{port}"),
         *("--workers", str(web_workers), "--worker-class", "gthread", "--threads", "4"),
         *("--timeout", str(timeout), "--graceful-timeout", "10", "--access-logfile", "-"),
+        # gunicorn's control socket has one path per user: two sites on a host would share it.
+        "--no-control-socket",
     ]
     workers = {
         f"{queue} worker": [
