@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from remixer import pipeline, storage
+from remixer import packing, pipeline, scratch, stills, storage
+from remixer.exports import Export
 from remixer.models import Video
 from remixer.tests.buckets import Bucket, stored_bytes, use_bucket
 from remixer.tests.conftest import (
@@ -127,17 +128,23 @@ def test_files_move_to_the_bucket_and_back_checked_and_resumable(
     video = finished_video(ana, clip_path)  # on local disk
     pipeline.rearchive(video)
     video.refresh_from_db()
+    export = Export.objects.create(owner=ana, scope="mine")
+    packing.build(str(export.pk))  # a ZIP its owner may still download
+    export.refresh_from_db()
     names = [video.video_file.name, video.thumbnail_file.name, video.spritesheet_file.name]
+    waiting = video_row(ana)  # an import whose upload no worker has checked yet
+    storage.save(clip_path, scratch.upload_name(waiting.pk))
+    names += [stills.still_name(video.pk), export.file, scratch.upload_name(waiting.pk)]
     local = {name: (media_root / name).read_bytes() for name in names}
     bucket = Bucket(s3_server)
     use_bucket(settings, monkeypatch, bucket)
     call_command("migrate_files", "--to", "s3")
-    assert "Copied 3 files, 0 already there" in capsys.readouterr().out
+    assert "Copied 6 files, 0 already there" in capsys.readouterr().out
     assert {name: bucket.body(name) for name in names} == local
     call_command("verify_files")  # the rows now read from the bucket
     bucket.client.delete_object(Bucket=bucket.name, Key=f"media/{names[1]}")  # an interrupted run
     call_command("migrate_files", "--to", "s3")
-    assert "Copied 1 files, 2 already there" in capsys.readouterr().out
+    assert "Copied 1 files, 5 already there" in capsys.readouterr().out
     for name in names:
         (media_root / name).unlink()
     call_command("migrate_files", "--to", "local")
