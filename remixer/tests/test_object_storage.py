@@ -103,6 +103,16 @@ def test_the_start_up_check_passes_on_a_bucket_it_can_write(bucket):
     assert bucket.names() == []  # the check's probe is removed again
 
 
+def test_the_start_up_check_says_nginx_cannot_send_files_from_a_bucket(
+    client, ana, bucket, source, settings
+):
+    settings.REMIXER_ACCEL_REDIRECT = "/protected/"
+    assert [found.id for found in storage.check_storage()] == ["remixer.W010"]
+    client.force_login(ana)
+    response = client.get(f"/videos/{source.pk}/content")
+    assert response.status_code == 302 and "X-Accel-Redirect" not in response
+
+
 def test_the_start_up_check_says_when_the_bucket_is_missing(bucket, settings, monkeypatch):
     use_bucket(settings, monkeypatch, bucket)
     settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket"
