@@ -197,8 +197,9 @@ def test_an_emptied_trash_leaves_no_object(
 def test_the_sweep_aborts_uploads_a_killed_process_left(bucket, settings):
     from remixer import tasks
 
-    for key in ("media/videos/video_x/video.mp4", "media/exports/x.zip", "media/imports/x.mp4"):
-        bucket.client.create_multipart_upload(Bucket=bucket.name, Key=key)
+    begun = ("videos/video_x/video.mp4", "exports/x.zip", "imports/x.mp4", "references/x.png")
+    for name in begun:  # a reference image re-encoded as PNG may pass 8 MB: sent in parts
+        bucket.client.create_multipart_upload(Bucket=bucket.name, Key=f"media/{name}")
     bucket.client.create_multipart_upload(Bucket=bucket.name, Key="not-ours/x.bin")
     # moto dates every upload in 2010, so "old enough" cannot be told apart from "new" here.
     settings.REMIXER_S3_UPLOAD_GRACE = 1
