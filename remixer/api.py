@@ -72,12 +72,21 @@ def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler
             return too_large().response()
         except SuspiciousOperation as error:
             return ApiError(400, str(error) or "The request is malformed.").response()
+        except storage.StorageError:  # an upload the request stores (an image, an MP4)
+            logger.exception("The file storage failed on %s %s", request.method, request.path)
+            return storage_unavailable().response()
         except Exception:
             logger.exception("The API failed on %s %s", request.method, request.path)
             message = "The server had an error while processing your request."
             return ApiError(500, message, kind="server_error").response()
 
     return view
+
+
+def storage_unavailable() -> ApiError:
+    message = "remixer's file storage cannot be reached; try again shortly."
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return ApiError(503, message, kind="server_error", code="storage_unavailable", headers=retry)
 
 
 def authenticate(request: HttpRequest) -> Any:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
 
+from remixer import storage
 from remixer.models import Video
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -56,12 +59,15 @@ def store_reference(upload: UploadedFile[Any]) -> str:
         pixels = image.convert("RGB")
     buffer = io.BytesIO()
     pixels.save(buffer, format="PNG")
-    return default_storage.save(
-        f"references/{uuid.uuid4().hex}.png", ContentFile(buffer.getvalue())
-    )
+    name = f"references/{uuid.uuid4().hex}.png"
+    storage.save_file(ContentFile(buffer.getvalue(), name=name), name)
+    return name
 
 
 def release_reference(name: str | None) -> None:
     """Remove a stored reference image once no video uses it (a retry shares its original's)."""
     if name and not Video.objects.filter(reference_image=name).exists():
-        default_storage.delete(name)
+        try:
+            storage.delete(name)
+        except storage.StorageError:
+            logger.exception("The reference image %s stays in the storage", name)

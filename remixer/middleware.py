@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -5,6 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
 from remixer import storage
+from remixer.serving import storage_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class HtmxLoginRedirectMiddleware:
@@ -39,6 +43,23 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class StorageUnavailableMiddleware:
+    """A page whose request stores a file (a reference image, an import) while the file
+    storage cannot be reached answers 503 in words, not a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
+        if not isinstance(error, storage.StorageError):
+            return None
+        logger.exception("The file storage failed on %s %s", request.method, request.path)
+        return storage_unavailable()
 
 
 def policy(bucket: str | None) -> str:

@@ -40,13 +40,18 @@ def serve_stored(request: HttpRequest, name: str, *, filename: str) -> HttpRespo
         return proxy_stored(request, name, filename)
     except storage.StorageError:
         logger.exception("Could not serve %s from the bucket", name)
-        unavailable = HttpResponse(
-            "The video store cannot be reached; try again shortly.",
-            status=503,
-            content_type="text/plain",
-        )
-        unavailable["Retry-After"] = "10"
-        return unavailable
+        return storage_unavailable()
+
+
+def storage_unavailable() -> HttpResponse:
+    """What a page or file answers while the file storage cannot be reached."""
+    unavailable = HttpResponse(
+        "The video store cannot be reached; try again shortly.",
+        status=503,
+        content_type="text/plain",
+    )
+    unavailable["Retry-After"] = "10"
+    return unavailable
 
 
 def proxy_stored(request: HttpRequest, name: str, filename: str) -> HttpResponseBase:

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "remixer.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "remixer.urls"

@@ -296,7 +296,7 @@ def browser_origin() -> str | None:
 
 
 # The folders remixer keeps files in (other keys of a shared bucket are not its own).
-FOLDERS = ("videos/", "imports/", "stills/", "exports/")
+FOLDERS = ("videos/", "imports/", "stills/", "exports/", "references/")
 
 
 def abort_stale_uploads(older_than: timedelta) -> int:

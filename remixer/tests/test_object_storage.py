@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from remixer import pipeline, storage
+from remixer import packing, pipeline, scratch, stills, storage
+from remixer.exports import Export
 from remixer.models import Video
 from remixer.tests.buckets import Bucket, stored_bytes, use_bucket
 from remixer.tests.conftest import (
@@ -102,6 +103,16 @@ def test_the_start_up_check_passes_on_a_bucket_it_can_write(bucket):
     assert bucket.names() == []  # the check's probe is removed again
 
 
+def test_the_start_up_check_says_nginx_cannot_send_files_from_a_bucket(
+    client, ana, bucket, source, settings
+):
+    settings.REMIXER_ACCEL_REDIRECT = "/protected/"
+    assert [found.id for found in storage.check_storage()] == ["remixer.W010"]
+    client.force_login(ana)
+    response = client.get(f"/videos/{source.pk}/content")
+    assert response.status_code == 302 and "X-Accel-Redirect" not in response
+
+
 def test_the_start_up_check_says_when_the_bucket_is_missing(bucket, settings, monkeypatch):
     use_bucket(settings, monkeypatch, bucket)
     settings.STORAGES["default"]["OPTIONS"]["bucket_name"] = "no-such-bucket"
@@ -127,17 +138,23 @@ def test_files_move_to_the_bucket_and_back_checked_and_resumable(
     video = finished_video(ana, clip_path)  # on local disk
     pipeline.rearchive(video)
     video.refresh_from_db()
+    export = Export.objects.create(owner=ana, scope="mine")
+    packing.build(str(export.pk))  # a ZIP its owner may still download
+    export.refresh_from_db()
     names = [video.video_file.name, video.thumbnail_file.name, video.spritesheet_file.name]
+    waiting = video_row(ana)  # an import whose upload no worker has checked yet
+    storage.save(clip_path, scratch.upload_name(waiting.pk))
+    names += [stills.still_name(video.pk), export.file, scratch.upload_name(waiting.pk)]
     local = {name: (media_root / name).read_bytes() for name in names}
     bucket = Bucket(s3_server)
     use_bucket(settings, monkeypatch, bucket)
     call_command("migrate_files", "--to", "s3")
-    assert "Copied 3 files, 0 already there" in capsys.readouterr().out
+    assert "Copied 6 files, 0 already there" in capsys.readouterr().out
     assert {name: bucket.body(name) for name in names} == local
     call_command("verify_files")  # the rows now read from the bucket
     bucket.client.delete_object(Bucket=bucket.name, Key=f"media/{names[1]}")  # an interrupted run
     call_command("migrate_files", "--to", "s3")
-    assert "Copied 1 files, 2 already there" in capsys.readouterr().out
+    assert "Copied 1 files, 5 already there" in capsys.readouterr().out
     for name in names:
         (media_root / name).unlink()
     call_command("migrate_files", "--to", "local")
@@ -180,8 +197,9 @@ def test_an_emptied_trash_leaves_no_object(
 def test_the_sweep_aborts_uploads_a_killed_process_left(bucket, settings):
     from remixer import tasks
 
-    for key in ("media/videos/video_x/video.mp4", "media/exports/x.zip", "media/imports/x.mp4"):
-        bucket.client.create_multipart_upload(Bucket=bucket.name, Key=key)
+    begun = ("videos/video_x/video.mp4", "exports/x.zip", "imports/x.mp4", "references/x.png")
+    for name in begun:  # a reference image re-encoded as PNG may pass 8 MB: sent in parts
+        bucket.client.create_multipart_upload(Bucket=bucket.name, Key=f"media/{name}")
     bucket.client.create_multipart_upload(Bucket=bucket.name, Key="not-ours/x.bin")
     # moto dates every upload in 2010, so "old enough" cannot be told apart from "new" here.
     settings.REMIXER_S3_UPLOAD_GRACE = 1

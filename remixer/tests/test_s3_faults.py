@@ -2,6 +2,7 @@
 of the S3 server: saves retry with botocore's backoff, then fail in words and leave nothing
 under a final key; serving through remixer answers a clear 503; the start-up check says why."""
 
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -9,10 +10,13 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from remixer import pipeline, storage
+from remixer.accounts import ApiKey
+from remixer.models import Video
 from remixer.settings import REMIXER_S3_ATTEMPTS
 from remixer.tests.buckets import Bucket, use_bucket
 from remixer.tests.conftest import video_row
 from remixer.tests.fault_proxy import FaultProxy
+from remixer.tests.test_submissions import new_video, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +52,37 @@ def test_a_save_the_bucket_refuses_fails_in_words_and_leaves_nothing(
     assert proxy.failed == REMIXER_S3_ATTEMPTS  # botocore retried with backoff, then gave up
     proxy.heal()
     assert video_keys(faulty, remix.pk) == [] and not faulty.uploads()
+
+
+@pytest.mark.parametrize("field", ["input_reference", "video"])
+def test_an_upload_the_bucket_refuses_answers_503_in_words(
+    faulty, proxy, client, ana, clip_path, field
+):
+    """A reference image (create) or an MP4 (an edit of an uploaded file) stored by the request."""
+    image = field == "input_reference"
+    upload = io.BytesIO(png_bytes(128, 72) if image else clip_path.read_bytes())
+    upload.name = "upload.png" if image else "upload.mp4"
+    path = "/v1/videos" if image else "/v1/videos/edits"
+    proxy.fail({"PUT", "POST"}, "500")
+    key = ApiKey.issue(user=ana, name="tests")[1]
+    data = {"prompt": "a red card", "size": "1280x720", field: upload}
+    response = client.post(path, data, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 503 and response["Retry-After"], response.content
+    assert "file storage" in response.json()["error"]["message"]
+    proxy.heal()
+    assert not Video.objects.exists() and faulty.names() == []
+
+
+def test_a_page_whose_upload_the_bucket_refuses_answers_503_in_words(faulty, proxy, client, ana):
+    client.force_login(ana)
+    upload = io.BytesIO(png_bytes(128, 72))
+    upload.name = "first-frame.png"
+    proxy.fail({"PUT", "POST"}, "drop")
+    response = new_video(client, reference_image=upload)
+    assert response.status_code == 503 and response["Retry-After"]
+    assert b"cannot be reached" in response.content
+    proxy.heal()
+    assert not Video.objects.exists() and faulty.names() == []
 
 
 def test_serving_through_remixer_answers_503_while_the_bucket_fails(

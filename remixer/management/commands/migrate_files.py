@@ -5,6 +5,7 @@ skipped. Nothing is deleted from the source.
 """
 
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError
 from storages.backends.s3 import S3Storage
 
-from remixer import scratch, storage
+from remixer import scratch, stills, storage
+from remixer.exports import Export
 from remixer.models import Video
 from remixer.settings import s3_storage
 
@@ -31,9 +33,9 @@ class Command(BaseCommand):
         source, target = (local, bucket) if to == "s3" else (bucket, local)
         copied = skipped = 0
         missing: list[str] = []
-        for name in stored_names():
+        for name, needed in stored_names():
             outcome = migrate(name, source, target)
-            if outcome == "missing":
+            if outcome == "missing" and needed:
                 missing.append(name)
                 self.stdout.write(f"{name}: missing from the source")
             copied += outcome == "copied"
@@ -58,14 +60,31 @@ def stores() -> tuple[Storage, Storage]:
     return storage.LocalStorage(location=settings.MEDIA_ROOT), S3Storage(**options)  # type: ignore[arg-type]
 
 
-def stored_names() -> Iterator[str]:
-    """Every file a row names, each once."""
+def stored_names() -> Iterator[tuple[str, bool]]:
+    """Every stored file, each once, and whether a row needs it there: a video's files and an
+    export's ZIP must be; a still (remade from its video when missing) and an import's upload
+    still waiting for a worker are copied when they are there."""
     seen: set[str] = set()
+    for name, needed in chain(named_by_rows(), kept_beside()):
+        if name and name not in seen:
+            seen.add(name)
+            yield name, needed
+
+
+def named_by_rows() -> Iterator[tuple[str, bool]]:
     for row in Video.objects.order_by("created_at").values_list(*FIELDS).iterator():
-        for name in row:
-            if name and name not in seen:
-                seen.add(name)
-                yield name
+        yield from ((name, True) for name in row)
+    exports = Export.objects.exclude(file="").order_by("created_at")
+    yield from ((name, True) for name in exports.values_list("file", flat=True).iterator())
+
+
+def kept_beside() -> Iterator[tuple[str, bool]]:
+    videos = Video.objects.order_by("created_at")
+    for pk in videos.exclude(video_file="").values_list("pk", flat=True).iterator():
+        yield stills.still_name(pk), False
+    waiting = videos.filter(status__in=(Video.Status.QUEUED, Video.Status.IN_PROGRESS))
+    for pk in waiting.values_list("pk", flat=True).iterator():
+        yield scratch.upload_name(pk), False
 
 
 def migrate(name: str, source: Storage, target: Storage) -> str:
