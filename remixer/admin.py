@@ -201,9 +201,17 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     ]
     list_select_related = ["owner", "provider"]
     date_hierarchy = "created_at"
+    # What a job was asked for is fixed once it is made (retry makes a new one), and its lease is
+    # the workers' own: an operator edits a video's title, owner and note.
     readonly_fields = [
         "id",
         "object",
+        "model",
+        "prompt",
+        "size",
+        "seconds",
+        "lease_owner",
+        "lease_expires_at",
         "kind",
         "strategy",
         "batch",

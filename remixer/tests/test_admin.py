@@ -43,14 +43,18 @@ def test_an_operator_finds_videos_by_prompt_and_status(
     assert "City lights" in failed and storm.pk not in failed
 
 
-def test_what_the_provider_owns_is_read_only(client, olga, ana):
-    video = job(ana, status=Video.Status.IN_PROGRESS, progress=30)
-    client.post(
-        video_admin_url(video),
-        {"owner": ana.pk, "status": "completed", "progress": 100, "provider_video_id": "x"},
-    )
+def test_what_the_job_asked_for_and_the_provider_owns_is_read_only(client, olga, ana):
+    video = job(ana, status=Video.Status.IN_PROGRESS, progress=30, seconds="4")
+    job_prompt = video.prompt
+    posted = {"owner": ana.pk, "title": "Harbour", "status": "completed", "progress": 100}
+    asked = {"prompt": "changed", "seconds": "5" * 500, "model": "x", "lease_owner": "me"}
+    saved = client.post(video_admin_url(video), posted | asked | {"provider_video_id": "x"})
+    assert saved.status_code == 302  # the form saved what an operator may change
     video.refresh_from_db()
+    assert video.title == "Harbour"
     assert (video.status, video.progress, video.provider_video_id) == ("in_progress", 30, "")
+    assert (video.prompt, video.seconds, video.model) == (job_prompt, "4", "remixer-local")
+    assert video.lease_owner != "me"
 
 
 def test_an_operator_retries_cancels_and_deletes(client, olga, ana, clip_path):
