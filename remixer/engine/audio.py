@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
@@ -13,10 +16,12 @@ from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
 
-from remixer.engine.encoding import audio_layout
+from remixer.engine.deferred import np
+from remixer.engine.encoding import FPS, audio_layout
 from remixer.engine.graph import Filters
 from remixer.engine.recipe import Recipe
-from remixer.engine.spec import num
+from remixer.engine.spec import Params, num
+from remixer.engine.timing import ARRANGE, timeline
 
 
 @contextmanager
@@ -34,60 +39,102 @@ def remix_audio(
     container: OutputContainer,
     recipe: Recipe,
     duration: float,
+    workdir: Path,
 ) -> None:
-    """Reversed with the picture, its tempo following a speed step, looped to fill the
-    duration and trimmed to it. Sound is small enough for areverse's in-memory buffer
-    (12 s of 48 kHz stereo is 4.6 MB)."""
-    graph = AudioGraph(source.streams.audio[0], _filters(recipe, duration))
-    loops = 1 + int(_tempo(recipe) > 1) + int(_tempo(recipe) > 2) * 4
-    for frame in _sound(source, loops):
-        for filtered in graph.process(frame):
-            container.mux(out.encode(filtered))
-        if graph.finished:
-            break
-    for filtered in graph.process(None):
-        container.mux(out.encode(filtered))
-    container.mux(out.encode(None))
+    """The sound follows the picture: its tempo changed with a speed step (atempo), written once
+    to a raw spool on disk, then read back one frame's worth at a time in the order the time
+    steps give: backwards where the picture goes back, silent where it holds still. Never
+    FFmpeg's in-memory reverse or loop."""
+    stream = source.streams.audio[0]
+    rate, channels = stream.codec_context.sample_rate, 1 if audio_layout(stream) == "mono" else 2
+    graph = AudioGraph(stream, _tempo_filters(recipe, duration))
+    handle, name = tempfile.mkstemp(prefix=".remix-", suffix=".pcm", dir=workdir)
+    try:
+        with os.fdopen(handle, "wb") as spool:
+            for frame in _sound(source, graph):
+                spool.write(frame.to_ndarray().T.astype(np.float32).tobytes())
+        samples = os.path.getsize(name) // (4 * channels)
+        if samples == 0:
+            return
+        sound = np.memmap(name, dtype=np.float32, mode="r", shape=(samples, channels))
+        blocks = math.ceil(samples * FPS / rate)
+        order = timeline(_sound_steps(recipe), max(1, round(duration * FPS)), start=blocks)
+        written = 0
+        for block in _blocks(sound, order, rate):
+            frame = AudioFrame.from_ndarray(
+                np.ascontiguousarray(block.T), format="fltp", layout=audio_layout(stream)
+            )
+            frame.sample_rate, frame.pts, frame.time_base = rate, written, Fraction(1, rate)
+            written += block.shape[0]
+            container.mux(out.encode(frame))
+        container.mux(out.encode(None))
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(name)
 
 
-def _tempo(recipe: Recipe) -> float:
-    speeds = [num(step.params, "factor") for step in recipe.steps if step.name == "speed"]
-    return speeds[0] if speeds else 1.0
+def _blocks(sound: np.ndarray, order: list[int], rate: int) -> Iterator[np.ndarray]:
+    """One output frame's samples per entry of the order; a block the picture passes going
+    back is played backwards, one it holds (the same as both neighbours) is silence."""
+
+    def edge(index: int) -> int:
+        return round(index * rate / FPS)
+
+    for at, index in enumerate(order):
+        before = order[at - 1] if at else None
+        after = order[at + 1] if at + 1 < len(order) else None
+        length = edge(at + 1) - edge(at)  # the output's own clock, whatever the source's
+        block = sound[edge(index) : edge(index) + length]
+        if before in (index, None) and after in (index, None) and len(order) > 1:
+            block = np.zeros_like(block)
+        elif after == index - 1 or before == index + 1:
+            block = block[::-1]
+        if block.shape[0] < length:  # the last block of the source may be short
+            pad = np.zeros((length - block.shape[0], sound.shape[1]), dtype=np.float32)
+            block = np.concatenate([block, pad])
+        yield block
 
 
-def _atempo(factor: float) -> list[tuple[str, str]]:
-    """atempo takes 0.5 to 100 at once: slower factors are chained halves."""
+def _speed(recipe: Recipe) -> Params:
+    speeds = [step.params for step in recipe.steps if step.name == "speed"]
+    return speeds[0] if speeds else {"factor": 1.0}
+
+
+def _tempo_filters(recipe: Recipe, duration: float) -> list[tuple[str, str]]:
+    """atempo takes 0.5 to 100 at once: slower factors are chained halves. A slower clip shows
+    the first part of the source only, so only that part is slowed."""
+    factor = num(_speed(recipe), "factor")
+    if factor == 1:
+        return []
     steps = []
+    if factor < 1:
+        steps = [("atrim", f"end={duration * factor:.6f}"), ("asetpts", "N/SR/TB")]
     while factor < 0.5:
         steps.append(("atempo", "0.5"))
         factor /= 0.5
     return [*steps, ("atempo", f"{factor:.4f}")]
 
 
-def _filters(recipe: Recipe, duration: float) -> list[tuple[str, str]]:
-    names = {step.name for step in recipe.steps}
-    steps: list[tuple[str, str]] = []
-    tempo = _tempo(recipe)
-    if tempo < 1:
-        steps += [("atrim", f"end={duration * tempo:.6f}"), ("asetpts", "N/SR/TB")]
-    if tempo != 1:
-        steps += _atempo(tempo)
-    if "reverse" in names:
-        steps.append(("areverse", ""))
-    return [*steps, ("atrim", f"end={duration:.6f}"), ("asetpts", "N/SR/TB")]
+def _sound_steps(recipe: Recipe) -> list[tuple[str, Params]]:
+    """The picture's time steps, the speed already in the sound's tempo (its "then" kept)."""
+    return [
+        (step.name, {**step.params, "factor": 1.0} if step.name == "speed" else step.params)
+        for step in recipe.steps
+        if step.name in ARRANGE
+    ]
 
 
-def _sound(source: InputContainer, loops: int) -> Iterator[AudioFrame]:
-    """The first audio stream, `loops` times over, with pts counted in samples (the source's
-    own restart at each loop)."""
+def _sound(source: InputContainer, graph: AudioGraph) -> Iterator[AudioFrame]:
+    """The first audio stream through the graph, with pts counted in samples."""
     stream = source.streams.audio[0]
     rate, samples = stream.codec_context.sample_rate, 0
-    for _ in range(loops):
-        source.seek(0)
-        for frame in source.decode(stream):
-            frame.pts, frame.time_base = samples, Fraction(1, rate)
-            samples += frame.samples
-            yield frame
+    for frame in source.decode(stream):
+        frame.pts, frame.time_base = samples, Fraction(1, rate)
+        samples += frame.samples
+        yield from graph.process(frame)
+        if graph.finished:
+            break
+    yield from graph.process(None)
 
 
 class AudioGraph(Filters):

@@ -104,7 +104,7 @@ def render_remix(
         ) as (writer, audio_out),
     ):
         if audio is not None and audio_out is not None:
-            remix_audio(audio, audio_out, writer.container, recipe, info.duration)
+            remix_audio(audio, audio_out, writer.container, recipe, info.duration, output.parent)
         graph = VideoGraph(recipe, frames.shape, width, height, total)
         for frame in frames:
             for out in graph.process(frame):

@@ -57,9 +57,10 @@ ARRANGE: dict[str, Callable[[Clip, Params], Clip]] = {
 }
 
 
-def timeline(steps: Sequence[tuple[str, Params]], total: int) -> Clip:
-    """For each output frame, the index of the source frame (at FPS) it shows."""
-    clip, hold = list(range(total)), False
+def timeline(steps: Sequence[tuple[str, Params]], total: int, start: int | None = None) -> Clip:
+    """For each of `total` output frames, the index of the source frame (at FPS) it shows,
+    from a source of `start` frames (the output's own length unless said)."""
+    clip, hold = list(range(total if start is None else start)), False
     for name, params in steps:
         if name in ARRANGE:
             clip = ARRANGE[name](clip, params)

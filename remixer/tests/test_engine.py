@@ -312,51 +312,6 @@ def test_another_frame_rate_is_resampled_to_24_fps(tmp_path):
     assert [shown_index(f) for f in frames] == expected
 
 
-# Remix: sound ---------------------------------------------------------------------------------
-
-
-def loudness(path: Path) -> tuple[float, float, float]:
-    """Duration, and the loudness of the first and last quarter of the audio."""
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        assert stream.codec_context.name == "aac"
-        samples = np.concatenate([f.to_ndarray()[0] for f in container.decode(stream)]).astype(
-            np.float64
-        )
-    quarter = len(samples) // 4
-    rms = [float(np.sqrt((part**2).mean())) for part in (samples[:quarter], samples[-quarter:])]
-    return len(samples) / stream.codec_context.sample_rate, rms[0], rms[1]
-
-
-@pytest.fixture(scope="module")
-def loud_source(workdir: Path) -> Path:
-    return write_source(workdir / "loud.mp4", audio=True)
-
-
-def test_sound_is_kept(loud_source, tmp_path):
-    output = tmp_path / "out.mp4"
-    remix(loud_source, "sepia", output)
-    duration, start, end = loudness(output)
-    assert duration == pytest.approx(SECONDS, abs=0.1)
-    assert end > 2 * start  # the tone still swells
-
-
-def test_sound_follows_reverse(loud_source, tmp_path):
-    output = tmp_path / "out.mp4"
-    remix(loud_source, "reverse", output)
-    duration, start, end = loudness(output)
-    assert duration == pytest.approx(SECONDS, abs=0.1)
-    assert start > 2 * end
-
-
-@pytest.mark.parametrize("prompt", ["slow motion", "speed up"])
-def test_sound_follows_tempo_changes(loud_source, tmp_path, prompt):
-    output = tmp_path / "out.mp4"
-    remix(loud_source, prompt, output)
-    assert loudness(output)[0] == pytest.approx(SECONDS, abs=0.1)
-    assert probe(output).duration == pytest.approx(SECONDS, abs=1e-6)
-
-
 # Progress -------------------------------------------------------------------------------------
 
 
