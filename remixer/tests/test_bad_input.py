@@ -323,6 +323,13 @@ def test_a_json_video_id_that_is_not_text_is_not_found(client, key, media_root, 
     assert full_state(media_root) == before
 
 
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_live_poll_since_a_time_past_the_calendar_is_a_400(client, ana, since):
+    client.force_login(ana)
+    response = client.get("/live", {"since": since})
+    assert response.status_code == 400 and b"since must be" in response.content
+
+
 def test_undecodable_bytes_in_a_page_form_are_refused_in_words(client, ana, media_root):
     client.force_login(ana)
     fields = {
