@@ -10,6 +10,7 @@ from remixer.exports import Export
 from remixer.import_forms import EARLIEST, JsonTextField
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.packing import exportable
+from remixer.recipes import RecipeError, stored_recipe
 
 MAX_PICKED = 10000
 
@@ -85,6 +86,10 @@ class ExtrasForm(forms.Form):
             return None
         if not isinstance(recipe, dict):
             raise forms.ValidationError("Give it as a JSON object.")
+        try:
+            stored_recipe(recipe)  # one the engine can follow, as a remix's was
+        except RecipeError as error:
+            raise forms.ValidationError(str(error)) from error
         return recipe
 
 

@@ -288,7 +288,7 @@ EXPORTED = "video_" + "e" * 32
 
 def one_video_export(clip: bytes, **changes: object) -> io.BytesIO:
     """A remixer export of one video whose sidecar (or its "remixer" part) is changed."""
-    extras: dict[str, object] = {"owner": "ana", "created_at": "2025-10-08T12:00:00+00:00"}
+    extras: dict[str, object] = {"owner": "ana", "created_at": "2025-10-08", "recipe": None}
     sidecar: dict[str, object] = {"id": EXPORTED, "prompt": "calm", "remixer": extras}
     for name, value in changes.items():
         (extras if name in extras else sidecar)[name] = value
@@ -311,6 +311,8 @@ def one_video_export(clip: bytes, **changes: object) -> io.BytesIO:
         ({"created_at": "1999-01-01T00:00:00+00:00"}, "remixer.created_at"),
         ({"remixed_from_video_id": {"id": 1}}, "remixed_from_video_id"),
         ({"remixed_from_video_id": "v" * 5000}, "remixed_from_video_id"),
+        ({"recipe": {"effects": [{"name": "sepia"}]}}, "remixer.recipe"),
+        ({"recipe": {"version": 2, "steps": "sepia"}}, "remixer.recipe"),
     ],
 )
 def test_an_exports_sidecar_gets_the_forms_rules_too(client, ana, clip_path, changes, message):
