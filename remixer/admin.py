@@ -134,7 +134,9 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
     @admin.action(description="Test connection (starts no job)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         for provider in queryset:
-            self.message_user(request, f"{provider.name}: {services.check_connection(provider)}")
+            passed, said = services.check_connection(provider)
+            level = messages.SUCCESS if passed else messages.ERROR
+            self.message_user(request, f"{provider.name}: {said}", level)
 
     @admin.action(description="Detect how each model remixes (starts no job)")
     def detect_remix_strategies(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from remixer import jobs, services, storage, trash
 from remixer.accounts import ApiKey
 from remixer.api_bodies import ApiError, body_of, reference_upload, text_fields, too_large
-from remixer.forms import ExtendForm, NewVideoForm, RemixForm, strict_int
+from remixer.forms import ExtendForm, NewVideoForm, RemixForm, is_text, strict_int
 from remixer.models import (
     VARIANTS,
     CatalogEntry,
@@ -250,10 +250,10 @@ def find_video(video_id: str) -> Video:
 
 
 def with_id(video_id: str, *, trashed: bool = False) -> VideoQuerySet:
-    """The video with this id in the library (or the Trash too), if any; no id holds a NUL,
-    which PostgreSQL would refuse."""
+    """The video with this id in the library (or the Trash too), if any; no id holds a NUL
+    or an unpaired surrogate (from JSON), which the database would refuse."""
     videos = Video.objects.all() if trashed else Video.objects.in_library()
-    return videos.none() if "\x00" in video_id else videos.filter(pk=video_id)
+    return videos.filter(pk=video_id) if is_text(video_id) else videos.none()
 
 
 # Answers --------------------------------------------------------------------------------------

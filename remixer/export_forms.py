@@ -1,13 +1,16 @@
 """The inputs of exports: which videos to export, and what an export's sidecar may say."""
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 
 from remixer.exports import Export
-from remixer.import_forms import JsonTextField
+from remixer.import_forms import EARLIEST, JsonTextField
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.packing import exportable
+from remixer.recipes import RecipeError, stored_recipe
 
 MAX_PICKED = 10000
 
@@ -68,12 +71,25 @@ class ExtrasForm(forms.Form):
     file_sha256 = forms.RegexField(required=False, regex="^[0-9a-f]{64}$", strip=False)
     recipe = forms.Field(required=False)
 
+    def clean_created_at(self) -> datetime | None:
+        """From 2005 to a day from now, as a sidecar's Unix seconds may be."""
+        moment: datetime | None = self.cleaned_data.get("created_at")
+        if moment is None:
+            return None
+        if not EARLIEST <= moment.timestamp() <= time.time() + 86400:
+            raise forms.ValidationError("Give it as a time from 2005 to today.")
+        return moment.astimezone(UTC)
+
     def clean_recipe(self) -> dict[str, Any] | None:
         recipe = self.cleaned_data.get("recipe")
         if recipe in (None, ""):
             return None
         if not isinstance(recipe, dict):
             raise forms.ValidationError("Give it as a JSON object.")
+        try:
+            stored_recipe(recipe)  # one the engine can follow, as a remix's was
+        except RecipeError as error:
+            raise forms.ValidationError(str(error)) from error
         return recipe
 
 

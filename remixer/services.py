@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,11 +67,18 @@ def check_can_change(user: Any, video: Video) -> None:
         raise NotOwner("Only the owner of this video can do that.")
 
 
-def check_connection(provider: Provider) -> str:
+class Checked(NamedTuple):
+    """What Test connection found: whether the provider passed, and why, in words."""
+
+    passed: bool
+    message: str
+
+
+def check_connection(provider: Provider) -> Checked:
     """Ask an HTTP provider, without starting a job, whether it answers and takes the key,
     and how its models can remix where that was not known yet."""
     if provider.is_local:
-        return "The local engine is built in: nothing to check."
+        return Checked(True, "The local engine is built in: nothing to check.")
     found = factory.http_provider(provider).check()
     provider.checked_at = timezone.now()
     provider.check_result = found["message"]
@@ -79,9 +86,9 @@ def check_connection(provider: Provider) -> str:
         provider.can_list = found["can_list"]
     provider.save(update_fields=["checked_at", "check_result", "can_list"])
     if "can_list" not in found:  # it does not answer as a Videos API that takes the key
-        return str(found["message"])
+        return Checked(False, str(found["message"]))
     remixing = strategies.detect_entries(provider, only_unknown=True)
-    return f"{found['message']} Remixing: {remixing}"
+    return Checked(True, f"{found['message']} Remixing: {remixing}")
 
 
 def provider_from_environment(environ: Mapping[str, str]) -> Provider | None:

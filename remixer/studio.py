@@ -120,6 +120,7 @@ def parse_since(value: str) -> datetime | None:
         return datetime(2000, 1, 1, tzinfo=UTC)
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # In UTC, as the database compares it: a time at the calendar's edge falls off it.
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

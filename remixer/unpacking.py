@@ -23,7 +23,7 @@ from django.core.files import File
 from remixer import jobs, packing, scratch, specs, storage
 from remixer.export_forms import read_extras
 from remixer.import_forms import SIDECAR_MAX, read_sidecar
-from remixer.models import Video, new_video_id
+from remixer.models import VIDEO_ID_PATTERN, Video, new_video_id
 from remixer.services import NotAllowed
 
 ENTRY_PROBLEMS = (
@@ -134,7 +134,11 @@ class Entry:
     ) -> str | None:
         """The parent's id here: what it became in this import, else the id it had."""
         old = extras.get("parent") or info.get("remixed_from_video_id") or None
-        return None if old is None else placed.get(str(old), str(old))
+        if old is None:
+            return None
+        if not isinstance(old, str) or not VIDEO_ID_PATTERN.fullmatch(old):
+            raise ValidationError("The sidecar's remixed_from_video_id is not a video id.")
+        return placed.get(old, old)
 
 
 def free_id(old_id: str) -> str:

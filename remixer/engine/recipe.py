@@ -174,7 +174,9 @@ def _caption(data: object) -> Caption | None:
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """A first-engine recipe ({"effects": [...], "caption": ...}) in today's shape."""
     effects, caption = data.get("effects"), data.get("caption")
-    if not isinstance(effects, list) or not all(e in LEGACY for e in effects):
+    if not isinstance(effects, list) or not all(
+        isinstance(e, str) and e in LEGACY for e in effects
+    ):
         raise RecipeError("A stored recipe names effects the engine does not know.")
     steps = [{"step": LEGACY[e][0], "params": dict(LEGACY[e][1])} for e in effects]
     text = {"text": caption, "position": "bottom"} if isinstance(caption, str) else None

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from remixer.models import Video
+from remixer.models import Provider, Video
 from remixer.tests.conftest import finished_video, job, video_admin_url
+from remixer.tests.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,19 @@ def test_a_video_s_page_says_how_it_was_made(client, olga, ana):
     assert "Remixed from another video" in page and "From the source&#x27;s first frame" in page
     listing = client.get("/admin/remixer/video/?strategy__exact=first_frame").content.decode()
     assert video.pk in listing
+
+
+@pytest.mark.parametrize(
+    "server, level",
+    [({}, "success"), ({"missing_routes": {"list": 404, "retrieve": 404}}, "error")],
+)
+def test_test_connection_shows_a_failure_as_an_error(client, olga, server, level):
+    with VideosAPIServer("openai", framework="starlette", **server) as api:
+        provider = Provider.objects.create(name="Far", base_url=api.url, api_key="test-key")
+        response = client.post(
+            "/admin/remixer/provider/",
+            {"action": "test_connection", "_selected_action": [provider.pk]},
+            follow=True,
+        )
+    messages = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert len(messages) == 1 and messages[0][0] == level, messages

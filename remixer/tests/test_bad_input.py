@@ -234,6 +234,24 @@ def test_any_text_or_number_in_api_json_changes_nothing(client, key, source, med
         assert_refused_or_done(response, before, full_state(media_root), (200,))
 
 
+@FEW
+@given(bad=hostile({}, ["prompt", "seconds", "id"], TEXT | NUMBERS))
+def test_any_text_or_number_in_an_edit_or_extension_changes_nothing(
+    client, key, source, media_root, bad
+):
+    body = {"prompt": "black and white", "seconds": "4"} | bad
+    body["video"] = {"id": body.pop("id", source.pk)}
+    for path in ["/v1/videos/edits", "/v1/videos/extensions"]:
+        before = full_state(media_root)
+        response = client.post(
+            path,
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert_refused_or_done(response, before, full_state(media_root), (200,))
+
+
 SIDECAR_KEYS = ["id", "prompt", "model", "size", "seconds", "created_at", "quality"]
 
 
@@ -290,6 +308,26 @@ def test_a_json_prompt_that_is_not_text_is_refused_in_words(
             "not valid" in error["message"] or "Null" in error["message"]
         )
     assert full_state(media_root) == before
+
+
+@pytest.mark.parametrize("path", ["/v1/videos/edits", "/v1/videos/extensions"])
+@pytest.mark.parametrize("video_id", ["\\ud800", "video_\\udfff", "a\\u0000"])
+def test_a_json_video_id_that_is_not_text_is_not_found(client, key, media_root, path, video_id):
+    raw = f'{{"prompt": "black and white", "seconds": "4", "video": {{"id": "{video_id}"}}}}'
+    before = full_state(media_root)
+    response = client.post(
+        path, raw, content_type="application/json", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "not_found"
+    assert full_state(media_root) == before
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_live_poll_since_a_time_past_the_calendar_is_a_400(client, ana, since):
+    client.force_login(ana)
+    response = client.get("/live", {"since": since})
+    assert response.status_code == 400 and b"since must be" in response.content
 
 
 def test_undecodable_bytes_in_a_page_form_are_refused_in_words(client, ana, media_root):

@@ -379,13 +379,13 @@ def test_the_page_never_calls_the_provider(client, ana, api):
 
 def test_test_connection_learns_what_it_can(api):
     provider = provider_for(api)
-    said = services.check_connection(provider)
-    assert said.startswith("The server answers and accepts the key. Remixing: The server:")
+    passed, said = services.check_connection(provider)
+    assert passed and said.startswith("The server answers and accepts the key. Remixing: ")
     provider.refresh_from_db()
     assert provider.can_list is True and provider.checked_at is not None
     Provider.objects.filter(pk=provider.pk).update(api_key="wrong")
     provider.refresh_from_db()
-    assert services.check_connection(provider) == "The server answers but refuses the key."
+    assert services.check_connection(provider) == (False, "The server answers but refuses the key.")
     with VideosAPIServer("litellm") as gateway:
         other = provider_for(gateway)
         services.check_connection(other)
@@ -404,8 +404,8 @@ def test_test_connection_learns_what_it_can(api):
 def test_test_connection_fails_where_every_path_answers_404(server):
     with VideosAPIServer("openai", **server) as nowhere:
         provider = provider_for(nowhere)
-        said = services.check_connection(provider)
-    assert said.startswith("The server answers, but not as a Videos API:")
+        passed, said = services.check_connection(provider)
+    assert not passed and said.startswith("The server answers, but not as a Videos API:")
     assert "HTTP 404" in said and "Check the base URL" in said
 
 

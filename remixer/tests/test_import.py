@@ -7,6 +7,7 @@ import re
 import tempfile
 import time
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,46 @@ def test_a_sidecar_may_name_lengths_and_sizes_remixer_does_not_offer(client, ana
     refused = import_page(client, clip_path.read_bytes(), sidecar_with(size='"1920 by 1080"'))
     assert refused.status_code == 400
     assert "Give it as WIDTHxHEIGHT" in html.unescape(refused.content.decode())
+
+
+EXPORTED = "video_" + "e" * 32
+
+
+def one_video_export(clip: bytes, **changes: object) -> io.BytesIO:
+    """A remixer export of one video whose sidecar (or its "remixer" part) is changed."""
+    extras: dict[str, object] = {"owner": "ana", "created_at": "2025-10-08", "recipe": None}
+    sidecar: dict[str, object] = {"id": EXPORTED, "prompt": "calm", "remixer": extras}
+    for name, value in changes.items():
+        (extras if name in extras else sidecar)[name] = value
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w") as archive:
+        manifest = {"format": "remixer-export", "version": 1, "videos": [EXPORTED]}
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr(f"videos/{EXPORTED}.json", json.dumps(sidecar))
+        archive.writestr(f"videos/{EXPORTED}.mp4", clip)
+    handle.name = "export.zip"
+    handle.seek(0)
+    return handle
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"created_at": "9999-12-31T23:59:59-14:00"}, "remixer.created_at"),
+        ({"created_at": "0001-01-01T00:00:00+14:00"}, "remixer.created_at"),
+        ({"created_at": "1999-01-01T00:00:00+00:00"}, "remixer.created_at"),
+        ({"remixed_from_video_id": {"id": 1}}, "remixed_from_video_id"),
+        ({"remixed_from_video_id": "v" * 5000}, "remixed_from_video_id"),
+        ({"recipe": {"effects": [{"name": "sepia"}]}}, "remixer.recipe"),
+        ({"recipe": {"version": 2, "steps": "sepia"}}, "remixer.recipe"),
+    ],
+)
+def test_an_exports_sidecar_gets_the_forms_rules_too(client, ana, clip_path, changes, message):
+    client.force_login(ana)
+    export = one_video_export(clip_path.read_bytes(), **changes)
+    token = str(uuid.uuid4())
+    response = client.post("/videos/import", {"video": export, "form_token": token}, follow=True)
+    assert response.status_code == 200
+    said = [str(m) for m in response.context["messages"]]
+    assert any(f"{EXPORTED} was not imported" in m and message in m for m in said), said
+    assert not Video.objects.exists()

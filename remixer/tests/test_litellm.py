@@ -96,7 +96,7 @@ def litellm(gateway: str) -> Provider:
 
 
 def test_a_video_made_through_litellm_is_copied_home_whole(client, ana, upstream, litellm):  # type: ignore[no-untyped-def]
-    said = services.check_connection(litellm)
+    said = services.check_connection(litellm).message
     assert said.startswith("The server answers and accepts the key.")
     assert "OpenAPI document" in said and "has the remix route" in said  # the proxy's own
     assert CatalogEntry.objects.get(provider=litellm).remix_strategy == "native"

@@ -254,7 +254,7 @@ def test_detection_reads_the_openapi_document_and_the_remix_route():
 
 def test_test_connection_detects_and_the_admin_shows_and_changes_it(client, admin_user, omni):
     provider = provider_for(omni, SERVED)
-    message = services.check_connection(provider)
+    message = services.check_connection(provider).message
     entry = CatalogEntry.objects.get(provider=provider)
     assert entry.remix_strategy == "video_file"
     assert "has no remix route" in message and "input_reference file" in message
