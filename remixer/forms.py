@@ -1,11 +1,13 @@
 """The one set of forms every input goes through: the pages, /v1 and the commands."""
 
 import re
+import sys
 import uuid
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 
 from remixer import images, jobs, lengths, specs
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet
@@ -36,6 +38,11 @@ def strict_int(value: object, *, low: int, high: int) -> int | None:
     if isinstance(value, int) and low <= value <= high:
         return value
     return None
+
+
+def page_number(query: QueryDict) -> int | None:
+    """`?page=` in ASCII digits; anything else is the first page (Paginator.get_page)."""
+    return strict_int(query.get("page"), low=1, high=sys.maxsize)
 
 
 def is_text(value: str) -> bool:

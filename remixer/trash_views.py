@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from remixer import trash
+from remixer import forms, trash
 from remixer.models import Video
 from remixer.services import NotAllowed, check_can_change
 from remixer.trash import UNDO_TAG
@@ -106,7 +106,7 @@ def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
 def trash_page(request: HttpRequest) -> HttpResponse:
     """The user's trashed videos (staff: everyone's), each with when its files go."""
     trashed = trash.trash_of(request.user).annotate(in_use=trash.needed())
-    page = Paginator(trashed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(trashed, PAGE_SIZE).get_page(forms.page_number(request.GET))
     kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
     videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
     return render(request, "trash.html", {"page": page, "videos": videos})

@@ -32,6 +32,7 @@ from remixer.forms import (
     RemixForm,
     RetryForm,
     TitleForm,
+    page_number,
 )
 from remixer.media import SPRITE_COLUMNS, SPRITE_ROWS
 from remixer.models import (
@@ -118,7 +119,7 @@ def still_running(videos: list[Video]) -> list[str]:
 def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, Any]:
     """Page through ids on the index, then load just that page's rows: deep pages stay fast."""
     ids = videos.newest_first().values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(page_number(request.GET))
     rows = videos.select_related("owner", "remixed_from").in_bulk(list(page.object_list))
     shown = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()

@@ -149,3 +149,6 @@ def test_the_library_is_paginated(client, ana):
     first, second = client.get("/").content.decode(), client.get("/?page=2").content.decode()
     assert "job number 29" in first and "job number 5" not in first
     assert "job number 5" in second and "Page 2 of 2" in second
+    # A page number not written in ASCII digits is the first page, never another one.
+    for other_digits in ("\u0662", "\u00b2", "2.0", "-2", "99999999999999999999999"):
+        assert "Page 1 of 2" in client.get("/", {"page": other_digits}).content.decode()
