@@ -113,14 +113,13 @@ def test_hosts_sharing_only_postgresql_and_a_bucket(bucket, ana, source, tmp_pat
     )
     web, one, two = (Host(tmp_path, name) for name in ("web", "worker-one", "worker-two"))
     port = free_port()
-    processes = [web.web(port), one.worker()]
+    processes = [web.web(port), one.worker(), two.worker()]  # both hosts take jobs
     ids = [video.pk for video in made]
     try:
         victim = wait_for_value(lambda: rendering_on(processes[1]))
         os.kill(processes[1].pid, signal.SIGKILL)  # the first host dies mid-render
         processes[1].wait()
         assert not [name for name in bucket.names() if victim.pk in name]
-        processes.append(two.worker())
         wait_for(lambda: Video.objects.filter(pk__in=ids, status="completed").count() == 4, 240)
         key = ApiKey.issue(user=ana, name="hosts")[1]
         for video in Video.objects.filter(pk__in=ids):
