@@ -57,6 +57,13 @@ def recent(seconds: float) -> Any:
     return LoginFailure.objects.filter(failed_at__gte=timezone.now() - timedelta(seconds=seconds))
 
 
+def forget_old_failures() -> int:
+    """Failed logins past every window that counts them (the sweep's upkeep)."""
+    window = max(settings.LOGIN_LOCK_MINUTES * 60, settings.LOGIN_FLOOD_SECONDS)
+    before = timezone.now() - timedelta(seconds=window)
+    return LoginFailure.objects.filter(failed_at__lt=before).delete()[0]
+
+
 def locked(username: str, address: str | None) -> bool:
     failures = recent(settings.LOGIN_LOCK_MINUTES * 60).filter(username__iexact=username)
     from_here = failures.filter(address=address).count() if address else 0

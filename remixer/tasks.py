@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
-from remixer import imports, packing, pipeline, recovery, scratch, storage
+from remixer import imports, logins, packing, pipeline, recovery, scratch, storage
 from remixer.models import Provider, Video
 
 
@@ -100,6 +100,7 @@ def sweep() -> int:
         start_follow_ups(import_id)
     scratch.clean_scratch()
     packing.upkeep()  # expired exports' files, and exports whose worker stopped
+    logins.forget_old_failures()
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)

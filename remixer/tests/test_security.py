@@ -7,12 +7,15 @@ import re
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from django.utils import timezone
 from PIL import Image
 
+from remixer import tasks
 from remixer.accounts import LoginFailure
 from remixer.models import LOCAL_MODEL, Video
 from remixer.tests.conftest import ROOT, finished_video, video_row
@@ -164,6 +167,17 @@ def test_failures_from_many_addresses_lock_the_account_everywhere(client, ana, s
         log_in(client, "ANA", "wrong", forwarded=f"198.51.100.{number}")
     locked = log_in(client, "ana", "ana-password-1", forwarded="192.0.2.1")
     assert "Too many failed attempts" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sweep_forgets_failures_no_window_counts_any_more(client, ana):
+    for _ in range(3):
+        log_in(client, "ana", "wrong")
+    LoginFailure.objects.filter(pk=LoginFailure.objects.first().pk).update(
+        failed_at=timezone.now() - timedelta(minutes=16)  # past the 15 minutes' lock
+    )
+    tasks.sweep()
+    assert LoginFailure.objects.count() == 2
 
 
 # The access matrix: who may do what to a video that ana owns.
