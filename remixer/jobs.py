@@ -107,18 +107,22 @@ def submit_batch(specs: Sequence[JobSpec]) -> list[Video]:
     transaction: made and enqueued together, or refused together by the active-job limit;
     a resubmission finds the jobs its tokens made before."""
     videos: list[Video | None]
+    built: list[Video] = []
     try:
         with transaction.atomic():
             videos = admit(specs)
             for index, spec in enumerate(specs):
                 if videos[index] is None:
                     videos[index] = made = spec.build()
+                    built.append(made)
                     made.save(force_insert=True)
                     if not spec.waits:
                         enqueue(made)
     except IntegrityError:  # a concurrent copy of this request won: answer its jobs
+        forget_references(built)
         videos = [made_before(spec) for spec in specs]
     except Exception:
+        forget_references(built)
         for spec in specs:
             scratch.discard_upload(spec.video_id)
         raise
@@ -126,6 +130,13 @@ def submit_batch(specs: Sequence[JobSpec]) -> list[Video]:
         if video is None or video.pk != spec.video_id:
             scratch.discard_upload(spec.video_id)
     return [video for video in videos if video is not None]
+
+
+def forget_references(built: list[Video]) -> None:
+    """A submission rolled back keeps no reference image it stored (a retry's shared one,
+    still used by its original, stays)."""
+    for video in built:
+        images.release_reference(video.reference_image.name)
 
 
 def made_before(spec: JobSpec) -> Video:

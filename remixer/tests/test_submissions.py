@@ -211,6 +211,21 @@ def test_a_reference_image_goes_when_no_video_uses_it(
     assert not stored.exists()
 
 
+def test_a_submission_that_fails_midway_keeps_no_reference_image(
+    client, ana, media_root, monkeypatch
+):
+    def queue_refuses(video: Video) -> None:
+        raise RuntimeError("the queue refused the task")
+
+    monkeypatch.setattr(jobs, "enqueue", queue_refuses)  # after the image was stored
+    client.force_login(ana)
+    upload = io.BytesIO(png_bytes())
+    upload.name = "picture.png"
+    with pytest.raises(RuntimeError):
+        new_video(client, reference_image=upload)
+    assert not Video.objects.exists() and files_under(media_root) == []
+
+
 def test_a_token_another_user_sent_first_makes_this_users_own_job(client, ana, ben, source):
     token = uuid.uuid4()
     client.force_login(ana)
