@@ -69,12 +69,12 @@ def saturation(chain: Chain, params: Params) -> None:
 
 
 def brightness(chain: Chain, params: Params) -> None:
-    chain.add("lutyuv", f"y=clip(val+{num(params, 'amount') * 110:.1f}\\,0\\,255)")
+    chain.add_luma(1.0, num(params, "amount") * 110)
 
 
 def contrast(chain: Chain, params: Params) -> None:
     gain = 1 + num(params, "amount") * (1.2 if num(params, "amount") > 0 else 0.8)
-    chain.add("lutyuv", f"y=clip((val-128)*{gain:.3f}+128\\,0\\,255)")
+    chain.add_luma(gain, 128 - 128 * gain)
 
 
 def invert(chain: Chain, params: Params) -> None:
@@ -83,12 +83,12 @@ def invert(chain: Chain, params: Params) -> None:
 
 def high_key(chain: Chain, params: Params) -> None:
     lift = 40 + 70 * _s(params)
-    chain.add("lutyuv", f"y=clip(val*{1 - lift / 400:.3f}+{lift:.1f}\\,0\\,255)")
+    chain.add_luma(1 - lift / 400, lift)
 
 
 def low_key(chain: Chain, params: Params) -> None:
     drop = 30 + 60 * _s(params)
-    chain.add("lutyuv", f"y=clip((val-{drop:.1f})*1.15\\,0\\,255)")
+    chain.add_luma(1.15, -drop * 1.15)
 
 
 def teal_orange(chain: Chain, params: Params) -> None:

@@ -40,6 +40,32 @@ class Filters:
                 return
 
 
+@dataclass(frozen=True)
+class Luma:
+    """y = clip(gain * val + offset, low, high), with gain > 0."""
+
+    gain: float = 1.0
+    offset: float = 0.0
+    low: float = 0.0
+    high: float = 255.0
+
+    def then(self, gain: float, offset: float) -> Luma:
+        """This curve followed by y = clip(gain * y + offset, 0, 255): both rise, so the two
+        are still one clipped line, and the ends are where this curve's ends go."""
+        if gain <= 0:
+            raise ValueError("A luma curve must rise.")
+
+        def clamp(y: float) -> float:
+            return min(255.0, max(0.0, gain * y + offset))
+
+        line = (self.gain * gain, self.offset * gain + offset)
+        return Luma(*line, clamp(self.low), clamp(self.high))
+
+    @property
+    def expression(self) -> str:
+        return f"clip(val*{self.gain:.4f}+{self.offset:.2f}\\,{self.low:.1f}\\,{self.high:.1f})"
+
+
 @dataclass
 class Chain:
     """Where a step adds its filters: the graph, its current tail and the picture's shape.
@@ -48,15 +74,34 @@ class Chain:
     the ffmpeg CLI (the benchmark compares the two)."""
 
     filters: Filters
-    tail: FilterContext
+    end: FilterContext  # the last node added: read it as `tail`
     width: int
     height: int
     total: int
     text: list[str]
+    luma: Luma | None = None  # a luma curve not added yet
+
+    @property
+    def tail(self) -> FilterContext:
+        """The last node, once a luma curve still waiting is added."""
+        if self.luma is not None:
+            curve, self.luma = self.luma, None
+            self.add("lutyuv", f"y={curve.expression}")
+        return self.end
+
+    @tail.setter
+    def tail(self, node: FilterContext) -> None:
+        self.end = node
 
     def add(self, name: str, args: str = "") -> None:
-        self.tail = self.filters.chain(self.tail, name, args)
+        self.end = self.filters.chain(self.tail, name, args)
         self.text.append(f"{name}={args}" if args else name)
+
+    def add_luma(self, gain: float, offset: float) -> None:
+        """y = gain * y + offset, kept within 0-255. Such steps in a row become one lutyuv:
+        setting one up takes some 10 ms (its table has 65,536 entries), which a still preview
+        would pay again for each."""
+        self.luma = (self.luma or Luma()).then(gain, offset)
 
     def add_all(self, steps: list[tuple[str, str]]) -> None:
         for name, args in steps:

@@ -9,6 +9,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from remixer.engine import FPS, parse_size, render_create, render_remix
+from remixer.engine.graph import Luma
+from remixer.engine.remix import filter_text
 from remixer.media import probe
 from remixer.recipes import parse_recipe
 
@@ -358,3 +360,26 @@ def test_an_exception_from_progress_aborts_create(tmp_path):
             on_progress=stop_at_ten,
         )
     assert list(tmp_path.iterdir()) == []
+
+
+# Luma curves ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines", [[(1.72, -92.2), (1.15, -55.2)], [(1.0, 30.0), (0.3, 89.6)], [(0.8, 40), (1.15, -90)]]
+)
+def test_luma_steps_in_a_row_are_one_curve_that_maps_each_value_alike(lines):
+    curve = Luma()
+    for gain, offset in lines:
+        curve = curve.then(gain, offset)
+    for value in range(256):
+        expected = float(value)
+        for gain, offset in lines:
+            expected = min(255.0, max(0.0, gain * expected + offset))
+        folded = min(curve.high, max(curve.low, curve.gain * value + curve.offset))
+        assert folded == pytest.approx(expected, abs=1e-9)
+
+
+def test_noir_sets_up_one_luma_table():
+    text = filter_text(parse_recipe("noir, brighter"), WIDTH, HEIGHT, FRAMES)
+    assert sum(step.startswith("lutyuv") for step in text) == 1
