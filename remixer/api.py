@@ -84,9 +84,10 @@ def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler
 
 
 def storage_unavailable() -> ApiError:
-    message = "remixer's file storage cannot be reached; try again shortly."
-    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return ApiError(503, message, kind="server_error", code="storage_unavailable", headers=retry)
+    retry = {"Retry-After": str(storage.UNAVAILABLE_RETRY_SECONDS)}
+    return ApiError(
+        503, storage.UNAVAILABLE, kind="server_error", code="storage_unavailable", headers=retry
+    )
 
 
 def authenticate(request: HttpRequest) -> Any:

@@ -1,13 +1,12 @@
 """The inputs of exports: which videos to export, and what an export's sidecar may say."""
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 
 from remixer.exports import Export
-from remixer.import_forms import EARLIEST, JsonTextField
+from remixer.import_forms import EARLIEST, JsonTextField, latest_time
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.packing import exportable
 from remixer.recipes import RecipeError, stored_recipe
@@ -76,7 +75,7 @@ class ExtrasForm(forms.Form):
         moment: datetime | None = self.cleaned_data.get("created_at")
         if moment is None:
             return None
-        if not EARLIEST <= moment.timestamp() <= time.time() + 86400:
+        if not EARLIEST <= moment.timestamp() <= latest_time():
             raise forms.ValidationError("Give it as a time from 2005 to today.")
         return moment.astimezone(UTC)
 

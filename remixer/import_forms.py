@@ -14,6 +14,13 @@ from remixer import jobs, packing, specs
 from remixer.forms import PROMPT_MAX, TokenForm, is_text, strict_int, valid_text
 
 EARLIEST = 1104537600  # 2005-01-01: no video from elsewhere is older
+
+
+def latest_time() -> int:
+    """The latest a sidecar's time may be: a day from now, as other clocks may run ahead."""
+    return int(time.time()) + 86400
+
+
 SIDECAR_MAX = 1024**2
 
 
@@ -159,7 +166,7 @@ class SidecarForm(forms.Form):
             return None
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
-        found = strict_int(value, low=EARLIEST, high=int(time.time()) + 86400)
+        found = strict_int(value, low=EARLIEST, high=latest_time())
         if found is None:
             raise forms.ValidationError(
                 "Give it as Unix seconds (a whole number) from 2005 to today."

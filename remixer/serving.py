@@ -45,12 +45,8 @@ def serve_stored(request: HttpRequest, name: str, *, filename: str) -> HttpRespo
 
 def storage_unavailable() -> HttpResponse:
     """What a page or file answers while the file storage cannot be reached."""
-    unavailable = HttpResponse(
-        "The video store cannot be reached; try again shortly.",
-        status=503,
-        content_type="text/plain",
-    )
-    unavailable["Retry-After"] = "10"
+    unavailable = HttpResponse(storage.UNAVAILABLE, status=503, content_type="text/plain")
+    unavailable["Retry-After"] = str(storage.UNAVAILABLE_RETRY_SECONDS)
     return unavailable
 
 

@@ -45,6 +45,11 @@ class StorageError(Exception):
     """The storage could not be reached or refused a file; the message is fit for a creator."""
 
 
+# What a page, a file or /v1 answers (503) while the storage cannot be reached.
+UNAVAILABLE = "The file storage cannot be reached; try again shortly."
+UNAVAILABLE_RETRY_SECONDS = 10
+
+
 class LocalStorage(FileSystemStorage):
     """Files on local disk, written under a temporary name and renamed: whole, or not there."""
 

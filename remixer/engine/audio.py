@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
@@ -18,6 +16,7 @@ from av.container import InputContainer, OutputContainer
 
 from remixer.engine.deferred import np
 from remixer.engine.encoding import FPS, audio_layout
+from remixer.engine.frames import spool_file
 from remixer.engine.graph import Filters
 from remixer.engine.recipe import Recipe
 from remixer.engine.spec import Params, num
@@ -46,31 +45,28 @@ def remix_audio(
     steps give: backwards where the picture goes back, silent where it holds still. Never
     FFmpeg's in-memory reverse or loop."""
     stream = source.streams.audio[0]
-    rate, channels = stream.codec_context.sample_rate, 1 if audio_layout(stream) == "mono" else 2
+    rate, layout = stream.codec_context.sample_rate, audio_layout(stream)
+    channels = 1 if layout == "mono" else 2
     graph = AudioGraph(stream, _tempo_filters(recipe, duration))
-    handle, name = tempfile.mkstemp(prefix=".remix-", suffix=".pcm", dir=workdir)
-    try:
-        with os.fdopen(handle, "wb") as spool:
+    with spool_file(workdir, ".pcm") as spool:
+        with spool.open("wb") as raw:
             for frame in _sound(source, graph):
-                spool.write(frame.to_ndarray().T.astype(np.float32).tobytes())
-        samples = os.path.getsize(name) // (4 * channels)
+                raw.write(frame.to_ndarray().T.astype(np.float32).tobytes())
+        samples = spool.stat().st_size // (4 * channels)
         if samples == 0:
             return
-        sound = np.memmap(name, dtype=np.float32, mode="r", shape=(samples, channels))
+        sound = np.memmap(spool, dtype=np.float32, mode="r", shape=(samples, channels))
         blocks = math.ceil(samples * FPS / rate)
         order = timeline(_sound_steps(recipe), max(1, round(duration * FPS)), start=blocks)
         written = 0
         for block in _blocks(sound, order, rate):
             frame = AudioFrame.from_ndarray(
-                np.ascontiguousarray(block.T), format="fltp", layout=audio_layout(stream)
+                np.ascontiguousarray(block.T), format="fltp", layout=layout
             )
             frame.sample_rate, frame.pts, frame.time_base = rate, written, Fraction(1, rate)
             written += block.shape[0]
             container.mux(out.encode(frame))
         container.mux(out.encode(None))
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(name)
 
 
 def _blocks(sound: np.ndarray, order: list[int], rate: int) -> Iterator[np.ndarray]:

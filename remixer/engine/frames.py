@@ -116,14 +116,22 @@ def source_frames(
     path: Path, order: list[int], total: int, width: int, height: int, workdir: Path
 ) -> Iterator[Frames]:
     """Forward decoding unless the timeline goes back: then a spool on disk, next to the
-    output (the caller's storage has room for videos; /tmp may be a small tmpfs)."""
+    output."""
     if is_forward(order):
         yield ForwardFrames(path, order, total)
         return
-    handle, name = tempfile.mkstemp(prefix=".remix-", suffix=".yuv", dir=workdir)
+    with spool_file(workdir, ".yuv") as spool:
+        yield SpooledFrames(path, order, total, width, height, spool)
+
+
+@contextmanager
+def spool_file(workdir: Path, suffix: str) -> Iterator[Path]:
+    """A raw spool's path in the work folder (the caller's storage has room for videos; /tmp
+    may be a small tmpfs), removed afterwards."""
+    handle, name = tempfile.mkstemp(prefix=".remix-", suffix=suffix, dir=workdir)
     os.close(handle)
     try:
-        yield SpooledFrames(path, order, total, width, height, Path(name))
+        yield Path(name)
     finally:
         with suppress(FileNotFoundError):
             os.unlink(name)
