@@ -16,9 +16,9 @@ $(VENV)/installed: requirements.lock
 
 # The LiteLLM proxy, a real gateway the tests put in front of a Videos-API server; its own
 # environment, since it pins packages of its own.
-.venv-litellm/installed: remixer/tests/litellm.lock
+.venv-litellm/installed: remixer/tests/support/litellm.lock
 	$(PYTHON) -m venv .venv-litellm
-	.venv-litellm/bin/pip install --quiet --disable-pip-version-check -r remixer/tests/litellm.lock
+	.venv-litellm/bin/pip install --quiet --disable-pip-version-check -r remixer/tests/support/litellm.lock
 	touch $@
 
 $(DATA_DIR)/secret_key:
@@ -42,6 +42,8 @@ lint: $(VENV)/installed $(DATA_DIR)/secret_key
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy remixer
+	$(VENV)/bin/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
 
 bench: static ffmpeg
 	$(MANAGE) bench

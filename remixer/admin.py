@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from remixer import jobs, services, specs, storage, strategies, trash
-from remixer.accounts import ApiKey, LoginFailure
-from remixer.exports import Export
+from remixer.actions import jobs, specs, trash, videos
+from remixer.files import storage
 from remixer.models import CatalogEntry, Provider, Video
+from remixer.models.accounts import ApiKey, LoginFailure
+from remixer.models.exports import Export
+from remixer.providers import strategies
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
 
@@ -134,7 +136,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
     @admin.action(description="Test connection (starts no job)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         for provider in queryset:
-            passed, said = services.check_connection(provider)
+            passed, said = videos.check_connection(provider)
             level = messages.SUCCESS if passed else messages.ERROR
             self.message_user(request, f"{provider.name}: {said}", level)
 
@@ -280,7 +282,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                 spec = specs.retry_spec(
                     user=request.user, video=video, token=uuid.uuid4(), exempt=True
                 )
-            except services.NotAllowed as error:
+            except videos.NotAllowed as error:
                 refused.append(f"{video.pk}: {error}")
                 continue
             retried += jobs.submit(spec).retry_of_id == video.pk
@@ -290,12 +292,12 @@ class VideoAdmin(admin.ModelAdmin[Video]):
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        cancelled = sum(services.cancel_video(user=request.user, video=v) for v in queryset)
+        cancelled = sum(videos.cancel_video(user=request.user, video=v) for v in queryset)
         self.message_user(request, f"Cancelled {cancelled} videos.", messages.SUCCESS)
 
     @admin.action(description="Re-archive the selected completed videos (copy and check again)")
     def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        count = services.rearchive_videos(queryset)
+        count = videos.rearchive_videos(queryset)
         self.message_user(request, f"Re-archiving {count} videos in the background.")
 
 

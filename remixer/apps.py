@@ -9,7 +9,7 @@ class RemixerConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from remixer import storage
+        from remixer.files import storage
 
         # A deployment check with a tag of its own: it reaches the bucket, so only `serve`,
         # the workers and `check --deploy` run it, not every manage.py command.

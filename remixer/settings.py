@@ -71,10 +71,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "remixer.middleware.ContentSecurityPolicyMiddleware",
+    "remixer.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "remixer.middleware.HtmxLoginRedirectMiddleware",
+    "remixer.web.middleware.HtmxLoginRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "remixer.middleware.StorageUnavailableMiddleware",
+    "remixer.web.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "remixer.urls"
@@ -171,7 +171,7 @@ STORAGES = {
     "default": (
         s3_storage(REMIXER_S3_BUCKET, REMIXER_S3_ENDPOINT_URL, REMIXER_S3_PREFIX)
         if REMIXER_S3_BUCKET
-        else {"BACKEND": "remixer.storage.LocalStorage"}
+        else {"BACKEND": "remixer.files.storage.LocalStorage"}
     ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
-from remixer import imports, logins, packing, pipeline, recovery, scratch, storage
-from remixer.models import Provider, Video
+from remixer.files import storage
+from remixer.models import Provider, Video, accounts
+from remixer.worker import exports, imports, pipeline, recovery, scratch
 
 
 @task(queue_name="render")
@@ -29,7 +30,7 @@ def import_video(video_id: str) -> None:
 
 @task(queue_name="render")
 def build_export(export_id: str) -> None:
-    packing.build(export_id)
+    exports.build(export_id)
 
 
 @task()
@@ -99,8 +100,8 @@ def sweep() -> int:
     for import_id in recovery.ended_imports_with_follow_ups():  # cancelled, or its worker died
         start_follow_ups(import_id)
     scratch.clean_scratch()
-    packing.upkeep()  # expired exports' files, and exports whose worker stopped
-    logins.forget_old_failures()
+    exports.upkeep()  # expired exports' files, and exports whose worker stopped
+    accounts.forget_old_failures()
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)

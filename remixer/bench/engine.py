@@ -26,7 +26,7 @@ from pathlib import Path
 from remixer.engine import encoding, render_create, render_remix
 from remixer.engine.remix import filter_text
 from remixer.engine.still import keep_still, render_still
-from remixer.recipes import RecipeError, parse_recipe
+from remixer.models.recipes import RecipeError, parse_recipe
 
 Report = Callable[[str, float, str], None]
 RECIPE = "sepia, mirror"

@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import override_settings
 
-from remixer import media, storage
 from remixer.bench.web import LARGE_FILE, SMALL_FILE, served_peak, stored_video
+from remixer.files import storage
+from remixer.lib import media
 from remixer.providers.local import render_create
 from remixer.settings import s3_storage
 
@@ -38,7 +39,7 @@ def run(report: Report) -> None:
         bucket = f"bench-{os.getpid()}"
         make_bucket(endpoint, bucket)
         in_bucket = {"default": s3_storage(bucket, endpoint, "bench")}
-        on_disk = {"default": {"BACKEND": "remixer.storage.LocalStorage"}}
+        on_disk = {"default": {"BACKEND": "remixer.files.storage.LocalStorage"}}
         with override_settings(
             STORAGES={**settings.STORAGES, **in_bucket},
             REMIXER_S3_BUCKET=bucket,

@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
-from remixer import storage
+from remixer.files import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
 
 Report = Callable[[str, float, str], None]

@@ -16,7 +16,7 @@ from av.video.frame import VideoFrame
 from remixer.engine.deferred import np
 from remixer.engine.encoding import DECODER_THREADS, FPS
 from remixer.engine.timing import is_forward
-from remixer.media import MediaError
+from remixer.lib.media import MediaError
 
 
 class Shape(NamedTuple):

@@ -15,7 +15,7 @@ from av.video.frame import VideoFrame
 
 from remixer.engine.deferred import Image, ImageOps, np
 from remixer.engine.encoding import FPS, ProgressCallback, parse_size, writing
-from remixer.media import MediaError
+from remixer.lib.media import MediaError
 
 if TYPE_CHECKING:
     FloatArray = np.ndarray[Any, np.dtype[np.floating[Any]]]

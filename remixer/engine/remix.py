@@ -19,7 +19,7 @@ from remixer.engine.recipe import Caption, Recipe
 from remixer.engine.spec import FINISH, TIME
 from remixer.engine.steps import STEPS
 from remixer.engine.timing import timeline
-from remixer.media import probe
+from remixer.lib.media import probe
 
 
 def filter_text(recipe: Recipe, width: int, height: int, total: int) -> list[str]:

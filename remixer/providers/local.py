@@ -6,6 +6,7 @@ from pathlib import Path
 
 from remixer.engine import RecipeError, render_create, render_remix
 from remixer.engine.join import JoinError, join, last_frame, progress_part
+from remixer.models.recipes import stored_recipe
 from remixer.providers import (
     Assets,
     Job,
@@ -13,7 +14,6 @@ from remixer.providers import (
     ProviderError,
     Submission,
 )
-from remixer.recipes import stored_recipe
 
 OUTPUT = "video.mp4"
 # The engine's renderers, for the callers that import them from here.

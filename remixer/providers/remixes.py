@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from remixer import media
+from remixer.lib import media
 from remixer.providers import Job, ProviderError
 
 NATIVE, VIDEO_FILE, VIDEO_URL = "native", "video_file", "video_url"

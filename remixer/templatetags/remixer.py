@@ -6,9 +6,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from remixer.actions.trash import UNDO_TAG
+from remixer.lib.words import size_label
 from remixer.models import Video
-from remixer.trash import UNDO_TAG
-from remixer.words import size_label
 
 register = template.Library()
 

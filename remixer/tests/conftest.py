@@ -18,10 +18,10 @@ from django.contrib.auth.models import User
 from django.db import connection, connections
 from django.urls import reverse
 
-from remixer import storage
+from remixer.files import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
 from remixer.providers.local import render_create
-from remixer.tests.buckets import Bucket, use_bucket
+from remixer.tests.support.buckets import Bucket, use_bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 # The 13 keys of the Videos API's Video object, all always present.

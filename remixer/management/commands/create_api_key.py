@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer.accounts import ApiKey
+from remixer.models.accounts import ApiKey
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import storage
+from remixer.files import storage
 from remixer.models import Video
-from remixer.packing import ExportError, exportable, parents_first, write_export
+from remixer.worker.exports import ExportError, exportable, parents_first, write_export
 
 
 class Command(BaseCommand):

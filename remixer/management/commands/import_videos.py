@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import jobs, specs, tasks
-from remixer.import_forms import read_sidecar
+from remixer import tasks
+from remixer.actions import jobs, specs
+from remixer.actions.imports import import_export
+from remixer.actions.sidecars import read_sidecar
 from remixer.models import Video
-from remixer.packing import ExportError
-from remixer.unpacking import import_export
+from remixer.worker.exports import ExportError
 
 
 class Command(BaseCommand):

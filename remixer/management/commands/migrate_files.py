@@ -14,10 +14,11 @@ from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError
 from storages.backends.s3 import S3Storage
 
-from remixer import scratch, stills, storage
-from remixer.exports import Export
+from remixer.files import storage
 from remixer.models import Video
+from remixer.models.exports import Export
 from remixer.settings import s3_storage
+from remixer.worker import scratch, stills
 
 FIELDS = ("video_file", "thumbnail_file", "spritesheet_file", "reference_image")
 

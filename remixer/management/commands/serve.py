@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from remixer import storage
+from remixer.files import storage
 
 # Renders and imports' checks run apart from short tasks, so they never delay them.
 WORKER_QUEUES = ("render", "default")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer import storage
+from remixer.files import storage
 from remixer.models import Video
 
 

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from remixer import scratch, storage, tasks, trash
+from remixer import tasks
+from remixer.actions import trash
+from remixer.files import storage
+from remixer.worker import scratch
 
 logger = logging.getLogger("remixer.worker")
 

@@ -1,0 +1,304 @@
+"""The one door every new job goes through: created, remixed, edited, retried or imported.
+
+A form (or the admin, the demo, a management command) builds a frozen `JobSpec`; `submit`
+checks the one-time token, the active-job limit and the source's state, then writes the
+row and enqueues its first step in one transaction.
+
+A job made from an uploaded file (an edit of an MP4 sent to /v1) is two: the import, and
+the follow-up that waits for it (`submit_after_import`). The import row names its follow-up
+in `then`; the import's worker starts it once the file is checked, or fails it with the
+import's error (`imports.follow_ups`). Variations of one form are a batch of specs,
+admitted together by `submit_batch`: all of them start, or none does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from remixer import tasks
+from remixer.actions import references
+from remixer.actions.videos import NotAllowed, TooManyJobs
+from remixer.models import Provider, Video, new_video_id
+from remixer.worker import scratch
+
+Kind = Video.Kind
+Status = Video.Status
+FROM_SOURCE = (Kind.REMIX, Kind.EDIT, Kind.EXTENSION)  # made from a completed library video
+MADE_BY: dict[str, str] = {Kind.EDIT: "edited", Kind.EXTENSION: "extended"}
+# Idempotency-Key values become tokens in this namespace (any fixed UUID would do).
+IDEMPOTENCY_NAMESPACE = uuid.UUID("6f3c5f1e-8d0a-4f61-9a57-2d1b0c7e4a90")
+
+
+class TokenReused(NotAllowed):
+    """The token (or Idempotency-Key) was first used for a different request."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a new job is made of; `asked` is what the request asked, to compare a
+    resent request with. `exempt` lifts the active-job limit (operators, the demo)."""
+
+    kind: str
+    owner: Any
+    token: uuid.UUID
+    provider: Provider
+    model: str
+    size: str
+    seconds: str
+    prompt: str | None = None
+    source: Video | None = None
+    source_id: str | None = None
+    recipe: dict[str, Any] | None = None
+    reference_image: UploadedFile[Any] | None = None
+    reference_name: str = ""
+    retry_of: Video | None = None
+    imported: Mapping[str, Any] = field(default_factory=dict)
+    video_id: str = field(default_factory=new_video_id)
+    asked: Mapping[str, Any] = field(default_factory=dict)
+    exempt: bool = False
+    # Made from an upload being imported: written now, started by the import's worker.
+    waits: bool = False
+    batch: uuid.UUID | None = None
+    strategy: str = ""  # how a remix reaches its engine, where known when it is submitted
+
+    def build(self) -> Video:
+        video = Video(
+            id=self.video_id,
+            kind=self.kind,
+            owner=self.owner,
+            provider=self.provider,
+            model=self.model,
+            prompt=self.prompt,
+            size=self.size,
+            seconds=self.seconds,
+            remixed_from=self.source,
+            remixed_from_video_id=self.source_id,
+            recipe=self.recipe,
+            retry_of=self.retry_of,
+            strategy=self.strategy,
+            form_token=self.token,
+            batch=self.batch,
+            submission=as_json(self.asked),
+            **self.imported,
+        )
+        if self.reference_image is not None:
+            video.reference_image.name = references.store_reference(self.reference_image)
+        else:
+            video.reference_image.name = self.reference_name
+        return video
+
+
+def submit(spec: JobSpec) -> Video:
+    """The job this spec asks for: made and enqueued now, or the one its token made before."""
+    return submit_batch([spec])[0]
+
+
+def submit_batch(specs: Sequence[JobSpec]) -> list[Video]:
+    """The jobs of one submission (variations share their owner and source), in one
+    transaction: made and enqueued together, or refused together by the active-job limit;
+    a resubmission finds the jobs its tokens made before."""
+    videos: list[Video | None]
+    built: list[Video] = []
+    try:
+        with transaction.atomic():
+            videos = admit(specs)
+            for index, spec in enumerate(specs):
+                if videos[index] is None:
+                    videos[index] = made = spec.build()
+                    built.append(made)
+                    made.save(force_insert=True)
+                    if not spec.waits:
+                        enqueue(made)
+    except IntegrityError:  # a concurrent copy of this request won: answer its jobs
+        forget_references(built)
+        videos = [made_before(spec) for spec in specs]
+    except Exception:
+        forget_references(built)
+        for spec in specs:
+            scratch.discard_upload(spec.video_id)
+        raise
+    for video, spec in zip(videos, specs, strict=True):
+        if video is None or video.pk != spec.video_id:
+            scratch.discard_upload(spec.video_id)
+    return [video for video in videos if video is not None]
+
+
+def forget_references(built: list[Video]) -> None:
+    """A submission rolled back keeps no reference image it stored (a retry's shared one,
+    still used by its original, stays)."""
+    for video in built:
+        references.release_reference(video.reference_image.name)
+
+
+def made_before(spec: JobSpec) -> Video:
+    video = Video.objects.get(owner=spec.owner, form_token=spec.token)
+    check_same_request(video, spec)
+    return video
+
+
+def admit(specs: Sequence[JobSpec]) -> list[Video | None]:
+    """Within the submitting transaction, with the owner (and the source) held: for each
+    spec the job an earlier copy of this request made, or None once it may start."""
+    if len({spec.owner.pk for spec in specs}) != 1:
+        raise ValueError("The jobs of one batch have one owner.")
+    for spec in specs:
+        hold(spec)
+    found = [earlier_job(spec) for spec in specs]
+    new = [spec for spec, video in zip(specs, found, strict=True) if video is None]
+    for spec in new:
+        if spec.kind in FROM_SOURCE and spec.retry_of is None and not source_ready(spec):
+            raise NotAllowed(not_completed(spec.kind))
+    if counted := [spec for spec in new if not spec.exempt]:
+        check_active_jobs(specs[0].owner, adding=len(counted))
+    return found
+
+
+def earlier_job(spec: JobSpec) -> Video | None:
+    """The job an earlier copy of this request made, or the failed video's live retry."""
+    if earlier := Video.objects.filter(owner=spec.owner, form_token=spec.token).first():
+        check_same_request(earlier, spec)
+        return earlier
+    if spec.retry_of is not None:
+        return live_retry(spec.retry_of)
+    return None
+
+
+def hold(spec: JobSpec) -> None:
+    """Serialise submissions of one owner, and retries of one video, until the commit.
+
+    PostgreSQL locks the rows; SQLite's immediate transactions already serialise writers.
+    """
+    users = get_user_model().objects.select_for_update().filter(pk=spec.owner.pk)
+    list(users.values_list("pk"))
+    for held in (spec.source, spec.retry_of):
+        if held is not None:
+            list(Video.objects.select_for_update().filter(pk=held.pk).values_list("pk"))
+
+
+def source_ready(spec: JobSpec) -> bool:
+    """The source as it stands now, held: it may have been deleted since the form was read.
+    A job that waits for its source may only wait for its owner's import of an upload."""
+    source = Video.objects.filter(pk=spec.source_id).first()
+    if source is None:
+        return False
+    if spec.waits:
+        return source.kind == Kind.IMPORT and source.owner_id == spec.owner.pk
+    return source.is_remixable
+
+
+def not_completed(kind: str) -> str:
+    return f"Only a completed video can be {MADE_BY.get(kind, 'remixed')}."
+
+
+def live_retry(video: Video) -> Video | None:
+    """A failed video is retried once at a time: its retry that has not failed, if any."""
+    if Video.objects.get(pk=video.pk).status != Status.FAILED:
+        raise NotAllowed("Only a failed video can be retried.")
+    return Video.objects.filter(retry_of=video).exclude(status=Status.FAILED).first()
+
+
+def check_same_request(earlier: Video, spec: JobSpec) -> None:
+    if earlier.submission is not None and earlier.submission != as_json(spec.asked):
+        raise TokenReused(
+            "This request's key was already used for a different request "
+            f"(it made {earlier.pk}); send a new key or form to start another job."
+        )
+
+
+def check_active_jobs(owner: Any, *, adding: int = 1) -> None:
+    limit = settings.REMIXER_MAX_ACTIVE_JOBS
+    active = Video.objects.filter(owner=owner, status__in=[Status.QUEUED, Status.IN_PROGRESS])
+    count = active.count()
+    if count >= limit:
+        raise TooManyJobs(
+            f"You have {limit} videos queued or in progress, as many as one may at once; "
+            "wait for one to finish and try again."
+        )
+    if count + adding > limit:
+        raise TooManyJobs(
+            f"You have {count} videos queued or in progress and one may have {limit} at once: "
+            f"{adding} more would be too many, so none was started. Ask for "
+            f"{limit - count} at most, or wait for some to finish."
+        )
+
+
+def variations(spec: JobSpec, count: int) -> list[JobSpec]:
+    """`count` jobs of one form, each its own row with its own token derived from the
+    form's, sharing a batch; a single one is the form's job as it always was."""
+    if count == 1:
+        return [spec]
+    asked = dict(spec.asked) | {"variations": count}
+    return [
+        replace(
+            spec,
+            token=derived_token(spec.token, str(index)),
+            batch=spec.token,
+            video_id=new_video_id(),
+            asked=asked | {"variation": index},
+        )
+        for index in range(count)
+    ]
+
+
+def enqueue(video: Video) -> None:
+    """Queue the job's first step; call it inside the transaction that saved the row."""
+    tasks.first_step(video).enqueue(video.pk)
+
+
+def submit_after_import(imported: JobSpec, then: Callable[[Video], JobSpec]) -> Video:
+    """An uploaded file's import and the job made from it (`then`, given the import's row:
+    an edit, an extension), both written now in one transaction; the follow-up is answered.
+
+    The follow-up waits for the import; the import row names it, so the import's worker
+    starts it once the file is checked, or fails it with the import's error.
+    """
+    try:
+        with transaction.atomic():
+            source = submit(imported)
+            follow_up = submit(replace(then(source), waits=True, exempt=True))
+            if source.pk == imported.video_id:  # a new import, not a resent request's
+                source.then = {"kind": follow_up.kind, "video": follow_up.pk}
+                Video.objects.filter(pk=source.pk).update(then=source.then)
+    except Exception:
+        scratch.discard_upload(imported.video_id)
+        raise
+    return follow_up
+
+
+def derived_token(token: uuid.UUID, what: str) -> uuid.UUID:
+    """The token of a job a request makes beside its own (the import of an edit's upload)."""
+    return uuid.uuid5(token, what)
+
+
+def token_for_key(key: str, *, owner_pk: object, path: str) -> uuid.UUID:
+    """A request's one-time token: the same Idempotency-Key on the same path finds the
+    first job; without a key every request is a new job."""
+    if not key:
+        return uuid.uuid4()
+    return uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{owner_pk}:{path}:{key}")
+
+
+def as_json(asked: Mapping[str, Any]) -> Any:
+    """What is stored and compared: the fields as JSON gives them back."""
+    return json.loads(json.dumps(dict(asked), sort_keys=True, default=str))
+
+
+def file_digest(upload: File[Any] | None) -> str | None:
+    if upload is None:
+        return None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

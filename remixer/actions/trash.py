@@ -1,0 +1,141 @@
+"""The Trash: a deleted video leaves the library at once; its files go later; its row stays.
+
+A trashed video can be restored while its files are kept. They go when its owner empties
+the Trash or erases the video completely, or REMIXER_TRASH_DAYS after it was trashed (the
+workers' sweep). The row stays for good as a tombstone (id, kind, parent, owner, prompt and
+times), so a family of remixes keeps its shape. A source that a queued or running job still
+reads keeps its files until no such job is left: emptying, erasing and the purge pass it by
+until then.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from remixer import tasks
+from remixer.actions import references
+from remixer.actions.videos import NotAllowed, cancel_video, check_can_change
+from remixer.files import storage
+from remixer.models import Video, VideoQuerySet
+
+RUNNING = [Video.Status.QUEUED, Video.Status.IN_PROGRESS]
+UNDO_TAG = "undo:"  # a message's extra tag naming the video its Undo button restores
+PURGE_BATCH = 100  # trashed videos whose files one sweep removes at most
+FILES_GONE = {"video_file": "", "thumbnail_file": "", "spritesheet_file": "", "reference_image": ""}
+# What "erase completely" blanks beside the files: every word the creator wrote or was told.
+ERASED = {
+    "erased": True,
+    "prompt": "",
+    "title": "",
+    "recipe": None,
+    "submission": None,
+    "provider_object": None,
+}
+
+
+def trash_video(*, user: Any, video: Video) -> None:
+    """Move a video to the Trash; a job still running is cancelled first."""
+    check_can_change(user, video)
+    with transaction.atomic():
+        if not video.is_finished:
+            cancel_video(user=user, video=video)
+        Video.objects.in_library().filter(pk=video.pk).update(trashed_at=timezone.now())
+
+
+def trash_finished_video(*, user: Any, video: Video) -> None:
+    """The Videos API's delete: only a completed or failed video (cancel a running one first)."""
+    check_can_change(user, video)
+    if not video.is_finished:
+        raise NotAllowed(
+            f"Only a completed or failed video can be deleted; this one is {video.status}."
+        )
+    trash_video(user=user, video=video)
+
+
+def restore_video(*, user: Any, video: Video) -> None:
+    """Put a trashed video back in the library, where it was in the order."""
+    check_can_change(user, video)
+    if not Video.objects.in_trash().filter(pk=video.pk).update(trashed_at=None):
+        raise NotAllowed(f"“{video.display_name}” can no longer be restored: its files are gone.")
+
+
+def left_library(ids: list[str], found: list[Video]) -> list[str]:
+    """The ids a live poll asked about that are no longer in the library: their cards go."""
+    kept = {video.pk for video in found}
+    return [pk for pk in ids if pk not in kept]
+
+
+def trash_of(user: Any) -> VideoQuerySet:
+    """What a user's Trash lists: their trashed videos (staff: everyone's), latest first."""
+    trashed = Video.objects.in_trash().select_related("owner").order_by("-trashed_at", "-id")
+    return trashed if user.is_staff else trashed.filter(owner=user)
+
+
+def needed() -> Exists:
+    """A queued or running job reads this video (its source) still."""
+    return Exists(Video.objects.filter(remixed_from=OuterRef("pk"), status__in=RUNNING))
+
+
+def remove_files(video_id: str, *, erase: bool = False) -> bool:
+    """Remove a trashed video's files now (and its words, to erase it), leaving a tombstone.
+
+    False when there was nothing to do: restored meanwhile, done already, or a job still
+    reads it, in which case a later sweep removes them.
+    """
+    with transaction.atomic():
+        found = Video.objects.in_trash().select_related("provider").filter(pk=video_id)
+        video = found.alias(needed=needed()).filter(needed=False).first()
+        if video is None:
+            return False
+        changes: dict[str, Any] = FILES_GONE | {"files_removed_at": timezone.now()}
+        if not found.update(**changes, **(ERASED if erase else {})):
+            return False
+        if video.provider_video_id and not video.provider.is_local:
+            tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
+        transaction.on_commit(partial(storage.delete_video_files, video.pk))
+        transaction.on_commit(partial(references.release_reference, video.reference_image.name))
+    return True
+
+
+def erase_video(*, user: Any, video: Video) -> None:
+    check_can_change(user, video)
+    if not remove_files(video.pk, erase=True):
+        raise NotAllowed(kept_message(video))
+
+
+def kept_message(video: Video) -> str:
+    held = Video.objects.in_trash().filter(pk=video.pk).alias(needed=needed())
+    if held.filter(needed=True).exists():
+        return (
+            f"“{video.display_name}” is the source of a remix that is still being made: "
+            "its files stay until that finishes. Try again then."
+        )
+    return f"“{video.display_name}” is no longer in the Trash."
+
+
+def empty_trash(*, user: Any) -> tuple[int, int]:
+    """Remove the files of everything the user's Trash lists; (removed, kept for a job)."""
+    ids = list(trash_of(user).values_list("pk", flat=True))
+    removed = sum(remove_files(video_id) for video_id in ids)
+    return removed, len(ids) - removed
+
+
+def purge_expired() -> int:
+    """Remove the files of videos trashed longer than REMIXER_TRASH_DAYS ago; how many."""
+    cutoff = timezone.now() - timedelta(days=settings.REMIXER_TRASH_DAYS)
+    due = (
+        Video.objects.in_trash()
+        .filter(trashed_at__lt=cutoff)
+        .alias(needed=needed())
+        .filter(needed=False)
+        .order_by("trashed_at")
+        .values_list("pk", flat=True)
+    )
+    return sum(remove_files(video_id) for video_id in list(due[:PURGE_BATCH]))

@@ -1,0 +1,109 @@
+"""The Trash's pages: delete (confirmed first), restore, erase completely, empty the Trash.
+
+Each destructive button asks twice over: htmx's `hx-confirm` in the page, and without
+JavaScript its form GETs a confirmation page whose own form does the POST.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from remixer.actions import trash
+from remixer.actions.trash import UNDO_TAG
+from remixer.actions.videos import NotAllowed, check_can_change
+from remixer.forms.videos import page_number
+from remixer.models import Video
+from remixer.web.htmx import HtmxHttpRequest
+
+PAGE_SIZE = 48
+
+
+def confirm(request: HttpRequest, question: str, button: str, **context: Any) -> HttpResponse:
+    """The page a destructive button leads to without JavaScript: the question, then a POST."""
+    context |= {"question": question, "button": button, "action": request.path}
+    return render(request, "confirm.html", context)
+
+
+def done(request: HtmxHttpRequest, to: str) -> HttpResponse:
+    return HttpResponseClientRedirect(to) if request.htmx else redirect(to)
+
+
+def refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
+    messages.error(request, str(error))
+    return redirect("trash")
+
+
+@require_http_methods(["GET", "POST"])
+def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    video = get_object_or_404(Video.objects.in_library(), pk=video_id)
+    try:
+        if request.method == "GET":
+            check_can_change(request.user, video)
+            question = f"Move “{video.display_name}” to the Trash?"
+            return confirm(request, question, "Move to the Trash", back=video.get_absolute_url())
+        trash.trash_video(user=request.user, video=video)
+    except NotAllowed as error:
+        return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)
+    message = f"Moved “{video.display_name}” to the Trash."
+    messages.success(request, message, extra_tags=UNDO_TAG + video.pk)
+    return done(request, reverse("library"))
+
+
+@require_POST
+def video_restore(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    video = get_object_or_404(Video.objects.in_trash(), pk=video_id)
+    try:
+        trash.restore_video(user=request.user, video=video)
+    except NotAllowed as error:
+        return refused(request, error)
+    messages.success(request, f"Restored “{video.display_name}” to the library.")
+    from_trash = request.POST.get("from") == "trash"
+    return done(request, reverse("trash") if from_trash else video.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
+    video = get_object_or_404(Video.objects.in_trash(), pk=video_id)
+    if request.method == "GET":
+        question = (
+            f"Erase “{video.display_name}” completely? Its files and its prompt go now, "
+            "and it cannot be restored."
+        )
+        return confirm(request, question, "Erase completely", back=reverse("trash"))
+    try:
+        trash.erase_video(user=request.user, video=video)
+    except NotAllowed as error:
+        return refused(request, error)
+    messages.success(request, f"Erased “{video.display_name}” completely.")
+    return done(request, reverse("trash"))
+
+
+@require_http_methods(["GET", "POST"])
+def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        question = "Empty the Trash? The files of every video in it go now, for good."
+        return confirm(request, question, "Empty the Trash", back=reverse("trash"))
+    removed, kept = trash.empty_trash(user=request.user)
+    message = f"Emptied the Trash: the files of {removed} videos are gone."
+    if kept:
+        message += f" {kept} stay until the remixes being made from them finish."
+    messages.success(request, message)
+    return done(request, reverse("trash"))
+
+
+@require_GET
+def trash_page(request: HttpRequest) -> HttpResponse:
+    """The user's trashed videos (staff: everyone's), each with when its files go."""
+    trashed = trash.trash_of(request.user).annotate(in_use=trash.needed())
+    page = Paginator(trashed, PAGE_SIZE).get_page(page_number(request.GET))
+    kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
+    videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
+    return render(request, "trash.html", {"page": page, "videos": videos})

@@ -1,0 +1,133 @@
+"""Still previews of a remix: the source's first frame, kept at full size when the video is
+archived, through the recipe's filter graph. Cached per (source, recipe)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from remixer.engine.still import keep_still, render_still
+from remixer.files import storage
+from remixer.lib.media import MediaError
+from remixer.models import Video
+from remixer.models.recipes import Recipe, RecipeError, parse_recipe, stored_recipe
+from remixer.models.videos import PROMPT_MAX
+from remixer.worker import scratch
+
+logger = logging.getLogger(__name__)
+CACHE_SECONDS = 3600
+MAX_TOKEN = 6000
+
+
+def still_name(video_id: str) -> str:
+    return f"stills/{video_id}.npy"
+
+
+def keep(video_id: str, video_file: Path) -> None:
+    """Called as a video is archived: the frame goes to the storage beside the video, so any
+    host's web process can preview it. A frame that cannot be kept only costs its preview."""
+    still = video_file.with_name("still.npy")
+    try:
+        keep_still(video_file, still)
+        storage.save(still, still_name(video_id))
+    except (OSError, MediaError, StopIteration, ValueError, storage.StorageError):
+        logger.warning("%s: no still kept for previews", video_id, exc_info=True)
+    finally:
+        still.unlink(missing_ok=True)
+
+
+def _kept(video: Video) -> Path | None:
+    """The kept frame as a local file: the stored one on local disk; with a bucket, a copy in
+    this host's cache of stills (made from the video for one archived before stills were kept)."""
+    name = still_name(video.pk)
+    local = storage.local_path(name) if not storage.is_remote() else cached_still(video.pk)
+    if local.exists():
+        return local
+    scratch.own_folder().mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=scratch.own_folder()) as folder:
+            fetched = Path(folder) / "still.npy"
+            if storage.exists(name):
+                storage.fetch(name, fetched)
+            elif (stored := video.video_file.name) and storage.exists(stored):
+                source = storage.working_copy(stored, Path(folder))
+                keep_still(source, fetched)
+                storage.save(fetched, name)
+            else:
+                return None
+            if storage.is_remote():
+                local.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(fetched, local)
+    except (OSError, MediaError, StopIteration, ValueError, storage.StorageError):
+        logger.warning("%s: no still for previews", video.pk, exc_info=True)
+        return None
+    return local if local.exists() else None
+
+
+def cached_still(video_id: str) -> Path:
+    return scratch.scratch_root() / "stills" / f"{video_id}.npy"
+
+
+def recipe_key(recipe: Recipe) -> str:
+    text = json.dumps(recipe.to_json(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def preview(video: Video, recipe: Recipe) -> bytes | None:
+    """The JPEG still of `recipe` applied to `video`, or None without a kept frame."""
+    key = f"still:{video.pk}:{recipe_key(recipe)}"
+    cached: bytes | None = cache.get(key)
+    if cached is not None:
+        return cached
+    path = _kept(video)
+    if path is None:
+        return None
+    jpeg = render_still(path, recipe)
+    cache.set(key, jpeg, CACHE_SECONDS)
+    return jpeg
+
+
+def recipe_token(recipe: Recipe) -> str:
+    """The recipe in a URL: compact JSON, base64url without padding."""
+    text = json.dumps(recipe.to_json(), separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def recipe_from_token(token: str) -> Recipe:
+    """A recipe from a URL, checked like any stored one (RecipeError if not followable)."""
+    if len(token) > MAX_TOKEN:
+        raise RecipeError("This recipe is too long to preview.")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        raise RecipeError("This preview's recipe could not be read.") from None
+    return stored_recipe(data)
+
+
+def recipe_context(prompt: str, video_id: str) -> dict[str, object]:
+    """What the recipe preview shows: the steps and notes, or the message, and the still."""
+    if not prompt.strip():
+        return {}
+    try:
+        recipe = parse_recipe(prompt[:PROMPT_MAX])  # what will be submitted
+    except RecipeError as error:
+        return {"recipe_error": str(error)}
+    context: dict[str, object] = {"steps": recipe.describe(), "notes": recipe.notes()}
+    video = Video.objects.in_library().filter(pk=video_id).first() if video_id else None
+    if video is not None and video.is_remixable:
+        url = reverse("video_still", args=[video.pk])
+        context |= {
+            "still_url": f"{url}?r={recipe_token(recipe)}",
+            "still_width": video.width,
+            "still_height": video.height,
+        }
+    return context
