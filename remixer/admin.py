@@ -13,6 +13,7 @@ from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey, LoginFailure
 from remixer.models.exports import Export
 from remixer.providers import strategies
+from remixer.providers.kinds import capabilities
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
 
@@ -111,7 +112,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
     def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> Any:
         """The local engine has no connection: its page leaves the HTTP fields out."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.is_local:
+        if obj is not None and not capabilities(obj).connects:
             return [fieldset for fieldset in fieldsets if fieldset[0] != "Connection"]
         return fieldsets
 
@@ -124,7 +125,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 
     @admin.display(description="Capabilities")
     def capabilities(self, provider: Provider) -> str:
-        if provider.is_local:
+        if capabilities(provider).renders_here:
             return "Creates and remixes on this machine."
         return (
             f"Remix: {CAPABILITY_WORDS[provider.can_remix]}; "

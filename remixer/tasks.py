@@ -14,6 +14,7 @@ from django_tasks.base import Task
 
 from remixer.files import storage
 from remixer.models import Provider, Video, accounts
+from remixer.providers.kinds import capabilities
 from remixer.worker import exports, imports, pipeline, recovery, scratch
 
 
@@ -75,7 +76,7 @@ def first_step(video: Video) -> Task[[str], None]:
     """The task that starts a new job of this kind on this provider."""
     if video.kind == Video.Kind.IMPORT:
         return import_video
-    return render_video if video.provider.is_local else submit_video
+    return render_video if capabilities(video.provider).renders_here else submit_video
 
 
 def start_follow_ups(import_id: str) -> None:

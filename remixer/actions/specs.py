@@ -16,8 +16,9 @@ from django.utils import timezone
 from remixer.actions.jobs import JobSpec, file_digest, not_completed
 from remixer.actions.videos import NotAllowed, check_can_change, remix_provider
 from remixer.lib.words import title_from_file_name
-from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video, lengths, new_video_id
+from remixer.models import CatalogEntry, Provider, Video, lengths, new_video_id
 from remixer.providers.answers import unix_seconds
+from remixer.providers.kinds import capabilities
 from remixer.worker import scratch
 
 Kind = Video.Kind
@@ -67,23 +68,24 @@ def remix_spec(
     if not source.is_remixable and not waiting_import(source):  # an upload's: checked on submit
         raise NotAllowed(not_completed(kind))
     provider = remix_provider(source, use_local=use_local)
-    if provider.is_local and recipe is None:
+    can = capabilities(provider)
+    if can.follows_recipe and recipe is None:
         raise NotAllowed("The local engine needs a recipe it can read from the prompt.")
     return JobSpec(
         kind=kind,
         owner=owner,
         token=token,
         provider=provider,
-        model=LOCAL_MODEL if provider.is_local else source.model,
+        model=can.model or source.model,
         size=source.size,
         seconds=source.seconds,
         prompt=prompt,
         source=source,
         source_id=source.pk,
-        recipe=recipe if provider.is_local else None,
+        recipe=recipe if can.follows_recipe else None,
         asked={"source": source.pk, "prompt": prompt, "provider": provider.pk},
         exempt=exempt,
-        strategy=Video.Strategy.LOCAL if provider.is_local else "",
+        strategy=can.remix_strategy,
     )
 
 
@@ -105,7 +107,7 @@ def extend_spec(
         owner=owner,
         token=token,
         provider=provider,
-        model=LOCAL_MODEL if provider.is_local else source.model,
+        model=capabilities(provider).model or source.model,
         size=source.size,
         seconds="" if total is None else str(total),
         prompt=prompt,
@@ -139,7 +141,7 @@ def extend_provider(source: Video) -> Provider:
     """The engine that made the source extends it (from its last frame if it must);
     videos of the local engine, imports and those of a switched-off provider, the engine."""
     owner = source.provider
-    if owner.is_local:
+    if capabilities(owner).renders_here:  # from remixer's own copy of the source
         return owner
     if not owner.enabled or not source.provider_video_id:
         return Provider.default()
@@ -170,7 +172,7 @@ def retry_spec(*, user: Any, video: Video, token: uuid.UUID, exempt: bool = Fals
         reference_name=video.reference_image.name or "",
         retry_of=video,
         asked={"retry_of": video.pk},
-        strategy=video.strategy if video.provider.is_local else "",
+        strategy=video.strategy if capabilities(video.provider).remix_strategy else "",
         exempt=exempt,
     )
 

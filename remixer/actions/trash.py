@@ -24,6 +24,7 @@ from remixer.actions import references
 from remixer.actions.videos import NotAllowed, cancel_video, check_can_change
 from remixer.files import storage
 from remixer.models import Video, VideoQuerySet
+from remixer.providers.kinds import has_copy_upstream
 
 RUNNING = [Video.Status.QUEUED, Video.Status.IN_PROGRESS]
 UNDO_TAG = "undo:"  # a message's extra tag naming the video its Undo button restores
@@ -97,7 +98,7 @@ def remove_files(video_id: str, *, erase: bool = False) -> bool:
         changes: dict[str, Any] = FILES_GONE | {"files_removed_at": timezone.now()}
         if not found.update(**changes, **(ERASED if erase else {})):
             return False
-        if video.provider_video_id and not video.provider.is_local:
+        if has_copy_upstream(video):
             tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
         transaction.on_commit(partial(storage.delete_video_files, video.pk))
         transaction.on_commit(partial(references.release_reference, video.reference_image.name))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from remixer import tasks
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.exports import Export
-from remixer.providers import factory, strategies
+from remixer.providers import factory, kinds, strategies
 from remixer.worker import scratch
 
 Status = Video.Status
@@ -34,7 +34,7 @@ def remix_provider(source: Video, *, use_local: bool = False) -> Provider:
     """A remix goes to the provider that owns the source, whatever way it takes the source
     (see strategies.py), unless it is switched off or its model cannot remix at all."""
     owner = source.provider
-    if use_local or owner.is_local or not source.provider_video_id:
+    if use_local or not kinds.has_copy_upstream(source):
         return Provider.default()
     if not owner.enabled:
         raise NotAllowed(f"{owner.name} is switched off; remix with the local engine instead.")
@@ -78,7 +78,7 @@ class Checked(NamedTuple):
 def check_connection(provider: Provider) -> Checked:
     """Ask an HTTP provider, without starting a job, whether it answers and takes the key,
     and how its models can remix where that was not known yet."""
-    if provider.is_local:
+    if not kinds.capabilities(provider).connects:
         return Checked(True, "The local engine is built in: nothing to check.")
     found = factory.http_provider(provider).check()
     provider.checked_at = timezone.now()
@@ -102,7 +102,7 @@ def provider_from_environment(environ: Mapping[str, str]) -> Provider | None:
         provider, _ = Provider.objects.update_or_create(
             name=name,
             defaults={
-                "kind": Provider.Kind.HTTP,
+                "kind": kinds.VIDEOS_API,
                 "base_url": url,
                 "enabled": True,
                 "api_key": environ.get("REMIXER_PROVIDER_KEY", ""),

@@ -29,13 +29,12 @@ from remixer.forms.videos import ExtendForm, NewVideoForm, RemixForm
 from remixer.lib.text import is_text, strict_int
 from remixer.models import (
     VARIANTS,
-    CatalogEntry,
-    Provider,
     Video,
     VideoQuerySet,
     variant_file,
 )
 from remixer.models.accounts import ApiKey
+from remixer.providers.kinds import built_in_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +141,7 @@ def remix_data(request: HttpRequest, fields: dict[str, Any]) -> dict[str, str]:
 
 
 def local_model_names() -> set[str]:
-    entries = CatalogEntry.objects.filter(provider__kind=Provider.Kind.LOCAL)
+    entries = built_in_catalog()
     return {name for entry in entries for name in (entry.name, *entry.alias_list)}
 
 

@@ -23,9 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from remixer.engine import encoding, render_create, render_remix
-from remixer.engine.remix import filter_text
-from remixer.engine.still import keep_still, render_still
+from remixer.engine import render_create, render_remix
+from remixer.engine.base import encoding
+from remixer.engine.render.remix import filter_text
+from remixer.engine.render.still import keep_still, render_still
 from remixer.models.recipes import RecipeError, parse_recipe
 
 Report = Callable[[str, float, str], None]

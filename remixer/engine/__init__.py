@@ -1,15 +1,19 @@
 """The local engine: procedural video in process with FFmpeg's libraries (PyAV), free of
 Django. Create paints an animation from a prompt's words; remix streams a source through a
-libavfilter graph built from a recipe the prompt reader writes."""
+libavfilter graph built from a recipe the prompt reader writes.
 
-from remixer.engine.captions import MAX_CAPTION
-from remixer.engine.encoding import FPS, parse_size
-from remixer.engine.painter import render_create
-from remixer.engine.reader import read_prompt
-from remixer.engine.recipe import Recipe
-from remixer.engine.remix import render_remix
-from remixer.engine.spec import RecipeError
-from remixer.engine.suggest import UNDERSTOOD
+Its sub-packages, each importing only those below it: `render` (remix, still previews,
+create's painter, joining) and `prompt` (reading a prompt into a recipe), side by side over
+`effects` (the steps, captions and the recipe), over `base` (MP4 writing, filter graphs)."""
+
+from remixer.engine.base.encoding import FPS, parse_size
+from remixer.engine.effects.captions import MAX_CAPTION
+from remixer.engine.effects.recipe import Recipe
+from remixer.engine.effects.spec import RecipeError
+from remixer.engine.prompt.reader import read_prompt
+from remixer.engine.prompt.suggest import UNDERSTOOD
+from remixer.engine.render.painter import render_create
+from remixer.engine.render.remix import render_remix
 
 __all__ = [
     "FPS",

@@ -16,6 +16,7 @@ from remixer.lib.words import TITLE_MAX, size_label
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet, lengths
 from remixer.models.recipes import RecipeError, parse_recipe
 from remixer.models.videos import PROMPT_MAX, valid_text
+from remixer.providers.kinds import built_in_first, capabilities
 
 MAX_VARIATIONS = 4
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
@@ -188,7 +189,7 @@ class NewVideoForm(SubmissionForm):
             list(
                 CatalogEntry.objects.filter(provider__enabled=True)
                 .select_related("provider")
-                .order_by("-provider__kind", "provider__name", "name")  # the local engine first
+                .order_by(built_in_first(), "provider__name", "name")
             )
         )
 
@@ -260,7 +261,7 @@ class RemixForm(SubmissionForm):
         except NotAllowed as error:
             self.add_error(None, str(error))
             return cleaned
-        if provider.is_local and (prompt := cleaned.get("prompt")):
+        if capabilities(provider).follows_recipe and (prompt := cleaned.get("prompt")):
             try:
                 cleaned["recipe"] = parse_recipe(prompt).to_json()
             except RecipeError as error:

@@ -75,10 +75,6 @@ class Provider(models.Model):
             CatalogEntry.objects.create(provider=provider, name=LOCAL_MODEL)
         return provider
 
-    @property
-    def is_local(self) -> bool:
-        return self.kind == self.Kind.LOCAL
-
 
 class CatalogEntry(models.Model):
     """A model a provider offers, with what it accepts and what it costs."""

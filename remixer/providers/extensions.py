@@ -1,5 +1,6 @@
-"""Extending a video at an HTTP provider: its own extensions route where it has one, else
-image-to-video from the source's last frame (remixer then joins the segment to the source).
+"""Extending a video: by the local engine at once, or at an HTTP provider: its own extensions
+route where it has one, else image-to-video from the source's last frame (remixer then joins
+the segment to the source).
 
 A route that answers 404 or 405 cannot have started a job, so the next way is tried at once.
 """
@@ -8,12 +9,26 @@ import dataclasses
 from collections.abc import Callable
 from functools import partial
 
-from remixer.engine.join import JoinError, last_frame
-from remixer.providers import Job, ProviderError, Submission, join_failed
+from remixer.engine.render.join import JoinError, last_frame
+from remixer.models import Provider
+from remixer.providers import Job, ProgressCallback, ProviderError, Submission, join_failed
+from remixer.providers.factory import http_provider, local_engine
 from remixer.providers.http import HttpProvider
+from remixer.providers.kinds import capabilities
 
 # Video.Strategy's values for the two ways.
 EXTENSIONS, LAST_FRAME = "extensions", "last_frame"
+
+
+def start(
+    provider: Provider, job: Job, on_progress: ProgressCallback, on_way: Callable[[str], None]
+) -> Submission:
+    """Make the extension at once where the provider has one way (the engine, which joins the
+    segment itself), else start it at the provider's server; `on_way` hears the way first."""
+    if way := capabilities(provider).remix_strategy:
+        on_way(way)
+        return local_engine(provider).extend(job, on_progress)
+    return extend(http_provider(provider), job, on_way)
 
 
 def extend(provider: HttpProvider, job: Job, on_way: Callable[[str], None]) -> Submission:

@@ -1,15 +1,15 @@
-"""The provider object for a provider row: the local engine, or an HTTP Videos-API client."""
+"""The objects that make a provider row's videos: the local engine, or an HTTP Videos-API
+client (which one a row gets is `kinds.provider_for`'s to say)."""
 
 from django.conf import settings
 
 from remixer.models import Provider
-from remixer.providers import VideoProvider
 from remixer.providers.http import HttpProvider, Settings
 from remixer.providers.local import LocalProvider
 
 
-def provider_for(provider: Provider) -> VideoProvider:
-    return LocalProvider() if provider.is_local else http_provider(provider)
+def local_engine(provider: Provider) -> LocalProvider:
+    return LocalProvider()
 
 
 def http_provider(provider: Provider) -> HttpProvider:

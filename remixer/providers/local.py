@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from remixer.engine import RecipeError, render_create, render_remix
-from remixer.engine.join import JoinError, join, last_frame, progress_part
+from remixer.engine.render.join import JoinError, join, last_frame, progress_part
 from remixer.models.recipes import stored_recipe
 from remixer.providers import (
     Assets,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import Job, ProviderError, Submission, VideoProvider, remixes
 from remixer.providers.factory import http_provider
+from remixer.providers.kinds import capabilities
 
 Strategy = CatalogEntry.RemixStrategy
 CANNOT_REMIX = "This provider cannot remix videos; remix with the local engine instead."
@@ -29,8 +30,8 @@ def entry_for(provider: Provider, model: str) -> CatalogEntry | None:
 
 def strategy_of(provider: Provider, model: str) -> str:
     """What a remix of a video this provider made with `model` will use."""
-    if provider.is_local:
-        return Video.Strategy.LOCAL
+    if way := capabilities(provider).remix_strategy:
+        return way
     entry = entry_for(provider, model)
     return (entry.remix_strategy if entry else "") or Strategy.NATIVE
 
@@ -64,7 +65,7 @@ def detect_entries(
     """Detect the provider's strategy and record it on its entries (or on those of `entries`
     that are its; with `only_unknown`, on those nothing was decided for yet). A detection that
     learns nothing leaves a decision as it was. The words say what was found."""
-    if provider.is_local:
+    if capabilities(provider).remix_strategy:
         return "The local engine remixes itself."
     found = detect(provider)
     chosen = (entries if entries is not None else CatalogEntry.objects).filter(provider=provider)

@@ -42,7 +42,7 @@ def exports(request: HttpRequest) -> HttpResponse:
         "exports": Export.objects.filter(owner_id=request.user.pk)[:20],
         "export_hours": settings.REMIXER_EXPORT_HOURS,
     }
-    return render(request, "exports.html", context, status=400 if form.errors else 200)
+    return render(request, "exports/index.html", context, status=400 if form.errors else 200)
 
 
 def offered(picked: list[str]) -> list[Video]:
@@ -61,20 +61,22 @@ def get_export(request: HttpRequest, export_id: uuid.UUID) -> Export:
 
 @require_GET
 def export_detail(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
-    return render(request, "export.html", {"export": get_export(request, export_id)})
+    return render(request, "exports/detail.html", {"export": get_export(request, export_id)})
 
 
 @require_GET
 def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     """Polled once a second while the worker writes the ZIP; once finished, it stops."""
-    return render(request, "export.html#progress", {"export": get_export(request, export_id)})
+    return render(
+        request, "exports/detail.html#progress", {"export": get_export(request, export_id)}
+    )
 
 
 @require_safe
 def export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseBase:
     export = get_export(request, export_id)
     if export.status == Export.Status.COMPLETED and not export.is_ready:
-        return render(request, "export.html", {"export": export}, status=410)
+        return render(request, "exports/detail.html", {"export": export}, status=410)
     if not export.is_ready:
         raise Http404("This export is not written yet.")
     return serve_stored(request, export.file, filename=export.filename)

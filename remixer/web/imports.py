@@ -24,7 +24,7 @@ def video_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Uploaded: remixer is checking it frame by frame.")
             return redirect(video)
     status = 400 if request.method == "POST" else 200
-    return render(request, "video_import.html", {"form": form}, status=status)
+    return render(request, "imports/index.html", {"form": form}, status=status)
 
 
 def export_imported(request: HttpRequest, form: ImportForm) -> HttpResponse:

@@ -25,7 +25,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         "keys": ApiKey.of(request.user),
         "base_url": request.build_absolute_uri("/v1"),
     }
-    return render(request, "keys.html", context, status=400 if form.errors else 200)
+    return render(request, "keys/index.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

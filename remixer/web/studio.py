@@ -26,12 +26,12 @@ def compare(request: HttpRequest, video_id: str) -> HttpResponse:
     if other_id and not VIDEO_ID_PATTERN.fullmatch(other_id):
         raise Http404("No such video to compare with.")
     if not other_id and video.remixed_from_video_id is None:
-        return render(request, "compare.html", {"video": video, "pair": None})
+        return render(request, "studio/compare.html", {"video": video, "pair": None})
     if other_id:
         before, after = video, get_video(other_id)
     else:
         before, after = get_video(video.remixed_from_video_id or ""), video
-    return render(request, "compare.html", compare_context(video, before, after))
+    return render(request, "studio/compare.html", compare_context(video, before, after))
 
 
 def get_video(video_id: str) -> Video:
@@ -75,7 +75,9 @@ def lineage(request: HttpRequest, video_id: str) -> HttpResponse:
     if family is None:
         raise Http404("No such video.")
     video = family.current.video
-    template = "lineage.html#tree" if request.headers.get("HX-Request") else "lineage.html"
+    template = (
+        "studio/lineage.html#tree" if request.headers.get("HX-Request") else "studio/lineage.html"
+    )
     response = render(request, template, {"family": family, "video": video})
     patch_vary_headers(response, ["HX-Request"])
     return response

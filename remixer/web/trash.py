@@ -29,7 +29,7 @@ PAGE_SIZE = 48
 def confirm(request: HttpRequest, question: str, button: str, **context: Any) -> HttpResponse:
     """The page a destructive button leads to without JavaScript: the question, then a POST."""
     context |= {"question": question, "button": button, "action": request.path}
-    return render(request, "confirm.html", context)
+    return render(request, "trash/confirm.html", context)
 
 
 def done(request: HtmxHttpRequest, to: str) -> HttpResponse:
@@ -51,7 +51,9 @@ def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
             return confirm(request, question, "Move to the Trash", back=video.get_absolute_url())
         trash.trash_video(user=request.user, video=video)
     except NotAllowed as error:
-        return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)
+        return render(
+            request, "videos/refused.html", {"video": video, "reason": str(error)}, status=403
+        )
     message = f"Moved “{video.display_name}” to the Trash."
     messages.success(request, message, extra_tags=UNDO_TAG + video.pk)
     return done(request, reverse("library"))
@@ -106,4 +108,4 @@ def trash_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(trashed, PAGE_SIZE).get_page(page_number(request.GET))
     kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
     videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
-    return render(request, "trash.html", {"page": page, "videos": videos})
+    return render(request, "trash/index.html", {"page": page, "videos": videos})

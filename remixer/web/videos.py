@@ -53,6 +53,7 @@ from remixer.models import (
 )
 from remixer.models.recipes import UNDERSTOOD, RecipeError
 from remixer.providers import strategies
+from remixer.providers.kinds import capabilities
 from remixer.web.htmx import HtmxHttpRequest
 from remixer.worker import stills
 
@@ -70,7 +71,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def library(request: HtmxHttpRequest) -> HttpResponse:
     filters = LibraryFilter(request.GET)
     videos = Video.objects.in_library()
-    return render_grid(request, "library.html", videos, filters, "No videos yet.")
+    return render_grid(request, "videos/library.html", videos, filters, "No videos yet.")
 
 
 @require_GET
@@ -78,7 +79,7 @@ def remix_picker(request: HtmxHttpRequest) -> HttpResponse:
     completed = Video.objects.in_library().filter(status=Video.Status.COMPLETED)
     filters = PickerFilter(request.GET)
     return render_grid(
-        request, "remix_picker.html", completed, filters, "No finished videos to remix yet."
+        request, "videos/remix_picker.html", completed, filters, "No finished videos to remix yet."
     )
 
 
@@ -94,7 +95,7 @@ def render_grid(
     context = newest_first(request, found) | {"filters": filters, "empty": empty}
     context["running"] = still_running(context["videos"])
     typed = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "partials/video_grid.html" if typed else template, context)
+    response = render(request, "videos/partials/grid.html" if typed else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -149,7 +150,7 @@ def video_new(request: HttpRequest) -> HttpResponse:
         except NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
-    return render(request, "video_new.html", {"form": form}, status=status)
+    return render(request, "videos/new.html", {"form": form}, status=status)
 
 
 def get_video(video_id: str) -> Video:
@@ -174,7 +175,7 @@ def render_video_page(
     request: HttpRequest, video: Video, remix_form: RemixForm, status: int = 200
 ) -> HttpResponse:
     context = video_page_context(request, video, remix_form)
-    return render(request, "video.html", context, status=status)
+    return render(request, "videos/detail.html", context, status=status)
 
 
 def video_page_context(
@@ -189,6 +190,7 @@ def video_page_context(
     # Each remix knows its source.
     remixes = list(video.remixes.in_library().select_related("owner").newest_first())
     variations = batch_of(video)
+    extend_to = extend_provider(video)
     return {
         "video": video,
         "remixes": remixes,
@@ -196,10 +198,12 @@ def video_page_context(
         "running": still_running(remixes + variations),
         "remix_form": remix_form,
         "remix_to": remix_to,
+        "remix_to_can": capabilities(remix_to),
         "remix_how": strategies.describe(remix_to, video.model),
         "remix_blocked": blocked,
         "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
-        "extend_to": extend_provider(video),
+        "extend_to": extend_to,
+        "extend_to_can": capabilities(extend_to),
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
@@ -235,11 +239,11 @@ def video_status(request: HttpRequest, video_id: str) -> HttpResponse:
     if video.trashed:  # deleted meanwhile, perhaps in another tab: nothing here to follow
         return HttpResponseClientRedirect(reverse("library"))
     if not video.is_finished:
-        return HttpResponse(render_to_string("video.html#progress", {"video": video}))
+        return HttpResponse(render_to_string("videos/detail.html#progress", {"video": video}))
     video = get_video(video_id)  # once per page: now the whole page changes
     context = video_page_context(request, video, RemixForm(source=video))
     context |= {"autoplay": True, "out_of_band": True}  # replaces #video-page by its id
-    return reswap(render(request, "video.html#page", context), "none")
+    return reswap(render(request, "videos/detail.html#page", context), "none")
 
 
 @require_GET
@@ -255,7 +259,7 @@ def video_preview(request: HttpRequest, video_id: str) -> HttpResponse:
     if not video.spritesheet_file:
         return HttpResponse(status=204)
     sheet = {"width": video.width * SPRITE_COLUMNS, "height": video.height * SPRITE_ROWS}
-    return render(request, "partials/preview.html", {"video": video, "sheet": sheet})
+    return render(request, "videos/partials/preview.html", {"video": video, "sheet": sheet})
 
 
 @require_safe
@@ -302,15 +306,17 @@ def video_extend(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
             return redirect(extension)
     context = video_page_context(request, source, RemixForm(source=source), form)
     if request.htmx:
-        return render(request, "video.html#extend", context)
-    return render(request, "video.html", context, status=400)
+        return render(request, "videos/detail.html#extend", context)
+    return render(request, "videos/detail.html", context, status=400)
 
 
 def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> HttpResponse:
     """The form again, the creator's text kept, with its message. Through htmx only the remix
     section is swapped in place (and scrolled to), so the address stays the video's."""
     if request.htmx:
-        return render(request, "video.html#remix", video_page_context(request, source, form))
+        return render(
+            request, "videos/detail.html#remix", video_page_context(request, source, form)
+        )
     return render_video_page(request, source, form, status=400)
 
 
@@ -319,7 +325,7 @@ def recipe_preview(request: HttpRequest) -> HttpResponse:
     """The recipe the whole prompt reads as, and its still when a video is named."""
     data = request.POST if request.method == "POST" else request.GET
     context = stills.recipe_context(data.get("prompt", ""), request.GET.get("video", ""))
-    return render(request, "partials/recipe.html", context)
+    return render(request, "videos/partials/recipe.html", context)
 
 
 @require_GET
@@ -367,7 +373,7 @@ def video_title(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     if not request.htmx:
         return redirect(video)
     context = {"video": video, "can_change": True, "title_form": form}
-    return render(request, "video.html#heading", context)
+    return render(request, "videos/detail.html#heading", context)
 
 
 @require_POST
@@ -381,4 +387,6 @@ def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
 
 
 def refused(request: HttpRequest, video: Video, error: Exception) -> HttpResponse:
-    return render(request, "refused.html", {"video": video, "reason": str(error)}, status=403)
+    return render(
+        request, "videos/refused.html", {"video": video, "reason": str(error)}, status=403
+    )

@@ -220,7 +220,7 @@ def build(export_id: str) -> None:
     try:
         with scratch.spool() as folder:
             path = folder / "export.zip"
-            count = write_export(videos, path, on_progress=ProgressWriter(export))
+            count = write_export(videos, path, on_progress=ExportProgress(export))
             storage.save(path, name)
             size = path.stat().st_size
     except (ExportError, storage.StorageError, OSError) as error:
@@ -244,7 +244,7 @@ def fail(export: Export, message: str) -> None:
     unfinished.update(status=Export.Status.FAILED, error_message=message)
 
 
-class ProgressWriter:
+class ExportProgress:
     """Writes an export's progress when its percentage changes (or a minute has passed, so a
     long entry does not look like a stalled worker)."""
 

@@ -3,7 +3,14 @@ HTTP provider made the segment alone, joined to the source before it is stored."
 
 from pathlib import Path
 
-from remixer.engine.join import JoinError, conform, duration_of, join, layout_of, progress_part
+from remixer.engine.render.join import (
+    JoinError,
+    conform,
+    duration_of,
+    join,
+    layout_of,
+    progress_part,
+)
 from remixer.files import storage
 from remixer.models import Video
 from remixer.providers import (
@@ -12,11 +19,10 @@ from remixer.providers import (
     ProgressCallback,
     ProviderError,
     Submission,
+    extensions,
     join_failed,
 )
-from remixer.providers.extensions import extend
-from remixer.providers.factory import http_provider
-from remixer.providers.local import LocalProvider
+from remixer.providers.kinds import capabilities
 from remixer.worker.leases import ProgressWriter
 
 Strategy = Video.Strategy
@@ -34,10 +40,7 @@ def provider_progress(video: Video, progress: int) -> int:
 
 def start(video: Video, job: Job, on_progress: ProgressCallback) -> Submission:
     """Make (locally) or start (at a provider) the extension, and record how."""
-    if video.provider.is_local:
-        record(video, Strategy.LOCAL)
-        return LocalProvider().extend(job, on_progress)
-    return extend(http_provider(video.provider), job, lambda way: record(video, way))
+    return extensions.start(video.provider, job, on_progress, lambda way: record(video, way))
 
 
 def record(video: Video, way: str) -> None:
@@ -48,8 +51,8 @@ def record(video: Video, way: str) -> None:
 def joined(video: Video, assets: Assets, workdir: Path) -> Assets:
     """A provider's download as the whole extended video: as it is when the provider made
     the whole (its extensions route), else the source with the segment conformed after it."""
-    if video.kind != Video.Kind.EXTENSION or video.provider.is_local:
-        return assets
+    if video.kind != Video.Kind.EXTENSION or capabilities(video.provider).renders_here:
+        return assets  # rendered here, it was joined as it was made
     source = video.remixed_from
     if source is None or not source.video_file:
         raise ProviderError("source_missing", "The source video was deleted meanwhile.")

@@ -31,7 +31,8 @@ from remixer.providers import (
     strategies,
 )
 from remixer.providers.answers import download_failed, outcome_unknown, provider_time
-from remixer.providers.factory import http_provider, provider_for
+from remixer.providers.factory import http_provider
+from remixer.providers.kinds import capabilities, has_copy_upstream, provider_for
 from remixer.worker import extensions
 from remixer.worker.archiving import archive, checked_files
 from remixer.worker.leases import (
@@ -119,7 +120,7 @@ def unknown_outcome(video: Video, error: ProviderError) -> float | None:
     """A create whose answer never came is never sent again: look for its job instead."""
     provider = video.provider
     found = None
-    if provider.can_list is not False and not provider.is_local:
+    if provider.can_list is not False and not capabilities(provider).renders_here:
         taken = Video.objects.filter(provider=provider).exclude(provider_video_id="")
         found = http_provider(provider).find(
             {"prompt": video.prompt or "", "size": video.size, "seconds": sent_seconds(video)},
@@ -253,7 +254,7 @@ def copy(video: Video) -> float | None:
 def rearchive(video: Video) -> None:
     """Copy a completed video's files again: from its provider, or remade from our own copy."""
     with workdir_for(video) as workdir:
-        if video.provider.is_local or not video.provider_video_id:
+        if not has_copy_upstream(video):
             assets = Assets(video=storage.fetch(str(video.video_file), workdir / "video.mp4"))
         else:
             assets = provider_for(video.provider).fetch_assets(video.provider_video_id, workdir)
@@ -316,7 +317,7 @@ def starter(video: Video, provider: VideoProvider) -> Callable[[Job, ProgressCal
         return partial(extensions.start, video)
     if not video.remixed_from_video_id:
         return provider.create
-    if video.provider.is_local:
+    if capabilities(video.provider).remix_strategy:  # its one way
         return provider.remix
     return lambda job, progress: strategies.send_remix(video, job, provider)
 

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from remixer.files import storage
 from remixer.models import Video
+from remixer.providers.kinds import capabilities
 from remixer.worker.imports import UPLOAD_GONE
 from remixer.worker.scratch import upload_name
 
@@ -64,7 +65,7 @@ def resume(video: Video) -> str | None:
     if video.kind == Video.Kind.IMPORT:
         restart |= import_restart(video)
         step = "import" if restart["status"] == Status.QUEUED else None
-    elif video.provider.is_local:
+    elif capabilities(video.provider).renders_here:
         if video.status == Status.IN_PROGRESS:
             restart |= {
                 "status": Status.QUEUED,

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.urls import reverse
 
-from remixer.engine.still import keep_still, render_still
+from remixer.engine.render.still import keep_still, render_still
 from remixer.files import storage
 from remixer.lib.media import MediaError
 from remixer.models import Video

@@ -15,24 +15,11 @@ from django_tasks_db.models import DBTaskResult
 from remixer.actions import jobs, specs
 from remixer.models import CatalogEntry, Video
 from remixer.tests.conftest import job, wait_for
+from remixer.tests.support.pages import logged_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POLLERS = 50
 POLL_SECONDS = 30
-
-
-def logged_in(server: str, username: str, password: str) -> dict[str, str | None]:
-    """The cookies of a logged-in browser."""
-    with requests.Session() as session:
-        form = session.get(f"{server}/login", timeout=10).text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        session.post(
-            f"{server}/login",
-            timeout=10,
-            headers={"Referer": f"{server}/login"},
-            data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-        )
-        return session.cookies.get_dict()
 
 
 def poll(

@@ -13,15 +13,15 @@ from PIL import Image
 
 from remixer.actions import jobs, specs
 from remixer.actions.videos import NotAllowed
-from remixer.engine.join import Layout, conform, join, last_frame
+from remixer.engine.render.join import Layout, conform, join, last_frame
 from remixer.models import Video
 from remixer.models.accounts import ApiKey
 from remixer.providers import Job
 from remixer.providers.local import LocalProvider
 from remixer.tests.conftest import finished_video, video_row
-from remixer.tests.engine.test_render import decode, diff, write_source
-from remixer.tests.providers.test_http_provider import create, drive, provider_for
 from remixer.tests.support.buckets import stored_copy
+from remixer.tests.support.provider_jobs import create, drive, provider_for
+from remixer.tests.support.source_clips import decode, diff, write_source
 from remixer.tests.support.videos_api_server import VideosAPIServer, parse_multipart
 from remixer.worker import pipeline
 

@@ -16,30 +16,14 @@ from django.core.management import CommandError, call_command
 
 from remixer import tasks
 from remixer.files import storage
-from remixer.models import Video
-from remixer.tests.actions.test_concurrency import logged_in
+from remixer.models import Provider, Video
 from remixer.tests.conftest import start_site, stop_process, wait_for
 from remixer.tests.support.buckets import stored_bytes
+from remixer.tests.support.pages import logged_in
+from remixer.tests.support.uploads import SIDECAR
 from remixer.worker import pipeline
 
 pytestmark = pytest.mark.django_db
-
-SIDECAR = {
-    "id": "video_68d7512d07848190b3e45da0ecbebcde",
-    "object": "video",
-    "model": "sora-2",
-    "status": "completed",
-    "progress": 100,
-    "created_at": 1759938772,
-    "completed_at": 1759938900,
-    "expires_at": 1759942500,
-    "prompt": "A calico cat playing a piano on stage",
-    "size": "1280x720",
-    "seconds": "4",
-    "remixed_from_video_id": None,
-    "error": None,
-    "quality": "standard",
-}
 
 
 def upload(data: bytes, name: str) -> io.BytesIO:
@@ -80,7 +64,7 @@ def test_an_imported_video_keeps_its_sidecar_and_can_be_remixed(
     client.force_login(ben)
     client.post(f"/videos/{video.pk}/remix", {"prompt": "sepia", "form_token": str(uuid.uuid4())})
     remix = Video.objects.get(remixed_from=video)
-    assert remix.provider.is_local
+    assert remix.provider.kind == Provider.Kind.LOCAL
     pipeline.render(remix.pk)
     remix.refresh_from_db()
     assert remix.status == "completed", remix.error

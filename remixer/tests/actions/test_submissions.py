@@ -1,9 +1,7 @@
 """Submitting a remix or a new video: one job per form, and bad input changes nothing."""
 
 import io
-import struct
 import uuid
-import zlib
 from pathlib import Path
 
 import pytest
@@ -12,12 +10,11 @@ from PIL import Image
 
 from remixer.actions import jobs, specs, trash
 from remixer.models import Video
+from remixer.tests.support.library import files_under
+from remixer.tests.support.pages import new_video
+from remixer.tests.support.uploads import png_bytes, undecodable_png
 
 pytestmark = pytest.mark.django_db
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in Path(root).rglob("*") if p.is_file())
 
 
 def remix(client, source, prompt="black and white, slow motion", token=None):
@@ -92,24 +89,6 @@ def test_a_source_that_is_not_completed_cannot_be_remixed(client, ana, source):
     assert Video.objects.count() == 1 and DBTaskResult.objects.count() == 0
 
 
-def new_video(client, **overrides):
-    data = {
-        "prompt": "sunset over the sea",
-        "model": "remixer-local",
-        "size": "1280x720",
-        "seconds": "4",
-        "form_token": str(uuid.uuid4()),
-        **overrides,
-    }
-    return client.post("/videos/new", data)
-
-
-def png_bytes(width=64, height=36) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def test_a_new_video_is_queued(client, ana):
     client.force_login(ana)
     response = new_video(client)
@@ -167,16 +146,6 @@ def test_a_file_that_is_not_an_image_is_refused(client, ana, media_root):
     assert response.status_code == 400
     assert "The file is not an image remixer can read." in response.content.decode()
     assert not Video.objects.exists() and files_under(media_root) == []
-
-
-def undecodable_png() -> bytes:
-    """A PNG whose header and checksums are right but whose pixel data is noise."""
-    data = png_bytes()
-    at = data.index(b"IDAT")
-    length = struct.unpack(">I", data[at - 4 : at])[0]
-    noise = bytes((n * 37 + 11) % 256 for n in range(length))
-    checksum = struct.pack(">I", zlib.crc32(b"IDAT" + noise))
-    return data[: at + 4] + noise + checksum + data[at + 8 + length :]
 
 
 def test_an_image_whose_pixels_do_not_decode_is_refused(client, ana, media_root):

@@ -14,8 +14,8 @@ from remixer.actions import jobs, specs, videos
 from remixer.models import Provider, Video
 from remixer.models.recipes import parse_recipe
 from remixer.providers.local import render_create
-from remixer.tests.actions.test_submissions import png_bytes
 from remixer.tests.conftest import job
+from remixer.tests.support.uploads import png_bytes
 
 pytestmark = pytest.mark.django_db
 

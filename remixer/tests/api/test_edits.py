@@ -17,19 +17,14 @@ from remixer import tasks
 from remixer.actions import videos
 from remixer.files import storage
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
-from remixer.models.accounts import ApiKey
-from remixer.tests.actions.test_submissions import files_under, png_bytes
-from remixer.tests.api.test_videos import JSON, assert_error, auth, create, post_json
 from remixer.tests.conftest import finished_video, job
+from remixer.tests.support.api_calls import JSON, assert_error, auth, create, post_json
+from remixer.tests.support.library import files_under
+from remixer.tests.support.uploads import png_bytes
 from remixer.worker.scratch import upload_name
 
 pytestmark = pytest.mark.django_db
 EDITS = "/v1/videos/edits"
-
-
-@pytest.fixture
-def key(ana) -> str:
-    return ApiKey.issue(user=ana, name="tests")[1]
 
 
 def upload(data: bytes, name: str = "source.mp4") -> io.BytesIO:

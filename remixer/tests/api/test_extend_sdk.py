@@ -14,9 +14,9 @@ from openai.types import Video as SdkVideo
 
 from remixer import tasks
 from remixer.models import Video
-from remixer.tests.api.test_sdk import POLL_MS, sdk, sdk_for  # noqa: F401 - fixtures
+from remixer.tests.api.conftest import POLL_MS
 from remixer.tests.conftest import finished_video
-from remixer.tests.engine.test_render import write_source
+from remixer.tests.support.source_clips import write_source
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,7 +25,7 @@ pytestmark = [
 
 
 def test_the_sdk_extends_a_library_video_by_its_id(
-    sdk,  # noqa: F811 - the fixture
+    sdk,
     worker,
     ana,
     tmp_path: Path,
@@ -43,7 +43,7 @@ def test_the_sdk_extends_a_library_video_by_its_id(
 
 
 def test_the_sdks_extend_uploads_a_file_that_is_imported_then_extended(
-    sdk,  # noqa: F811 - the fixture
+    sdk,
     worker,
     tmp_path: Path,
 ):
@@ -61,7 +61,7 @@ def test_the_sdks_extend_uploads_a_file_that_is_imported_then_extended(
 
 
 def test_an_uploaded_file_too_long_to_extend_fails_the_extension_in_words(
-    sdk,  # noqa: F811 - the fixture
+    sdk,
     settings,
     tmp_path: Path,
 ):

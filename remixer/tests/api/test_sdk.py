@@ -1,7 +1,6 @@
 """The official `openai` SDK, unchanged, against remixer served on 127.0.0.1 with real workers."""
 
 import re
-from collections.abc import Callable, Iterator
 from html import unescape
 from typing import Any
 
@@ -11,36 +10,13 @@ from django.test import Client
 from openai import OpenAI
 from PIL import Image
 
-from remixer.models import Provider, Video
-from remixer.models.accounts import ApiKey
+from remixer.models import Video
+from remixer.tests.api.conftest import POLL_MS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # the SDK marks videos deprecated
 ]
-POLL_MS = 200
-
-
-@pytest.fixture
-def sdk_for(live_server) -> Iterator[Callable[..., OpenAI]]:
-    """Clients for users; each is closed after the test, so no server thread keeps its
-    keep-alive connection (and with it a database session) open."""
-    clients: list[OpenAI] = []
-
-    def make(user, key: str | None = None) -> OpenAI:
-        key = key or ApiKey.issue(user=user, name="sdk")[1]
-        clients.append(OpenAI(base_url=f"{live_server.url}/v1", api_key=key, max_retries=0))
-        return clients[-1]
-
-    yield make
-    for client in clients:
-        client.close()
-
-
-@pytest.fixture
-def sdk(sdk_for, ana) -> OpenAI:
-    Provider.default()  # a transactional test flushes the row the migration made
-    return sdk_for(ana)
 
 
 def assert_variants(sdk: OpenAI, video_id: str) -> None:

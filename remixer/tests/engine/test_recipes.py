@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remixer.engine.steps import LOOKS, STEPS
+from remixer.engine.effects.steps import LOOKS, STEPS
 from remixer.models.recipes import UNDERSTOOD, Recipe, RecipeError, parse_recipe, stored_recipe
 from remixer.tests.support.phrasings import READ
 
@@ -198,7 +198,7 @@ def test_a_look_says_where_its_steps_come_from():
 
 
 def test_every_look_and_step_has_a_phrase():
-    from remixer.engine.vocabulary import EFFECTS
+    from remixer.engine.prompt.vocabulary import EFFECTS
 
     looks = {e.look for e in EFFECTS.values() if e.look}
     steps = {e.step for e in EFFECTS.values() if e.step} | {

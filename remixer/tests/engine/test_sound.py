@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from remixer.lib.media import probe
-from remixer.tests.engine.test_render import SECONDS, remix, write_source
+from remixer.tests.support.source_clips import SECONDS, remix, write_source
 
 
 def envelope(path: Path, parts: int = 8) -> tuple[float, list[float]]:

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from remixer.engine import FPS, render_remix
-from remixer.engine.recipe import Recipe, Step
-from remixer.engine.steps import LOOKS, STEPS
+from remixer.engine.effects.recipe import Recipe, Step
+from remixer.engine.effects.steps import LOOKS, STEPS
 from remixer.models.recipes import parse_recipe
 from remixer.tests.support.pixel_checks import (
     H,

@@ -13,10 +13,11 @@ from remixer.files import storage
 from remixer.models import Video
 from remixer.models.accounts import ApiKey
 from remixer.settings import REMIXER_S3_ATTEMPTS
-from remixer.tests.actions.test_submissions import new_video, png_bytes
 from remixer.tests.conftest import video_row
 from remixer.tests.support.buckets import Bucket, use_bucket
 from remixer.tests.support.fault_proxy import FaultProxy
+from remixer.tests.support.pages import new_video
+from remixer.tests.support.uploads import png_bytes
 from remixer.worker import pipeline
 
 pytestmark = pytest.mark.django_db

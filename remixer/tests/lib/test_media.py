@@ -18,7 +18,7 @@ from remixer.lib.media import (
     verify,
 )
 from remixer.providers.local import render_create
-from remixer.tests.engine.test_render import write_source
+from remixer.tests.support.source_clips import write_source
 
 
 def create(path: Path, size: str, seconds: int) -> Path:

@@ -20,7 +20,7 @@ from remixer.actions import videos
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey, key_digest
 from remixer.tests.conftest import ROOT, free_port, stop_process, wait_for
-from remixer.tests.providers.test_http_provider import assert_archived, create, drive
+from remixer.tests.support.provider_jobs import assert_archived, create, drive
 from remixer.tests.support.videos_api_server import VideosAPIServer
 from remixer.worker import pipeline
 

@@ -25,8 +25,8 @@ from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import Job, remixes, strategies
 from remixer.providers.factory import http_provider
 from remixer.tests.conftest import finished_video
-from remixer.tests.providers.test_http_provider import create, drive, provider_for
 from remixer.tests.support.buckets import stored_copy
+from remixer.tests.support.provider_jobs import create, drive, provider_for
 from remixer.tests.support.videos_api_server import (
     VideosAPIServer,
     openapi_document,
@@ -306,7 +306,7 @@ def test_the_page_says_how_the_remix_will_be_made(client, ana, omni, clip_path, 
     page = client.get(source.get_absolute_url()).text
     assert "How it will be made: with the local engine." in page
     local = submit_remix(client, Video.objects.get(pk=source.pk), "sepia", use_local="True")
-    assert (local.provider.is_local, local.strategy) == (True, "local")
+    assert (local.provider.kind, local.strategy) == (Provider.Kind.LOCAL, "local")
     written: list[int] = []
     monkeypatch.setattr(ProgressWriter, "__call__", spy(ProgressWriter.__call__, written))
     tasks.render_video.call(local.pk)  # the engine renders it, its progress written as it goes

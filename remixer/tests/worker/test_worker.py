@@ -40,7 +40,7 @@ def test_a_worker_completes_a_remix(stores, client, ana, source, worker, setting
 def test_a_worker_runs_a_new_video_with_a_reference_image(stores, client, ana, worker, tmp_path):
     import io
 
-    from remixer.tests.actions.test_submissions import png_bytes
+    from remixer.tests.support.uploads import png_bytes
 
     client.force_login(ana)
     upload = io.BytesIO(png_bytes(1280, 720))

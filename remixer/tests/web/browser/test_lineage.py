@@ -13,7 +13,7 @@ from remixer.tests.conftest import (
     video_row,
     wait_for,
 )
-from remixer.tests.web.browser.test_studio import with_thumbnail
+from remixer.tests.support.library import with_thumbnail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from remixer.models import Video
-from remixer.tests.actions.test_import import SIDECAR
 from remixer.tests.conftest import log_in, shoot, wait_until_playable
+from remixer.tests.support.uploads import SIDECAR
 from remixer.tests.support.videos_api_server import VideosAPIServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

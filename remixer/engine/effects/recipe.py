@@ -1,0 +1,183 @@
+"""A recipe: the steps a remix applies, in order, with their parameters; stored as JSON on
+the video and checked again whenever it is read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from remixer.engine.effects.captions import POSITIONS, check_caption
+from remixer.engine.effects.spec import KIND_ORDER, RecipeError, Value
+from remixer.engine.effects.steps import STEPS
+
+VERSION = 2
+MAX_STEPS = 40
+
+# The recipes of the first engine: a list of effect names and a caption.
+LEGACY: dict[str, tuple[str, dict[str, Value]]] = {
+    "reverse": ("reverse", {}),
+    "slow_motion": ("speed", {"factor": 0.5}),
+    "speed_up": ("speed", {"factor": 2.0}),
+    "mirror": ("mirror", {}),
+    "zoom_in": ("push_in", {"factor": 1.3}),
+    "black_and_white": ("grayscale", {}),
+    "sepia": ("sepia", {"strength": 1.0}),
+    "invert": ("invert", {}),
+    "neon": ("neon", {}),
+    "blur": ("blur", {"strength": 0.5}),
+    "vignette": ("vignette", {"strength": 0.5}),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    params: dict[str, Value] = field(default_factory=dict)
+    look: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return STEPS[self.name].kind
+
+    def describe(self) -> str:
+        spec = STEPS[self.name]
+        details = [_detail(key, value) for key, value in self.params.items()]
+        line = spec.label + (f" ({', '.join(details)})" if details else "")
+        return f"{line}, from {self.look}" if self.look else line
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"step": self.name, "params": dict(self.params)}
+        if self.look:
+            data["look"] = self.look
+        return data
+
+
+def _detail(key: str, value: Value) -> str:
+    if key in ("strength", "amount") and isinstance(value, int | float):
+        return f"{value * 100:+.0f}%" if key == "amount" else f"{value * 100:.0f}%"
+    if key in ("factor", "times") and isinstance(value, int | float):
+        return f"×{value:g}"
+    if key == "seconds" and isinstance(value, int | float):
+        return f"{value:g} s"
+    if key == "angle":
+        return f"{value}°"
+    if key == "then":
+        return "then holds the last frame" if value == "hold" else "then loops"
+    return f"{key} {value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    position: str = "bottom"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    steps: tuple[Step, ...] = ()
+    caption: Caption | None = None
+    sound: bool = True
+    unused: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    def ordered(self) -> Recipe:
+        """The steps in the order they are applied (stable within a kind)."""
+        steps = sorted(self.steps, key=lambda step: KIND_ORDER.index(step.kind))
+        return Recipe(tuple(steps), self.caption, self.sound, self.unused, self.excluded)
+
+    def describe(self) -> list[str]:
+        lines = [step.describe() for step in self.steps if step.kind != "finish"]
+        if self.caption:
+            lines.append(f'Caption "{self.caption.text}" ({self.caption.position})')
+        lines += [step.describe() for step in self.steps if step.kind == "finish"]
+        if not self.sound:
+            lines.append("No sound")
+        return lines
+
+    def notes(self) -> list[str]:
+        """What the prompt asked to leave out, and the words that were not used."""
+        notes = [f"Left out: {', '.join(self.excluded)}"] if self.excluded else []
+        if self.unused:
+            notes.append("Not used: " + ", ".join(f'"{word}"' for word in self.unused))
+        return notes
+
+    def to_json(self) -> dict[str, Any]:
+        caption = self.caption
+        return {
+            "version": VERSION,
+            "steps": [step.to_json() for step in self.steps],
+            "caption": {"text": caption.text, "position": caption.position} if caption else None,
+            "sound": self.sound,
+            "unused": list(self.unused),
+            "excluded": list(self.excluded),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Recipe:
+        if not isinstance(data, dict):
+            raise RecipeError("A stored recipe must be an object.")
+        if "effects" in data and "version" not in data:
+            data = upgrade(data)
+        if data.get("version") != VERSION:
+            raise RecipeError(f"A stored recipe must be version {VERSION}.")
+        steps = data.get("steps")
+        if not isinstance(steps, list) or len(steps) > MAX_STEPS:
+            raise RecipeError(f"A stored recipe needs a list of at most {MAX_STEPS} steps.")
+        sound, unused = data.get("sound", True), data.get("unused", [])
+        excluded = data.get("excluded", [])
+        if not isinstance(sound, bool):
+            raise RecipeError("A stored recipe's sound must be true or false.")
+        for words in (unused, excluded):
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise RecipeError("A stored recipe's notes must be lists of text.")
+        return cls(
+            tuple(_step(item) for item in steps),
+            _caption(data.get("caption")),
+            sound,
+            tuple(unused),
+            tuple(excluded),
+        )
+
+
+def _step(item: object) -> Step:
+    if not isinstance(item, dict) or not isinstance(item.get("step"), str):
+        raise RecipeError("Each step of a stored recipe needs a name.")
+    name, params, look = item["step"], item.get("params", {}), item.get("look")
+    spec = STEPS.get(name)
+    if spec is None:
+        raise RecipeError(f"The engine has no step called {name!r}.")
+    if not isinstance(params, dict) or not (look is None or isinstance(look, str)):
+        raise RecipeError(f"The {name} step's parameters must be an object.")
+    unknown = sorted(set(params) - set(spec.params))
+    if unknown:
+        raise RecipeError(f"The {name} step has no parameter {', '.join(unknown)}.")
+    merged = {**spec.defaults(), **params}
+    for key, value in merged.items():
+        problem = spec.params[key].check(key, value)
+        if problem:
+            raise RecipeError(f"In the {name} step, {problem}.")
+    return Step(name, merged, look)
+
+
+def _caption(data: object) -> Caption | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise RecipeError("A stored recipe's caption needs a text.")
+    position = data.get("position", "bottom")
+    if position not in POSITIONS:
+        raise RecipeError(f"A caption's position is one of {', '.join(POSITIONS)}.")
+    check_caption(data["text"])
+    return Caption(data["text"], position)
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A first-engine recipe ({"effects": [...], "caption": ...}) in today's shape."""
+    effects, caption = data.get("effects"), data.get("caption")
+    if not isinstance(effects, list) or not all(
+        isinstance(e, str) and e in LEGACY for e in effects
+    ):
+        raise RecipeError("A stored recipe names effects the engine does not know.")
+    steps = [{"step": LEGACY[e][0], "params": dict(LEGACY[e][1])} for e in effects]
+    text = {"text": caption, "position": "bottom"} if isinstance(caption, str) else None
+    return {"version": VERSION, "steps": steps, "caption": text, "sound": True, "unused": []}

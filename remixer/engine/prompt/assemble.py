@@ -1,0 +1,181 @@
+"""From the effects a prompt named to a recipe: looks expanded, exclusions and opposites
+settled, and every word accounted for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from remixer.engine.effects.recipe import Caption, Recipe, Step
+from remixer.engine.effects.spec import RecipeError, Value
+from remixer.engine.effects.steps import LOOKS, STEPS
+from remixer.engine.prompt import vocabulary as v
+from remixer.engine.prompt.suggest import refusal
+
+AUDIO = ("sound", "mute", "hold")
+
+
+@dataclass
+class Item:
+    kind: str
+    value: object
+    words: str
+    at: int  # token position, for nearness
+    used: bool = False
+
+
+@dataclass
+class Named:
+    """An effect as written: its phrase, its parameters and whether it was negated."""
+
+    item: Item
+    effect: v.Effect
+    params: dict[str, Value] = field(default_factory=dict)
+    negated: bool = False
+    bound: list[Item] = field(default_factory=list)
+
+    @property
+    def said(self) -> str:
+        """The effect's words with the modifiers that bound to it, in the prompt's order."""
+        parts = sorted([self.item, *self.bound], key=lambda item: item.at)
+        return " ".join(part.words for part in parts)
+
+
+def group(step: str, params: dict[str, Value]) -> tuple[str, object] | None:
+    """Steps in one group with different values ask for opposite things."""
+    amount, factor = params.get("amount", 0), params.get("factor", 1)
+    signed = float(amount) > 0 if isinstance(amount, int | float) else False
+    # Faster and slower are opposites; "slow motion, but not too slow" only tunes the first.
+    up = float(factor) > 1 if isinstance(factor, int | float) else False
+    groups: dict[str, tuple[str, object]] = {
+        "speed": ("speed", up),
+        "warmer": ("temperature", "warmer"),
+        "cooler": ("temperature", "cooler"),
+        "brightness": ("brightness", signed),
+        "contrast": ("contrast", signed),
+        "saturation": ("saturation", signed),
+        "grayscale": ("saturation", False),
+        "zoom": ("zoom", up),
+        "rotate": ("rotate", params.get("angle")),
+        "crop": ("crop", params.get("aspect")),
+        "high_key": ("key", "high"),
+        "low_key": ("key", "low"),
+    }
+    return groups.get(step)
+
+
+def _explicit(named: list[Named]) -> list[Named]:
+    """The steps named outright, once each, with opposites refused."""
+    chosen: dict[str, Named] = {}
+    seen: dict[str, tuple[object, Named]] = {}
+    for entry in named:
+        step = entry.effect.step
+        if entry.negated or step not in STEPS:
+            continue
+        if step == "speed" and entry.params.get("factor") == 1.0:
+            continue  # "speed" with no number says nothing
+        kind = group(step, entry.params)
+        if kind is not None:
+            earlier = seen.get(kind[0])
+            if earlier is not None and earlier[0] != kind[1]:
+                raise RecipeError(
+                    f'"{earlier[1].said}" and "{entry.said}" ask for opposite things: choose one.'
+                )
+            seen[kind[0]] = (kind[1], entry)
+        chosen[step] = entry
+    return list(chosen.values())
+
+
+def _refuse_contradictions(named: list[Named]) -> None:
+    wanted = {n.effect.key: n for n in named if not n.negated and n.effect.step not in AUDIO}
+    for entry in named:
+        if entry.negated and entry.effect.key in wanted:
+            raise RecipeError(
+                f'"{wanted[entry.effect.key].said}" and "not {entry.said}" '
+                "contradict each other: choose one."
+            )
+
+
+def _steps(named: list[Named]) -> list[Step]:
+    """Steps in the prompt's order: a look's own steps give way to those named outright
+    and to those the prompt excludes."""
+    explicit = {id(n): n for n in _explicit(named)}
+    excluded = {n.effect.step for n in named if n.negated and n.effect.step}
+    taken = {n.effect.step for n in explicit.values()}
+    groups = {g[0] for n in explicit.values() if (g := group(n.effect.step, n.params))}
+    steps: list[Step] = []
+    for entry in named:
+        if id(entry) in explicit:
+            steps.append(Step(entry.effect.step, entry.params))
+        elif entry.effect.look and not entry.negated:
+            label, parts = LOOKS[entry.effect.look]
+            for name, params in parts:
+                full = {**STEPS[name].defaults(), **params}
+                kind = group(name, full)
+                if name in excluded or name in taken or (kind and kind[0] in groups):
+                    continue
+                taken.add(name)
+                steps.append(Step(name, full, label))
+    return steps
+
+
+# Words that only qualify an effect; unused, they are named back to the creator.
+MODIFIERS = (
+    "strength",
+    "multiplier",
+    "percent",
+    "seconds",
+    "degrees",
+    "plain",
+    "colour",
+    "moment",
+    "turn",
+)
+UNUSED_IF_LEFT = (*MODIFIERS, "negation", "place", "unit", "number")
+
+
+def _left_over(item: Item, caption: Caption | None) -> bool:
+    if item.kind == "unknown":
+        return True
+    if item.kind == "caption_word":
+        return caption is None
+    return item.kind in UNUSED_IF_LEFT and not item.used
+
+
+def _unused(named: list[Named], clauses: list[list[Item]], caption: Caption | None) -> list[str]:
+    words: list[str] = []
+    for clause in clauses:
+        for item in clause:
+            if _left_over(item, caption):
+                words.append(item.words)
+    words += [
+        n.item.words for n in named if n.effect.step == "speed" and n.params.get("factor") == 1.0
+    ]
+    return list(dict.fromkeys(words))
+
+
+def _sound_and_hold(named: list[Named], steps: list[Step]) -> tuple[bool, list[Step]]:
+    sound = True
+    for entry in named:
+        step = entry.effect.step
+        if step in ("sound", "mute"):
+            sound = sound and ((step == "sound") != entry.negated)
+        elif step == "hold" and not entry.negated:
+            speeds = [s for s in steps if s.name == "speed"]
+            if speeds:
+                speeds[0].params["then"] = "hold"
+            elif not any(s.name == "freeze" for s in steps):
+                steps.append(Step("freeze", STEPS["freeze"].defaults()))
+    return sound, steps
+
+
+def assemble(
+    named: list[Named], clauses: list[list[Item]], caption: Caption | None, prompt: str
+) -> Recipe:
+    _refuse_contradictions(named)
+    sound, steps = _sound_and_hold(named, _steps(named))
+    unused = _unused(named, clauses, caption)
+    if not steps and caption is None and sound:
+        raise refusal(unused, any(i.kind == "caption_word" for c in clauses for i in c))
+    excluded = [n.item.words for n in named if n.negated and n.effect.step not in AUDIO]
+    recipe = Recipe(tuple(steps), caption, sound, tuple(unused), tuple(excluded)).ordered()
+    return Recipe.from_json(recipe.to_json())

@@ -1,0 +1,165 @@
+"""The source's sound following the picture's timeline, or dropped."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import cast
+
+import av
+from av.audio.frame import AudioFrame
+from av.audio.stream import AudioStream
+from av.container import InputContainer, OutputContainer
+
+from remixer.engine.base.deferred import np
+from remixer.engine.base.encoding import FPS, audio_layout
+from remixer.engine.base.graph import Filters
+from remixer.engine.effects.recipe import Recipe
+from remixer.engine.effects.spec import Params, num
+from remixer.engine.effects.timing import ARRANGE, timeline
+from remixer.engine.render.frames import spool_file
+
+
+@contextmanager
+def audio_source(path: Path, wanted: bool) -> Iterator[InputContainer | None]:
+    if not wanted:
+        yield None
+        return
+    with av.open(str(path)) as container:
+        yield container
+
+
+def remix_audio(
+    source: InputContainer,
+    out: AudioStream,
+    container: OutputContainer,
+    recipe: Recipe,
+    duration: float,
+    workdir: Path,
+) -> None:
+    """The sound follows the picture: its tempo changed with a speed step (atempo), written once
+    to a raw spool on disk, then read back one frame's worth at a time in the order the time
+    steps give: backwards where the picture goes back, silent where it holds still. Never
+    FFmpeg's in-memory reverse or loop."""
+    stream = source.streams.audio[0]
+    rate, layout = stream.codec_context.sample_rate, audio_layout(stream)
+    channels = 1 if layout == "mono" else 2
+    graph = AudioGraph(stream, _tempo_filters(recipe, duration))
+    with spool_file(workdir, ".pcm") as spool:
+        with spool.open("wb") as raw:
+            for frame in _sound(source, graph):
+                raw.write(frame.to_ndarray().T.astype(np.float32).tobytes())
+        samples = spool.stat().st_size // (4 * channels)
+        if samples == 0:
+            return
+        sound = np.memmap(spool, dtype=np.float32, mode="r", shape=(samples, channels))
+        blocks = math.ceil(samples * FPS / rate)
+        order = timeline(_sound_steps(recipe), max(1, round(duration * FPS)), start=blocks)
+        written = 0
+        for block in _blocks(sound, order, rate):
+            frame = AudioFrame.from_ndarray(
+                np.ascontiguousarray(block.T), format="fltp", layout=layout
+            )
+            frame.sample_rate, frame.pts, frame.time_base = rate, written, Fraction(1, rate)
+            written += block.shape[0]
+            container.mux(out.encode(frame))
+        container.mux(out.encode(None))
+
+
+def _blocks(sound: np.ndarray, order: list[int], rate: int) -> Iterator[np.ndarray]:
+    """One output frame's samples per entry of the order; a block the picture passes going
+    back is played backwards, one it holds (the same as both neighbours) is silence."""
+
+    def edge(index: int) -> int:
+        return round(index * rate / FPS)
+
+    for at, index in enumerate(order):
+        before = order[at - 1] if at else None
+        after = order[at + 1] if at + 1 < len(order) else None
+        length = edge(at + 1) - edge(at)  # the output's own clock, whatever the source's
+        block = sound[edge(index) : edge(index) + length]
+        if before in (index, None) and after in (index, None) and len(order) > 1:
+            block = np.zeros_like(block)
+        elif after == index - 1 or before == index + 1:
+            block = block[::-1]
+        if block.shape[0] < length:  # the last block of the source may be short
+            pad = np.zeros((length - block.shape[0], sound.shape[1]), dtype=np.float32)
+            block = np.concatenate([block, pad])
+        yield block
+
+
+def _speed(recipe: Recipe) -> Params:
+    speeds = [step.params for step in recipe.steps if step.name == "speed"]
+    return speeds[0] if speeds else {"factor": 1.0}
+
+
+def _tempo_filters(recipe: Recipe, duration: float) -> list[tuple[str, str]]:
+    """atempo takes 0.5 to 100 at once: slower factors are chained halves. A slower clip shows
+    the first part of the source only, so only that part is slowed."""
+    factor = num(_speed(recipe), "factor")
+    if factor == 1:
+        return []
+    steps = []
+    if factor < 1:
+        steps = [("atrim", f"end={duration * factor:.6f}"), ("asetpts", "N/SR/TB")]
+    while factor < 0.5:
+        steps.append(("atempo", "0.5"))
+        factor /= 0.5
+    return [*steps, ("atempo", f"{factor:.4f}")]
+
+
+def _sound_steps(recipe: Recipe) -> list[tuple[str, Params]]:
+    """The picture's time steps, the speed already in the sound's tempo (its "then" kept)."""
+    return [
+        (step.name, {**step.params, "factor": 1.0} if step.name == "speed" else step.params)
+        for step in recipe.steps
+        if step.name in ARRANGE
+    ]
+
+
+def _sound(source: InputContainer, graph: AudioGraph) -> Iterator[AudioFrame]:
+    """The first audio stream through the graph, with pts counted in samples."""
+    stream = source.streams.audio[0]
+    rate, samples = stream.codec_context.sample_rate, 0
+    for frame in source.decode(stream):
+        frame.pts, frame.time_base = samples, Fraction(1, rate)
+        samples += frame.samples
+        yield from graph.process(frame)
+        if graph.finished:
+            break
+    yield from graph.process(None)
+
+
+class AudioGraph(Filters):
+    def __init__(self, stream: AudioStream, steps: list[tuple[str, str]]) -> None:
+        super().__init__()
+        codec = stream.codec_context
+        self.source = self.graph.add_abuffer(
+            sample_rate=codec.sample_rate,
+            format=codec.format.name,
+            layout=codec.layout.name,
+            time_base=Fraction(1, codec.sample_rate),
+        )
+        layout = audio_layout(stream)
+        steps = [
+            *steps,
+            (
+                "aformat",
+                f"sample_fmts=fltp:sample_rates={codec.sample_rate}:channel_layouts={layout}",
+            ),
+        ]
+        self.sink = self.chain(self.steps(self.source, steps), "abuffersink")
+        self.graph.configure()
+        self.finished = False
+
+    def process(self, frame: AudioFrame | None) -> Iterator[AudioFrame]:
+        if not self.finished:
+            try:
+                self.source.push(frame)
+            except EOFError:  # the trim has all it wants: the rest of the sound is not needed
+                self.finished = True
+        for out in self.drain(self.sink):
+            yield cast(AudioFrame, out)
