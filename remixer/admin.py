@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from remixer.actions import jobs, specs, trash, videos
+from remixer.actions.errors import NotAllowed
+from remixer.actions.providers import check_connection
 from remixer.files import storage
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey, LoginFailure
@@ -137,7 +139,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
     @admin.action(description="Test connection (starts no job)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         for provider in queryset:
-            passed, said = videos.check_connection(provider)
+            passed, said = check_connection(provider)
             level = messages.SUCCESS if passed else messages.ERROR
             self.message_user(request, f"{provider.name}: {said}", level)
 
@@ -283,7 +285,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                 spec = specs.retry_spec(
                     user=request.user, video=video, token=uuid.uuid4(), exempt=True
                 )
-            except videos.NotAllowed as error:
+            except NotAllowed as error:
                 refused.append(f"{video.pk}: {error}")
                 continue
             retried += jobs.submit(spec).retry_of_id == video.pk

@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from remixer.actions import jobs, specs
+from remixer.actions.errors import NotAllowed
 from remixer.actions.sidecars import SIDECAR_MAX, read_extras, read_sidecar
-from remixer.actions.videos import NotAllowed
 from remixer.files import storage
 from remixer.models import VIDEO_ID_PATTERN, Video, new_video_id
 from remixer.worker import exports, scratch

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 
 from remixer import tasks
 from remixer.actions import references
-from remixer.actions.videos import NotAllowed, TooManyJobs
+from remixer.actions.errors import NotAllowed, TooManyJobs
 from remixer.models import Provider, Video, new_video_id
 from remixer.worker import scratch
 

@@ -13,8 +13,9 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from remixer.actions.errors import NotAllowed
 from remixer.actions.jobs import JobSpec, file_digest, not_completed
-from remixer.actions.videos import NotAllowed, check_can_change, remix_provider
+from remixer.actions.videos import check_can_change, remix_provider
 from remixer.lib.words import title_from_file_name
 from remixer.models import CatalogEntry, Provider, Video, lengths, new_video_id
 from remixer.providers.answers import unix_seconds

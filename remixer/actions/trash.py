@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from remixer import tasks
 from remixer.actions import references
-from remixer.actions.videos import NotAllowed, cancel_video, check_can_change
+from remixer.actions.errors import NotAllowed
+from remixer.actions.videos import cancel_video, check_can_change
 from remixer.files import storage
 from remixer.models import Video, VideoQuerySet
 from remixer.providers.kinds import has_copy_upstream

@@ -21,7 +21,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from remixer.actions import jobs, trash
-from remixer.actions.videos import NotAllowed, NotOwner, TooManyJobs
+from remixer.actions.errors import NotAllowed, NotOwner, TooManyJobs
 from remixer.api.bodies import ApiError, body_of, reference_upload, text_fields, too_large
 from remixer.files import storage
 from remixer.files.serving import serve_stored

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from remixer.actions import jobs, references, specs
-from remixer.actions.videos import NotAllowed, remix_provider
+from remixer.actions.errors import NotAllowed
+from remixer.actions.videos import remix_provider
 from remixer.lib.text import strict_int
 from remixer.lib.words import TITLE_MAX, size_label
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet, lengths
@@ -338,14 +339,4 @@ class TitleForm(forms.Form):
         strip=True,
         validators=[valid_text],
         error_messages={"max_length": "A title has at most %(limit_value)d characters."},
-    )
-
-
-class ApiKeyForm(forms.Form):
-    name = forms.CharField(
-        max_length=100,
-        strip=True,
-        validators=[valid_text],
-        help_text="What the key is for, e.g. the script or machine that will use it.",
-        error_messages={"required": "Name the key."},
     )

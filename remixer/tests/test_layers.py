@@ -1,6 +1,8 @@
 """The house in layers: import-linter's contracts hold, and break on one import that points
 the wrong way; no module is long, no folder crowded. None of it touches the database."""
 
+import ast
+import collections
 import os
 import shutil
 import subprocess
@@ -94,3 +96,15 @@ def test_no_folder_holds_more_than_15_modules_and_the_root_at_most_10() -> None:
     }
     assert crowded == {}
     assert len(modules_of(PACKAGE)) <= MAX_AT_ROOT, [p.name for p in modules_of(PACKAGE)]
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """Management commands are all `Command`, as Django looks them up; nothing else repeats
+    (a model's choices, `Video.Status` and `Export.Status`, are named through their model)."""
+    where = collections.defaultdict(list)
+    for folder in folders():
+        for path in modules_of(folder):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.ClassDef) and node.name != "Command":
+                    where[node.name].append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}

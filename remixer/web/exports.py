@@ -8,7 +8,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from remixer.actions.videos import NotAllowed, start_export
+from remixer.actions.errors import NotAllowed
+from remixer.actions.exports import start_export
 from remixer.files.serving import serve_stored
 from remixer.forms.exports import ExportForm
 from remixer.models import VIDEO_ID_PATTERN, Video

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
-from remixer.actions import imports, jobs, videos
+from remixer.actions import imports, jobs
+from remixer.actions.errors import NotAllowed
 from remixer.forms.imports import ImportForm
 
 
@@ -18,7 +19,7 @@ def video_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             video = jobs.submit(form.spec(owner=request.user))
-        except videos.NotAllowed as error:
+        except NotAllowed as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Uploaded: remixer is checking it frame by frame.")

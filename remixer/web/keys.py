@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from remixer.forms.videos import ApiKeyForm
+from remixer.forms.keys import ApiKeyForm
 from remixer.models.accounts import ApiKey
 
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from remixer.actions import trash
+from remixer.actions.errors import NotAllowed
 from remixer.actions.trash import UNDO_TAG
-from remixer.actions.videos import NotAllowed, check_can_change
+from remixer.actions.videos import check_can_change
 from remixer.forms.videos import page_number
 from remixer.models import Video
 from remixer.web.htmx import HtmxHttpRequest

@@ -21,9 +21,9 @@ from django.views.decorators.http import (
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from remixer.actions import jobs, trash
+from remixer.actions.errors import NotAllowed
 from remixer.actions.specs import extend_provider
 from remixer.actions.videos import (
-    NotAllowed,
     cancel_video,
     check_can_change,
     remix_provider,

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from remixer.actions import demo, videos
+from remixer.actions import demo
+from remixer.actions.providers import provider_from_environment
 from remixer.models import Provider, Video
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, no_demo: bool = False, **options: Any) -> None:
         Provider.default()
-        if provider := videos.provider_from_environment(os.environ):
+        if provider := provider_from_environment(os.environ):
             self.stdout.write(f"Provider {provider.name!r} set from REMIXER_PROVIDER_URL.")
         username, password = self.ensure_account()
         if not no_demo and not Video.objects.exists():

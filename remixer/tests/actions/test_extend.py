@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from remixer.actions import jobs, specs
-from remixer.actions.videos import NotAllowed
+from remixer.actions.errors import NotAllowed
 from remixer.engine.render.join import Layout, conform, join, last_frame
 from remixer.models import Video
 from remixer.models.accounts import ApiKey

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from remixer.actions import jobs, trash
-from remixer.actions.videos import NotAllowed
+from remixer.actions.errors import NotAllowed
 from remixer.files import storage
 from remixer.forms.videos import RemixForm
 from remixer.management.commands.worker import sweep_once

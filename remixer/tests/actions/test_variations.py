@@ -10,7 +10,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from remixer.actions import jobs, specs, videos
+from remixer.actions import jobs, specs
+from remixer.actions.errors import TooManyJobs
 from remixer.models import Provider, Video
 from remixer.models.recipes import parse_recipe
 from remixer.providers.local import render_create
@@ -104,7 +105,7 @@ def test_one_job_goes_through_the_same_door_as_a_batch(ana, source, settings):
     )
     first = jobs.submit(spec)
     assert first.batch is None and jobs.submit(spec) == first  # the token finds it again
-    with pytest.raises(videos.TooManyJobs):
+    with pytest.raises(TooManyJobs):
         jobs.submit_batch(jobs.variations(replace(spec, token=uuid.uuid4()), 2))
     assert Video.objects.filter(remixed_from=source).count() == 1
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openai import OpenAI
 
-from remixer.actions import videos
+from remixer.actions.providers import check_connection
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey, key_digest
 from remixer.tests.conftest import ROOT, free_port, stop_process, wait_for
@@ -97,7 +97,7 @@ def litellm(gateway: str) -> Provider:
 
 
 def test_a_video_made_through_litellm_is_copied_home_whole(client, ana, upstream, litellm):  # type: ignore[no-untyped-def]
-    said = videos.check_connection(litellm).message
+    said = check_connection(litellm).message
     assert said.startswith("The server answers and accepts the key.")
     assert "OpenAPI document" in said and "has the remix route" in said  # the proxy's own
     assert CatalogEntry.objects.get(provider=litellm).remix_strategy == "native"

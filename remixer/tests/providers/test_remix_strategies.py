@@ -20,6 +20,7 @@ from PIL import Image
 
 from remixer import tasks
 from remixer.actions import videos
+from remixer.actions.providers import check_connection
 from remixer.lib import media
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import Job, remixes, strategies
@@ -260,7 +261,7 @@ def test_detection_reads_the_openapi_document_and_the_remix_route():
 
 def test_test_connection_detects_and_the_admin_shows_and_changes_it(client, admin_user, omni):
     provider = provider_for(omni, SERVED)
-    message = videos.check_connection(provider).message
+    message = check_connection(provider).message
     entry = CatalogEntry.objects.get(provider=provider)
     assert entry.remix_strategy == "video_file"
     assert "has no remix route" in message and "input_reference file" in message

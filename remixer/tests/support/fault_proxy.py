@@ -51,7 +51,7 @@ class FaultProxy:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class ProxyHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def log_message(self, format: str, *args: object) -> None:
@@ -108,4 +108,4 @@ class FaultProxy:
                 self.wfile.write(data)
                 upstream.close()
 
-        return Handler
+        return ProxyHandler

@@ -22,15 +22,15 @@ makes), `faults`, `answers` (error envelopes) and `plumbing` (the HTTP server it
 
 from remixer.tests.support.videos_api_server.answers import (
     Answer,
-    ApiError,
     JSONDict,
+    ServerError,
     framework_answer,
     json_answer,
 )
 from remixer.tests.support.videos_api_server.behaviours import BEHAVIOURS, Behaviour, Knobs
 from remixer.tests.support.videos_api_server.bodies import Upload, parse_multipart
 from remixer.tests.support.videos_api_server.faults import Fault
-from remixer.tests.support.videos_api_server.jobs import QUEUED_SHARE, Job, litellm_id
+from remixer.tests.support.videos_api_server.jobs import QUEUED_SHARE, ServerJob, litellm_id
 from remixer.tests.support.videos_api_server.media import MEDIA, RENDER_PROMPT, WEBPAGE
 from remixer.tests.support.videos_api_server.presenting import EXTRAS, MODERATION_ERROR
 from remixer.tests.support.videos_api_server.routes import ROUTES, match_route, openapi_document
@@ -56,11 +56,11 @@ __all__ = [
     "SIZES",
     "WEBPAGE",
     "Answer",
-    "ApiError",
+    "ServerError",
     "Behaviour",
     "Fault",
     "JSONDict",
-    "Job",
+    "ServerJob",
     "Knobs",
     "RecordedRequest",
     "Upload",

@@ -27,7 +27,7 @@ def json_answer(status: int, payload: Any, **headers: str) -> Answer:
 
 
 @dataclass(eq=False)
-class ApiError(Exception):
+class ServerError(Exception):
     """An error the API answers; rendered in the behaviour's error style."""
 
     status: int
@@ -51,7 +51,7 @@ def _status_class(status: int) -> str:
     return names.get(status, "InternalServerError" if status >= 500 else "APIError")
 
 
-def _openai_envelope(error: ApiError) -> JSONDict:
+def _openai_envelope(error: ServerError) -> JSONDict:
     return {
         "error": {
             "message": error.message,
@@ -62,7 +62,7 @@ def _openai_envelope(error: ApiError) -> JSONDict:
     }
 
 
-def _litellm_envelope(error: ApiError) -> JSONDict:
+def _litellm_envelope(error: ServerError) -> JSONDict:
     if not error.upstream:
         return {
             "error": {
@@ -77,11 +77,11 @@ def _litellm_envelope(error: ApiError) -> JSONDict:
     return {"error": {"message": message, "type": None, "param": None, "code": str(error.status)}}
 
 
-def _fastapi_envelope(error: ApiError) -> JSONDict:
+def _fastapi_envelope(error: ServerError) -> JSONDict:
     return {"detail": error.detail if error.detail is not None else error.message}
 
 
-def _vllm_envelope(error: ApiError) -> JSONDict:
+def _vllm_envelope(error: ServerError) -> JSONDict:
     if error.detail is not None:
         return {"detail": error.detail}
     return {
@@ -94,7 +94,7 @@ def _vllm_envelope(error: ApiError) -> JSONDict:
     }
 
 
-def _newapi_envelope(error: ApiError) -> JSONDict:
+def _newapi_envelope(error: ServerError) -> JSONDict:
     return {
         "error": {
             "message": error.message,
@@ -105,7 +105,7 @@ def _newapi_envelope(error: ApiError) -> JSONDict:
     }
 
 
-ERROR_STYLES: dict[str, Callable[[ApiError], JSONDict]] = {
+ERROR_STYLES: dict[str, Callable[[ServerError], JSONDict]] = {
     "openai": _openai_envelope,
     "litellm": _litellm_envelope,
     "fastapi": _fastapi_envelope,
@@ -137,6 +137,6 @@ def framework_answer(framework: str, status: int, method: str, path: str) -> Ans
     )
 
 
-def error_answer(style: str, error: ApiError) -> Answer:
+def error_answer(style: str, error: ServerError) -> Answer:
     """An error as a server of `style` answers it."""
     return json_answer(error.status, ERROR_STYLES[style](error))

@@ -10,7 +10,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl
 
-from remixer.tests.support.videos_api_server.answers import ApiError, JSONDict
+from remixer.tests.support.videos_api_server.answers import JSONDict, ServerError
 from remixer.tests.support.videos_api_server.behaviours import Behaviour
 
 
@@ -71,12 +71,12 @@ def request_fields(
     content_type = headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         if not behaviour.form_create:
-            raise ApiError(400, "Request body must be JSON (Content-Type: application/json).")
+            raise ServerError(400, "Request body must be JSON (Content-Type: application/json).")
         form, files = parse_multipart(body, content_type)
         return {**form, **files}
     if route == "create" and not behaviour.json_create:
         loc = ["body", "prompt"]
-        raise ApiError(
+        raise ServerError(
             422,
             "Field required",
             detail=[{"type": "missing", "loc": loc, "msg": "Field required", "input": None}],
@@ -86,9 +86,9 @@ def request_fields(
     try:
         payload = json.loads(body or b"{}")
     except ValueError:
-        raise ApiError(400, "We could not parse the JSON body of your request.") from None
+        raise ServerError(400, "We could not parse the JSON body of your request.") from None
     if not isinstance(payload, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ServerError(400, "The request body must be a JSON object.")
     return payload
 
 
@@ -99,9 +99,9 @@ def video_reference(value: Any) -> Upload:
         head, _, data = url.partition(",")
         video = base64.b64decode(data, validate=True)
     except (ValueError, TypeError, KeyError) as error:
-        raise ApiError(400, f"video_reference is not valid: {error}") from None
+        raise ServerError(400, f"video_reference is not valid: {error}") from None
     if head != "data:video/mp4;base64" or video[4:8] != b"ftyp":
-        raise ApiError(400, "video_reference must hold an MP4 video as a data URL.")
+        raise ServerError(400, "video_reference must hold an MP4 video as a data URL.")
     return Upload("video_reference", "video/mp4", video)
 
 

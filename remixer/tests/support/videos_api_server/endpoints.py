@@ -6,10 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from remixer.tests.support.videos_api_server import validation
-from remixer.tests.support.videos_api_server.answers import Answer, ApiError, JSONDict, json_answer
+from remixer.tests.support.videos_api_server.answers import (
+    Answer,
+    JSONDict,
+    ServerError,
+    json_answer,
+)
 from remixer.tests.support.videos_api_server.behaviours import Behaviour, Knobs
 from remixer.tests.support.videos_api_server.bodies import Upload
-from remixer.tests.support.videos_api_server.jobs import Job
+from remixer.tests.support.videos_api_server.jobs import ServerJob
 from remixer.tests.support.videos_api_server.media import MEDIA, content_answer
 from remixer.tests.support.videos_api_server.presenting import expires_at, present
 
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class Endpoints:
-    """One method a route, named as in routes.ROUTES; each answers or raises ApiError."""
+    """One method a route, named as in routes.ROUTES; each answers or raises ServerError."""
 
     def __init__(self, api: VideosAPIServer) -> None:
         self.api = api
@@ -46,7 +51,7 @@ class Endpoints:
         source = self._job(video_id)
         prompt = validation.prompt(fields)
         if source.state(self.api.now(), "smooth")[0] != "completed":
-            raise ApiError(
+            raise ServerError(
                 400,
                 f"Video '{video_id}' is not completed; only completed videos can be remixed.",
                 param="video_id",
@@ -62,12 +67,12 @@ class Endpoints:
         reference = fields.get("video")
         video_id = reference.get("id") if isinstance(reference, dict) else fields.get("video[id]")
         if not isinstance(video_id, str) or not video_id:
-            raise ApiError(400, "Missing required parameter: 'video'.", param="video")
+            raise ServerError(400, "Missing required parameter: 'video'.", param="video")
         source = self._job(video_id)
         prompt = validation.prompt(fields)
         seconds = validation.extension_seconds(fields.get("seconds"))
         if source.state(self.api.now(), "smooth")[0] != "completed":
-            raise ApiError(400, f"Video '{video_id}' is not completed.", param="video")
+            raise ServerError(400, f"Video '{video_id}' is not completed.", param="video")
         total = str(int(source.seconds) + int(seconds))
         job = self._add_job(prompt, source.model, source.size, total, remixed_from=source.id)
         return self._video_answer(job)
@@ -85,7 +90,7 @@ class Endpoints:
         limit = validation.limit(query.get("limit", "20"))
         order = query.get("order", "desc")
         if order not in ("asc", "desc"):
-            raise ApiError(
+            raise ServerError(
                 400,
                 f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.",
                 param="order",
@@ -114,7 +119,7 @@ class Endpoints:
         status = self._status(job)
         blocked = self.behaviour.delete_running_status
         if blocked and status in ("queued", "in_progress"):
-            raise ApiError(
+            raise ServerError(
                 blocked,
                 f"Video '{video_id}' is {status}; only completed or failed videos can be deleted.",
                 param="video_id",
@@ -128,14 +133,14 @@ class Endpoints:
         job = self._job(video_id)
         variant = validation.variant(query, self.behaviour)
         if self._status(job) != "completed":
-            raise ApiError(
+            raise ServerError(
                 404,
                 f"Video '{video_id}' is not ready yet; retrieve it to check its status.",
                 code="video_not_ready",
             )
         expires = expires_at(job, self.knobs)
         if expires is not None and self.api.now() > expires:
-            raise ApiError(
+            raise ServerError(
                 404, f"The assets of video '{video_id}' have expired.", code="video_expired"
             )
         data = MEDIA.get(variant, job.size, job.seconds)
@@ -143,23 +148,25 @@ class Endpoints:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    def _add_job(self, prompt: str, model: str, size: str, seconds: str, **origin: Any) -> Job:
+    def _add_job(
+        self, prompt: str, model: str, size: str, seconds: str, **origin: Any
+    ) -> ServerJob:
         """A job made now, in the behaviour of the moment; `origin`: its reference or source."""
         behaviour, knobs, now = self.behaviour, self.knobs, self.api.now()
         return self.api.store.add(
             prompt, model, size, seconds, behaviour=behaviour, knobs=knobs, created=now, **origin
         )
 
-    def _job(self, video_id: str) -> Job:
+    def _job(self, video_id: str) -> ServerJob:
         return self.api.store.find(video_id, routed=self.behaviour.routed_ids)
 
-    def _status(self, job: Job) -> str:
+    def _status(self, job: ServerJob) -> str:
         return job.state(self.api.now(), self.behaviour.progress_style)[0]
 
-    def _video_answer(self, job: Job) -> Answer:
+    def _video_answer(self, job: ServerJob) -> Answer:
         return json_answer(200, self._present(job))
 
-    def _present(self, job: Job, status: str | None = None) -> JSONDict:
+    def _present(self, job: ServerJob, status: str | None = None) -> JSONDict:
         behaviour = self.behaviour
         source_id = self.api.store.source_id(job, upstream=behaviour.upstream_remix_source)
         return present(job, behaviour, self.knobs, self.api.now(), source_id, status)

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from remixer.tests.support.videos_api_server.answers import Answer, ApiError, JSONDict
+from remixer.tests.support.videos_api_server.answers import Answer, JSONDict, ServerError
 
 
 @dataclass
@@ -109,10 +109,10 @@ class FaultControls:
         return None
 
 
-def fault_answer(fault: Fault, error: Callable[[ApiError], Answer]) -> Answer:
+def fault_answer(fault: Fault, error: Callable[[ServerError], Answer]) -> Answer:
     """What a rate limit or a failure answers instead of the request's own answer."""
     if fault.kind == "rate_limit":
-        limited = ApiError(
+        limited = ServerError(
             429, "Rate limit reached for requests.", type="requests", code="rate_limit_exceeded"
         )
         answer = error(limited)
@@ -121,7 +121,7 @@ def fault_answer(fault: Fault, error: Callable[[ApiError], Answer]) -> Answer:
     if fault.body is not None:
         return Answer(fault.status, fault.body)
     return error(
-        ApiError(
+        ServerError(
             fault.status,
             "The server had an error while processing your request. Sorry about that!",
             type="server_error",
@@ -130,7 +130,7 @@ def fault_answer(fault: Fault, error: Callable[[ApiError], Answer]) -> Answer:
 
 
 def apply_fault(
-    fault: Fault, answer: Answer, error: Callable[[ApiError], Answer], stopping: threading.Event
+    fault: Fault, answer: Answer, error: Callable[[ServerError], Answer], stopping: threading.Event
 ) -> Answer:
     """The request's own answer, as a fault taken after handling it changes it."""
     if fault.kind == "fail":

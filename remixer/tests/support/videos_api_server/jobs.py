@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from remixer.tests.support.videos_api_server.answers import ApiError, JSONDict
+from remixer.tests.support.videos_api_server.answers import JSONDict, ServerError
 from remixer.tests.support.videos_api_server.behaviours import Behaviour, Knobs
 from remixer.tests.support.videos_api_server.bodies import Upload
 
@@ -22,7 +22,7 @@ QUEUED_SHARE = 0.2
 
 
 @dataclass
-class Job:
+class ServerJob:
     id: str
     upstream_id: str
     model: str
@@ -101,7 +101,7 @@ class JobStore:
 
     def __init__(self, lock: threading.RLock) -> None:
         self._lock = lock
-        self._jobs: dict[str, Job] = {}
+        self._jobs: dict[str, ServerJob] = {}
         self._sequence = itertools.count()
 
     def add(
@@ -116,7 +116,7 @@ class JobStore:
         created: float,
         reference: Upload | None = None,
         remixed_from: str | None = None,
-    ) -> Job:
+    ) -> ServerJob:
         """A new job: its outcome from the prompt's words, its id in the behaviour's style."""
         outcome = "completed"
         if knobs.fail_word and knobs.fail_word in prompt:
@@ -128,7 +128,7 @@ class JobStore:
         if behaviour.id_style == "litellm":
             upstream = _new_id("openai")
             public = litellm_id(upstream, knobs.model_alias)
-        job = Job(
+        job = ServerJob(
             public,
             upstream,
             model,
@@ -146,34 +146,34 @@ class JobStore:
             self._jobs[job.id] = job
         return job
 
-    def find(self, video_id: str, routed: bool) -> Job:
+    def find(self, video_id: str, routed: bool) -> ServerJob:
         """The job a path names, deleted ones not found; routed: Bifrost's `{id}:{provider}`."""
         if routed:
             return self._routed(video_id)
         with self._lock:
             job = self._jobs.get(video_id)
         if job is None or job.deleted:
-            raise ApiError(
+            raise ServerError(
                 404, f"Video with id '{video_id}' not found.", param="video_id", code="not_found"
             )
         return job
 
-    def _routed(self, video_id: str) -> Job:
+    def _routed(self, video_id: str) -> ServerJob:
         """Bifrost: `{id}:{provider}`, the provider being the prefix of the job's model."""
         bare, colon, provider = video_id.rpartition(":")
         if not colon:
-            raise ApiError(
+            raise ServerError(
                 400, "The video id must name its provider: {id}:{provider}.", param="video_id"
             )
         with self._lock:
             job = self._jobs.get(bare)
         if job is None or job.deleted or job.model.partition("/")[0] != provider:
-            raise ApiError(
+            raise ServerError(
                 404, f"Video with id '{video_id}' not found.", param="video_id", code="not_found"
             )
         return job
 
-    def listed(self, newest_first: bool) -> list[Job]:
+    def listed(self, newest_first: bool) -> list[ServerJob]:
         """Every job not deleted, in the order they were made."""
         with self._lock:
             return sorted(
@@ -182,11 +182,11 @@ class JobStore:
                 reverse=newest_first,
             )
 
-    def delete(self, job: Job) -> None:
+    def delete(self, job: ServerJob) -> None:
         with self._lock:
             job.deleted = True
 
-    def source_id(self, job: Job, upstream: bool) -> str | None:
+    def source_id(self, job: ServerJob, upstream: bool) -> str | None:
         """The id of the job it was remixed from; upstream: the id the client never saw."""
         if job.remixed_from is None or not upstream:
             return job.remixed_from

@@ -51,7 +51,7 @@ class LoopbackServer(ThreadingHTTPServer):
         self.api.errors.append(traceback.format_exc())
 
 
-class Handler(BaseHTTPRequestHandler):
+class ApiRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as requests and httpx expect
     server_version = "videos-api-server/1"
     timeout = 30  # an idle kept-alive connection gives up its thread after this

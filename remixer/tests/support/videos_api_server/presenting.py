@@ -7,14 +7,14 @@ from typing import Any
 
 from remixer.tests.support.videos_api_server.answers import JSONDict
 from remixer.tests.support.videos_api_server.behaviours import Behaviour, Knobs
-from remixer.tests.support.videos_api_server.jobs import Job
+from remixer.tests.support.videos_api_server.jobs import ServerJob
 
 MODERATION_ERROR = {
     "code": "moderation_blocked",
     "message": "Your request was blocked by our moderation system.",
 }
 # Keys seen in the wild that the API does not have (Behaviour.extra_keys names them).
-EXTRAS: dict[str, Callable[[Job], Any]] = {
+EXTRAS: dict[str, Callable[[ServerJob], Any]] = {
     "usage": lambda job: {"duration_seconds": float(job.seconds)},
     "file_path": lambda job: f"/outputs/{job.id}.mp4",
     "quality": lambda job: "standard",
@@ -22,7 +22,7 @@ EXTRAS: dict[str, Callable[[Job], Any]] = {
 
 
 def present(
-    job: Job,
+    job: ServerJob,
     behaviour: Behaviour,
     knobs: Knobs,
     now: float,
@@ -61,7 +61,7 @@ def present(
     return video
 
 
-def expires_at(job: Job, knobs: Knobs) -> float | None:
+def expires_at(job: ServerJob, knobs: Knobs) -> float | None:
     """When a finished job's downloads expire; None: never."""
     if knobs.expires_in is None:
         return None

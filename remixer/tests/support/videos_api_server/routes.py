@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 from remixer.tests.support.videos_api_server.answers import (
     Answer,
-    ApiError,
     JSONDict,
+    ServerError,
     framework_answer,
     json_answer,
 )
@@ -69,7 +69,7 @@ def route(
     if missing in (404, 405):
         return framework_answer(framework, missing, method, raw_path), None
     if missing is not None:
-        raise ApiError(missing, f"This server does not support {method} {raw_path}.")
+        raise ServerError(missing, f"This server does not support {method} {raw_path}.")
     if name in ("create", "remix", "extensions"):
         fields = request_fields(name, headers, body, behaviour)
         return getattr(endpoints, name)(video_id, fields), summary(fields)
@@ -86,15 +86,15 @@ def _authorised(knobs: Knobs, headers: dict[str, str]) -> bool:
     return headers.get(knobs.auth_header.lower()) == key
 
 
-def _auth_error(knobs: Knobs, headers: dict[str, str]) -> ApiError:
+def _auth_error(knobs: Knobs, headers: dict[str, str]) -> ServerError:
     given = headers.get(knobs.auth_header.lower())
     if not given:
         message = (
             "You didn't provide an API key. You need to provide your API key in an "
             "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
         )
-        return ApiError(401, message, upstream=False)
-    return ApiError(401, "Incorrect API key provided.", code="invalid_api_key", upstream=False)
+        return ServerError(401, message, upstream=False)
+    return ServerError(401, "Incorrect API key provided.", code="invalid_api_key", upstream=False)
 
 
 def openapi_document(behaviour: Behaviour) -> JSONDict:

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from remixer.tests.support.videos_api_server.answers import (
     Answer,
-    ApiError,
     JSONDict,
+    ServerError,
     error_answer,
 )
 from remixer.tests.support.videos_api_server.behaviours import BEHAVIOURS, Behaviour, Knobs
@@ -29,7 +29,7 @@ from remixer.tests.support.videos_api_server.faults import (
     fault_answer,
 )
 from remixer.tests.support.videos_api_server.jobs import JobStore
-from remixer.tests.support.videos_api_server.plumbing import Handler, LoopbackServer
+from remixer.tests.support.videos_api_server.plumbing import ApiRequestHandler, LoopbackServer
 from remixer.tests.support.videos_api_server.routes import route
 
 
@@ -79,7 +79,7 @@ class VideosAPIServer(FaultControls):
         if self._httpd is not None:
             return self
         self._stopping.clear()
-        httpd = LoopbackServer((self.knobs.host, self.knobs.port), Handler)
+        httpd = LoopbackServer((self.knobs.host, self.knobs.port), ApiRequestHandler)
         httpd.api = self
         self.knobs.port = httpd.server_address[1]  # a restart comes back on the same port
         self._httpd = httpd
@@ -205,11 +205,11 @@ class VideosAPIServer(FaultControls):
             return fault_answer(fault, self._error)
         try:
             answer, fields = route(self._endpoints, method, split.path, query, headers, body)
-        except ApiError as error:
+        except ServerError as error:
             answer = self._error(error)
         except Exception:
             self.errors.append(traceback.format_exc())
-            answer = self._error(ApiError(500, "The server had an error.", type="server_error"))
+            answer = self._error(ServerError(500, "The server had an error.", type="server_error"))
         if fields is not None:
             self._annotate(record_index, fields)
         if fault is None:
@@ -225,7 +225,7 @@ class VideosAPIServer(FaultControls):
         with self._lock:
             self.requests[index] = dataclasses.replace(self.requests[index], fields=fields)
 
-    def _error(self, error: ApiError) -> Answer:
+    def _error(self, error: ServerError) -> Answer:
         return error_answer(self.behaviour.error_style, error)
 
 

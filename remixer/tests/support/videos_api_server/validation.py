@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from remixer.tests.support.videos_api_server.answers import ApiError, JSONDict
+from remixer.tests.support.videos_api_server.answers import JSONDict, ServerError
 from remixer.tests.support.videos_api_server.behaviours import Behaviour, Knobs
 from remixer.tests.support.videos_api_server.bodies import Upload, video_reference
 from remixer.tests.support.videos_api_server.media import image_size
@@ -19,14 +19,14 @@ MAX_PROMPT = 32000
 def prompt(fields: JSONDict) -> str:
     text = fields.get("prompt")
     if not isinstance(text, str) or not text:
-        raise ApiError(
+        raise ServerError(
             400,
             "Missing required parameter: 'prompt'.",
             param="prompt",
             code="missing_required_parameter",
         )
     if len(text) > MAX_PROMPT:
-        raise ApiError(
+        raise ServerError(
             400,
             f"Invalid 'prompt': string too long. Expected a string with "
             f"maximum length {MAX_PROMPT}, but got a string with length "
@@ -43,13 +43,15 @@ def model(requested: Any, behaviour: Behaviour, knobs: Knobs) -> str:
         return str(name)
     if behaviour.model_check == "provider":
         if "/" not in str(name):
-            raise ApiError(400, f"Model `{name}` must be given as provider/model.", param="model")
+            raise ServerError(
+                400, f"Model `{name}` must be given as provider/model.", param="model"
+            )
         return str(name)
     allowed = (*knobs.models, knobs.model_alias) if behaviour.alias_model else knobs.models
     if behaviour.model_check == "served":
         allowed = (knobs.served_model,)
     if name not in allowed:
-        raise ApiError(
+        raise ServerError(
             behaviour.model_error_status,
             f"The model `{name}` does not exist or you do not have access to it.",
             param="model",
@@ -61,7 +63,7 @@ def model(requested: Any, behaviour: Behaviour, knobs: Knobs) -> str:
 def seconds(value: Any, behaviour: Behaviour) -> str:
     if behaviour.validate:
         if not isinstance(value, str):
-            raise ApiError(
+            raise ServerError(
                 400,
                 "Invalid type for 'seconds': expected one of '4', '8', or "
                 f"'12', but got {type(value).__name__} instead.",
@@ -69,7 +71,7 @@ def seconds(value: Any, behaviour: Behaviour) -> str:
                 code="invalid_type",
             )
         if value not in SECONDS:
-            raise ApiError(
+            raise ServerError(
                 400,
                 f"Invalid value: '{value}'. Supported values are: '4', '8', and '12'.",
                 param="seconds",
@@ -78,7 +80,7 @@ def seconds(value: Any, behaviour: Behaviour) -> str:
         return value
     text = str(value)
     if not text.isdigit() or not 1 <= int(text) <= 60:
-        raise ApiError(
+        raise ServerError(
             400, f"seconds must be a whole number from 1 to 60, not {text!r}", param="seconds"
         )
     return str(int(text))
@@ -88,7 +90,7 @@ def extension_seconds(value: Any) -> str:
     """A new segment's length on /videos/extensions."""
     text = str(value)
     if text not in EXTEND_SECONDS:
-        raise ApiError(
+        raise ServerError(
             400,
             f"Invalid value: '{text}'. Supported values are: '4', '8', '12', '16', '20'.",
             param="seconds",
@@ -100,7 +102,7 @@ def extension_seconds(value: Any) -> str:
 def size(value: Any, behaviour: Behaviour) -> str:
     text = str(value)
     if behaviour.validate and text not in SIZES:
-        raise ApiError(
+        raise ServerError(
             400,
             f"Invalid value: '{text}'. Supported values are: '720x1280', "
             "'1280x720', '1024x1792', and '1792x1024'.",
@@ -112,7 +114,7 @@ def size(value: Any, behaviour: Behaviour) -> str:
         len(parts) == 2
         and all(p.isdigit() and 2 <= int(p) <= 4096 and int(p) % 2 == 0 for p in parts)
     ):
-        raise ApiError(
+        raise ServerError(
             400, f"size must be WIDTHxHEIGHT with even sides, not {text!r}", param="size"
         )
     return text
@@ -125,17 +127,17 @@ def source(fields: JSONDict, behaviour: Behaviour) -> Upload | None:
     if behaviour.references != "video":
         video_url = None  # a field the server lacks is ignored, as FastAPI forms do
     if reference is not None and video_url is not None:
-        raise ApiError(400, "Give input_reference or video_reference, not both.")
+        raise ServerError(400, "Give input_reference or video_reference, not both.")
     if video_url is not None:
         return video_reference(video_url)
     if not isinstance(reference, Upload) or behaviour.references == "image":
         if isinstance(reference, Upload) and image_size(reference.data) is None:
-            raise ApiError(
+            raise ServerError(
                 400, "The input_reference is not a supported image.", param="input_reference"
             )
         return reference if isinstance(reference, Upload) else None
     if reference.data[4:8] != b"ftyp" and image_size(reference.data) is None:
-        raise ApiError(400, "input_reference must be an image or an MP4 video.")
+        raise ServerError(400, "input_reference must be an image or an MP4 video.")
     return reference
 
 
@@ -143,14 +145,14 @@ def check_reference(reference: Upload, size: str) -> None:
     """OpenAI's rule: the image is the first frame, so it has the video's size."""
     found = image_size(reference.data)
     if found is None:
-        raise ApiError(
+        raise ServerError(
             400,
             "The input_reference is not a supported image.",
             param="input_reference",
             code="invalid_image",
         )
     if f"{found[0]}x{found[1]}" != size:
-        raise ApiError(
+        raise ServerError(
             400,
             "Inpaint image must match the requested width and height",
             param="input_reference",
@@ -160,7 +162,7 @@ def check_reference(reference: Upload, size: str) -> None:
 
 def limit(value: str) -> int:
     if not value.isdigit() or int(value) > 100:
-        raise ApiError(
+        raise ServerError(
             400,
             f"Invalid 'limit': expected an integer from 0 to 100, got '{value}'.",
             param="limit",
@@ -176,11 +178,11 @@ def variant(query: dict[str, str], behaviour: Behaviour) -> str:
     if mode == "always_video":
         return "video"
     if mode == "no_variant" and asked is not None:
-        raise ApiError(404, "Not Found")
+        raise ServerError(404, "Not Found")
     if asked is None:
         return "video"
     if asked not in ("video", "thumbnail", "spritesheet"):
-        raise ApiError(
+        raise ServerError(
             400,
             f"Invalid value: '{asked}'. Supported values are: 'video', "
             "'thumbnail', and 'spritesheet'.",
