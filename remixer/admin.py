@@ -3,8 +3,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
 from remixer.actions import jobs, specs, trash, videos
@@ -256,7 +258,7 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "erased",
     ]
     raw_id_fields = ["owner"]
-    actions = ["retry_videos", "cancel_videos", "rearchive_videos"]
+    actions = ["retry_videos", "cancel_videos", "rearchive_videos", "empty_trash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a job starts through the one door (jobs.submit), never as a bare row
@@ -302,6 +304,35 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         count = videos.rearchive_videos(queryset)
         self.message_user(request, f"Re-archiving {count} videos in the background.")
+
+    @admin.action(description="Empty the Trash of the selected videos (their files go for good)")
+    def empty_trash(
+        self, request: HttpRequest, queryset: QuerySet[Video]
+    ) -> TemplateResponse | None:
+        """Everyone's Trash, or part of it: named (how many videos of how many people) and
+        confirmed on a page of its own first, as Django's delete is."""
+        chosen = trash.in_trash_among(queryset)
+        owners = trash.owners_of(chosen)
+        if not owners:
+            self.message_user(request, "None of the selected videos is in the Trash.")
+            return None
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Empty the Trash of the selected videos",
+                "opts": self.model._meta,
+                "owners": owners,
+                "count": sum(count for _, count in owners),
+                "chosen": [str(pk) for pk in chosen.values_list("pk", flat=True)],
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/remixer/video/empty_trash.html", context)
+        removed, kept = trash.remove_trashed(chosen)
+        message = f"Removed the files of {removed} videos from the Trash for good."
+        if kept:
+            message += f" {kept} stay until the remixes being made from them finish."
+        self.message_user(request, message, messages.SUCCESS)
+        return None
 
 
 @admin.register(ApiKey)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "remixer.web.middleware.WholeBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "remixer.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -223,6 +224,10 @@ FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 REMIXER_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 REMIXER_MAX_IMAGE_PIXELS = 4096 * 4096
 REMIXER_MAX_IMPORT_BYTES = int(os.environ.get("REMIXER_MAX_IMPORT_BYTES", 2 * 1024**3))
+# What an import may be, read from its header before a frame is decoded: pixels a frame
+# (width x height) and seconds; its frames are held to the seconds at 60 a second.
+REMIXER_MAX_IMPORT_PIXELS = int(os.environ.get("REMIXER_MAX_IMPORT_PIXELS", 3840 * 2160))
+REMIXER_MAX_IMPORT_SECONDS = int(os.environ.get("REMIXER_MAX_IMPORT_SECONDS", 600))
 
 # How long remixer keeps trying to copy a finished video when the provider gives no expiry.
 REMIXER_DOWNLOAD_WINDOW = int(os.environ.get("REMIXER_DOWNLOAD_WINDOW", 24 * 3600))

@@ -216,10 +216,19 @@ def check_same_request(earlier: Video, spec: JobSpec) -> None:
         )
 
 
+def active_jobs(owner: Any) -> int:
+    """How many of the owner's videos are queued or in progress."""
+    return Video.objects.filter(owner=owner, status__in=[Status.QUEUED, Status.IN_PROGRESS]).count()
+
+
+def has_room(owner: Any) -> bool:
+    """Whether one more of the owner's jobs would be within the active-job limit now."""
+    return active_jobs(owner) < settings.REMIXER_MAX_ACTIVE_JOBS
+
+
 def check_active_jobs(owner: Any, *, adding: int = 1) -> None:
     limit = settings.REMIXER_MAX_ACTIVE_JOBS
-    active = Video.objects.filter(owner=owner, status__in=[Status.QUEUED, Status.IN_PROGRESS])
-    count = active.count()
+    count = active_jobs(owner)
     if count >= limit:
         raise TooManyJobs(
             f"You have {limit} videos queued or in progress, as many as one may at once; "

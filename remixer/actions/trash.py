@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from remixer import tasks
@@ -80,6 +80,22 @@ def trash_of(user: Any) -> VideoQuerySet:
     return trashed if user.is_staff else trashed.filter(owner=user)
 
 
+def own_trash(user: Any) -> VideoQuerySet:
+    """A user's own trashed videos, the ones emptying their Trash removes (staff's too)."""
+    return Video.objects.in_trash().filter(owner=user)
+
+
+def in_trash_among(videos: QuerySet[Video]) -> VideoQuerySet:
+    """Those of `videos` (an admin's selection, say) whose files the Trash still keeps."""
+    return Video.objects.in_trash().filter(pk__in=videos.values("pk"))
+
+
+def owners_of(videos: QuerySet[Video]) -> list[tuple[str, int]]:
+    """Whose the videos are: each owner's name and how many, by name."""
+    counted = videos.values("owner__username").annotate(count=Count("pk"))
+    return [(row["owner__username"], row["count"]) for row in counted.order_by("owner__username")]
+
+
 def needed() -> Exists:
     """A queued or running job reads this video (its source) still."""
     return Exists(Video.objects.filter(remixed_from=OuterRef("pk"), status__in=RUNNING))
@@ -123,8 +139,14 @@ def kept_message(video: Video) -> str:
 
 
 def empty_trash(*, user: Any) -> tuple[int, int]:
-    """Remove the files of everything the user's Trash lists; (removed, kept for a job)."""
-    ids = list(trash_of(user).values_list("pk", flat=True))
+    """Remove the files of the user's own trashed videos (staff's Trash lists everyone's, but
+    emptying everyone's is the admin's action, `remove_trashed`); (removed, kept for a job)."""
+    return remove_trashed(own_trash(user))
+
+
+def remove_trashed(videos: QuerySet[Video]) -> tuple[int, int]:
+    """Remove the files of those of `videos` in the Trash now; (removed, kept for a job)."""
+    ids = list(in_trash_among(videos).values_list("pk", flat=True))
     removed = sum(remove_files(video_id) for video_id in ids)
     return removed, len(ids) - removed
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from remixer import tasks
 from remixer.actions.errors import NotAllowed, NotOwner
+from remixer.files import attempts
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import kinds, strategies
 from remixer.worker import scratch
@@ -19,7 +20,7 @@ Status = Video.Status
 
 def remix_provider(source: Video, *, use_local: bool = False) -> Provider:
     """A remix goes to the provider that owns the source, whatever way it takes the source
-    (see strategies.py), unless it is switched off or its model cannot remix at all."""
+    (see providers/strategies.py), unless it is switched off or its model cannot remix at all."""
     owner = source.provider
     if use_local or not kinds.has_copy_upstream(source):
         return Provider.default()
@@ -41,6 +42,8 @@ def cancel_video(*, user: Any, video: Video) -> bool:
         return False
     if video.kind == Video.Kind.IMPORT:  # its upload is of no more use
         transaction.on_commit(partial(scratch.discard_upload, video.pk))
+    # What an attempt whose worker died before its commit stored (a live one removes its own).
+    transaction.on_commit(partial(attempts.delete_attempts, video.pk))
     return True
 
 

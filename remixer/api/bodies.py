@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 
 from remixer.lib.text import strict_int
@@ -70,14 +70,16 @@ def body_of(
         raise ApiError(400, "The Content-Length header is not a number of bytes.")
     if length > limit:
         raise too_large(limit)
-    if request.content_type in FORM_TYPES:
-        try:
+    try:
+        if request.content_type in FORM_TYPES:
             files = {k: f for k, f in request.FILES.items() if isinstance(f, UploadedFile)}
             return request.POST.dict(), files
-        except MultiPartParserError as error:
-            raise ApiError(400, f"The multipart body could not be read: {error}") from error
-    if request.content_type == "application/json" or not request.body:
-        return json_object(request.body), {}
+        if request.content_type == "application/json" or not request.body:
+            return json_object(request.body), {}
+    except MultiPartParserError as error:
+        raise ApiError(400, f"The multipart body could not be read: {error}") from error
+    except UnreadablePostError as error:  # cut short: see web.middleware.WholeBodyMiddleware
+        raise ApiError(400, str(error), code="incomplete_body") from error
     raise ApiError(
         415,
         f"Unsupported Content-Type {request.content_type!r}: "

@@ -1,9 +1,9 @@
 """Every stored file goes through here: local disk by default, an S3 bucket when configured.
 
-Files are named by the video's id (`videos/<id>/video.mp4` …), so nothing needs a listing.
-A file exists under its final name only once it is whole: on local disk it is written under
-a temporary name and renamed; on S3 an object appears only when its upload completes, and
-s3transfer aborts a multipart upload that fails.
+A video's files are in its folder (`videos/<id>/`), each attempt's in one of its own (see
+`attempts.py`); the row names them. A file exists under its name only once it is whole: on
+local disk it is written under a temporary name and renamed; on S3 an object appears only when
+its upload completes, and s3transfer aborts a multipart upload that fails.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import shutil
 import tempfile
 import time
 import uuid
@@ -20,9 +19,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import checks
@@ -34,11 +34,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
+from remixer.lib.transfers import Counted, Moved
+
 logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
-VIDEO_FILES = ("video.mp4", "thumbnail.webp", "spritesheet.jpg")
 CHECK_TAG = "remixer_storage"
 STORE_ERRORS = (OSError, BotoCoreError, ClientError)
+# Downloads tell their progress (which renews a lease) every CHUNK bytes, not every 256 KiB.
+DOWNLOADS = TransferConfig(io_chunksize=CHUNK)
 
 
 class StorageError(Exception):
@@ -88,19 +91,22 @@ def client(store: S3Storage) -> Any:
 
 
 def trouble(error: Exception) -> StorageError:
+    """The creator reads UNAVAILABLE; where the storage is and what it answered go to the log."""
     where = settings.REMIXER_S3_BUCKET or settings.MEDIA_ROOT
-    return StorageError(f"remixer's file storage ({where}) could not be reached: {error}")
+    logger.warning("The file storage (%s) failed: %s", where, error, exc_info=error)
+    return StorageError(UNAVAILABLE)
 
 
 # Saving and deleting
 
 
-def save(path: Path, name: str, store: Storage | None = None) -> str:
+def save(path: Path, name: str, store: Storage | None = None, on_bytes: Moved | None = None) -> str:
     """Store a finished local file under `name`, replacing what was there."""
     store = store or default_storage
     try:
         with path.open("rb") as handle:
-            return str(store.save(name, File(handle, name=name)))
+            content = handle if on_bytes is None else Counted(handle, on_bytes)
+            return str(store.save(name, File(cast(IO[bytes], content), name=name)))
     except STORE_ERRORS as error:
         raise trouble(error) from error
 
@@ -114,15 +120,14 @@ def save_file(content: File[Any], name: str) -> int:
     return int(content.size or 0)
 
 
-def save_all(files: Mapping[str, Path], *, keep_on_failure: bool = False) -> dict[str, str]:
-    """Store several files; if one fails, those already stored are removed again
-    (unless they replaced files a reader may rely on)."""
+def save_all(files: Mapping[str, Path], on_bytes: Moved | None = None) -> dict[str, str]:
+    """Store several files under new names; if one fails, those already stored are removed."""
     stored: dict[str, str] = {}
     try:
         for name, path in files.items():
-            stored[name] = save(path, name)
+            stored[name] = save(path, name, on_bytes=on_bytes)
     except StorageError:
-        if not keep_on_failure:
+        with contextlib.suppress(StorageError):
             delete(*stored)
         raise
     return stored
@@ -145,12 +150,39 @@ def remove_if_empty(folder: Path) -> None:
 
 
 def delete_video_files(video_id: str) -> None:
-    """Remove a video's own files (its reference image may be shared with its retries)."""
+    """Remove a video's own files (its reference image may be shared with its retries): those
+    stored under the names of old (`videos/<id>/video.mp4`) and every attempt's under its folder."""
+    folder = f"videos/{video_id}"
     try:
-        names = [f"videos/{video_id}/{name}" for name in VIDEO_FILES]
-        delete(*names, f"imports/{video_id}.mp4", f"stills/{video_id}.npy")
+        delete(*listed(folder), f"imports/{video_id}.mp4", f"stills/{video_id}.npy")
     except StorageError:
         logger.exception("The files of %s stay in the storage", video_id)
+    prune(folder)
+
+
+def prune(folder: str) -> None:
+    """On local disk, the empty folders left under `folder` (and itself) are removed."""
+    root = None if is_remote() else Path(default_storage.path(folder))
+    if root is not None and root.is_dir():
+        for path in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+            remove_if_empty(path)
+        remove_if_empty(root)
+
+
+def listed(folder: str) -> list[str]:
+    """Every stored name under `folder`, at any depth (on S3, one listing per level)."""
+    try:
+        if not is_remote() and not Path(default_storage.path(folder)).is_dir():
+            return []
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    except STORE_ERRORS as error:
+        raise trouble(error) from error
+    names = [f"{folder}/{name}" for name in files]
+    for inner in folders:
+        names += listed(f"{folder}/{inner}")
+    return names
 
 
 def exists(name: str) -> bool:
@@ -163,24 +195,34 @@ def exists(name: str) -> bool:
 # Reading
 
 
-def fetch(name: str, into: Path, store: Storage | None = None) -> Path:
-    """A local copy of a stored file at `into` (a scratch folder's, never the storage's)."""
+def fetch(
+    name: str, into: Path, store: Storage | None = None, on_bytes: Moved | None = None
+) -> Path:
+    """A local copy of a stored file at `into` (a scratch folder's, never the storage's);
+    `on_bytes` is told each amount of bytes as they arrive."""
     store = store or default_storage
     try:
         if isinstance(store, S3Storage):
-            client(store).download_file(store.bucket_name, s3_key(store, name), str(into))
+            key = s3_key(store, name)
+            client(store).download_file(
+                store.bucket_name, key, str(into), Callback=on_bytes, Config=DOWNLOADS
+            )
         else:
-            shutil.copyfile(store.path(name), into)
+            with open(store.path(name), "rb") as source, into.open("wb") as out:
+                while chunk := source.read(CHUNK * 16):
+                    out.write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
     except STORE_ERRORS as error:
         raise trouble(error) from error
     return into
 
 
-def working_copy(name: str, folder: Path) -> Path:
+def working_copy(name: str, folder: Path, on_bytes: Moved | None = None) -> Path:
     """A file the engine may read: on local disk the stored file itself, else a copy in `folder`."""
     if not is_remote():
         return Path(default_storage.path(name))
-    return fetch(name, folder / f"{uuid.uuid4().hex}-{Path(name).name}")
+    return fetch(name, folder / f"{uuid.uuid4().hex}-{Path(name).name}", on_bytes=on_bytes)
 
 
 @dataclass(frozen=True)

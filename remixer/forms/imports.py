@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from remixer.actions import jobs, specs
+from remixer.actions import imports, jobs, specs
 from remixer.actions.sidecars import SIDECAR_MAX, read_sidecar
 from remixer.forms.videos import TokenForm
 from remixer.worker import exports
@@ -63,9 +63,10 @@ class VideoUploadForm(ImportForm):
 
 
 def check_export(upload: Any) -> None:
+    """A remixer export whose declared sizes are within bounds, read from its directory."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            exports.read_manifest(archive)
+            imports.check_archive(archive)
     except exports.UNREADABLE as error:
         raise forms.ValidationError(f"The ZIP cannot be read: {error}") from error
     except exports.ExportError as error:

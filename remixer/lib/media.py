@@ -84,6 +84,47 @@ def probe(path: Path) -> Probe:
         return _header(container, stream)
 
 
+# The codecs an import may be in, as PyAV's decoders name them: those the engine renders from.
+IMPORT_CODECS = {
+    "h264": "H.264",
+    "hevc": "H.265 (HEVC)",
+    "vp9": "VP9",
+    "libvpx-vp9": "VP9",
+    "av1": "AV1",
+    "libdav1d": "AV1",
+}
+MAX_FRAMES_A_SECOND = 60  # an import's frames are held to its longest length at this rate
+
+
+def check_bounds(header: Probe, *, max_pixels: int, max_seconds: int) -> None:
+    """Refuses, in words, a video past what an import may be, from its header alone."""
+    pixels, limit = header.width * header.height, max_seconds * MAX_FRAMES_A_SECOND
+    if header.codec not in IMPORT_CODECS:
+        named = list(dict.fromkeys(IMPORT_CODECS.values()))
+        raise MediaError(
+            f"This video is in {header.codec.upper()}, which the engine does not render from: "
+            f"import {', '.join(named[:-1])} or {named[-1]}."
+        )
+    if pixels > max_pixels:
+        raise MediaError(
+            f"This video is {header.width}x{header.height}, {pixels:,} pixels a frame; an "
+            f"import may have at most {max_pixels:,}{_as_4k(max_pixels)}."
+        )
+    if header.duration > max_seconds:
+        raise MediaError(
+            f"This video is {header.duration:.1f} s long; an import may be at most {max_seconds} s."
+        )
+    if header.frames > limit:
+        raise MediaError(
+            f"This video has {header.frames:,} frames; an import may have at most {limit:,} "
+            f"({max_seconds} s at {MAX_FRAMES_A_SECOND} frames a second)."
+        )
+
+
+def _as_4k(pixels: int) -> str:
+    return " (3840x2160)" if pixels == 3840 * 2160 else ""
+
+
 Progress = Callable[[int, int], None]
 
 

@@ -3,7 +3,7 @@ logins. Each model lives in a module of its own; they are all named here, so
 `remixer.models.Video` (and the migrations' `remixer.models.new_video_id`) keep working."""
 
 from remixer.models.accounts import ApiKey, LoginFailure
-from remixer.models.exports import Export
+from remixer.models.exports import Export, ExportImport
 from remixer.models.providers import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Provider
 from remixer.models.videos import (
     STATUS_FIELDS,
@@ -27,6 +27,7 @@ __all__ = [
     "ApiKey",
     "CatalogEntry",
     "Export",
+    "ExportImport",
     "LoginFailure",
     "Provider",
     "Video",

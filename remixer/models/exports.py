@@ -84,3 +84,53 @@ class Export(models.Model):
     def can_see(self, user: Any) -> bool:
         """Only the one who asked for it (or staff) sees it and downloads it."""
         return bool(user.is_staff or user.pk == self.owner_id)
+
+
+class ExportImport(models.Model):
+    """A remixer export's ZIP given to the Import page, read by a worker into import jobs.
+
+    The request only stores the ZIP (`upload`); a worker reads it and makes each video an
+    import job while its owner has room under the active-job limit, so a large export waits
+    its turn rather than being refused. `placed` maps each old id to the video it became,
+    `problems` each old id that made no job to why."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        WAITING = "waiting", "Waiting for your other jobs to finish"
+        IN_PROGRESS = "in_progress", "Reading the ZIP"
+        COMPLETED = "completed", "Read"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_imports"
+    )
+    form_token = models.UUIDField()
+    operator = models.BooleanField(default=False, help_text="Staff's: owners kept, no limit.")
+    upload = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    video_count = models.PositiveIntegerField(default=0)
+    placed = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "form_token"], name="export_import_one_per_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of an export by {self.owner_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.FAILED)
+
+    @property
+    def waiting_count(self) -> int:
+        return max(0, self.video_count - len(self.placed) - len(self.problems))

@@ -4,6 +4,7 @@ read by one recursive query on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -48,6 +49,9 @@ class Node:
     video: Video
     owner_name: str
     current: bool = False
+    # Deleted, and not the viewer's to see (not theirs, and they are not staff): its words
+    # are its owner's, so the tree shows "Deleted" alone.
+    hidden: bool = False
     prompt: list[Token] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
@@ -57,8 +61,14 @@ class Node:
 
     @property
     def shown_prompt(self) -> list[Token]:
-        """The marked words, unless the video was erased: then nothing of it is kept."""
-        return [] if self.video.erased else self.prompt
+        """The marked words, unless the video was erased (nothing of it is kept) or is
+        hidden from the viewer."""
+        return [] if self.video.erased or self.hidden else self.prompt
+
+    @property
+    def seen_prompt(self) -> str:
+        """The prompt as the viewer may read it, which its children's words are marked against."""
+        return "" if self.video.erased or self.hidden else self.video.prompt or ""
 
 
 @dataclass
@@ -70,20 +80,23 @@ class Family:
     lost_source_id: str | None
 
 
-def family_of(video_id: str) -> Family | None:
-    """The whole family of one video, as a tree; None if there is no such video."""
+def family_of(video_id: str, viewer: Any) -> Family | None:
+    """The whole family of one video as `viewer` may see it, as a tree; None if there is no
+    such video."""
     rows = list(Video.objects.raw(family_sql(), [video_id]))
     if not rows:
         return None
     # The query names each row's owner beside its fields, as the attribute owner_name.
     nodes = {row.pk: Node(video=row, owner_name=row.owner_name) for row in rows}  # type: ignore[attr-defined]
     for node in nodes.values():
+        node.hidden = node.deleted and not node.video.can_change(viewer)
+    for node in nodes.values():
         node.current = node.video.pk == video_id
         parent = nodes.get(node.video.remixed_from_id or "")
         if parent is None:
             node.prompt = [Token(word, False) for word in (node.video.prompt or "").split()]
             continue
-        node.prompt = word_diff(parent.video.prompt or "", node.video.prompt or "")[1]
+        node.prompt = word_diff(parent.seen_prompt, node.video.prompt or "")[1]
         parent.children.append(node)  # rows come oldest first within each generation
     root = nodes[rows[0].pk]
     return Family(

@@ -22,6 +22,7 @@ from remixer.files import storage
 from remixer.models import LOCAL_MODEL, Provider, Video
 from remixer.providers.local import render_create
 from remixer.tests.support.buckets import Bucket, use_bucket
+from remixer.tests.support.fault_proxy import FaultProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 # The 13 keys of the Videos API's Video object, all always present.
@@ -71,6 +72,21 @@ def bucket(s3_server: str, settings, monkeypatch) -> Bucket:  # type: ignore[no-
     made = Bucket(s3_server)
     use_bucket(settings, monkeypatch, made)
     return made
+
+
+@pytest.fixture
+def proxy(s3_server: str) -> Iterator[FaultProxy]:
+    """A fault-injecting (and throttling) proxy in front of the S3 server."""
+    running = FaultProxy(s3_server)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def faulty(bucket: Bucket, proxy: FaultProxy, settings, monkeypatch) -> Bucket:  # type: ignore[no-untyped-def]
+    """The bucket, reached by remixer through the proxy."""
+    use_bucket(settings, monkeypatch, bucket, endpoint=proxy.url)
+    return bucket
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -1,9 +1,9 @@
 """The Import page: one MP4 becomes an import job, a remixer export's ZIP one job a video."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from remixer.actions import imports, jobs
@@ -25,24 +25,25 @@ def video_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Uploaded: remixer is checking it frame by frame.")
             return redirect(video)
     status = 400 if request.method == "POST" else 200
-    return render(request, "imports/index.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "exports": imports.recent_export_imports(request.user),
+        "limit": settings.REMIXER_MAX_ACTIVE_JOBS,
+    }
+    return render(request, "imports/index.html", context, status=status)
 
 
 def export_imported(request: HttpRequest, form: ImportForm) -> HttpResponse:
-    """Each video of an export becomes an import job; those that could not are named."""
-    outcomes = imports.import_export(
+    """The export's ZIP is stored; a worker makes its videos import jobs as there is room."""
+    imports.receive_export(
         form.cleaned_data["video"],
         importer=request.user,
         token=form.cleaned_data["form_token"],
         operator=request.user.is_staff,
     )
-    started = sum(1 for outcome in outcomes if outcome.video is not None)
     messages.success(
         request,
-        f"Importing {started} video{pluralize(started)} from the export: "
-        "remixer is checking each one frame by frame.",
+        "Uploaded the export: a worker reads it and makes each of its videos an import job, "
+        "checked frame by frame.",
     )
-    for outcome in outcomes:
-        if outcome.problem:
-            messages.error(request, f"{outcome.old_id} was not imported: {outcome.problem}")
-    return redirect("library")
+    return redirect("video_import")

@@ -71,8 +71,8 @@ def compare_picked(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lineage(request: HttpRequest, video_id: str) -> HttpResponse:
     """The video's whole family as a tree: the page, or through htmx the tree alone."""
-    family = family_of(video_id)
-    if family is None:
+    family = family_of(video_id, request.user)
+    if family is None or family.current.hidden:  # a trashed video is its owner's and staff's
         raise Http404("No such video.")
     video = family.current.video
     template = (

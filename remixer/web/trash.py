@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +42,26 @@ def refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
     return redirect("trash")
 
 
+def trashed_video(request: HttpRequest, video_id: str) -> Video:
+    """A video in the Trash, for its owner or staff; to anyone else it does not exist."""
+    video = get_object_or_404(Video.objects.in_trash(), pk=video_id)
+    if not video.can_change(request.user):
+        raise Http404("No such video.")
+    return video
+
+
+def emptying(user: Any) -> tuple[str, str]:
+    """What "Empty the Trash" asks, and its button. Staff's Trash lists everyone's videos,
+    but staff empty their own there: everyone's is an action of the admin's."""
+    if user.is_staff:
+        return (
+            "Empty your Trash? The files of your own videos in it go now, for good; others’ "
+            "stay (the admin empties everyone’s).",
+            "Empty your Trash",
+        )
+    return "Empty the Trash? The files of every video in it go now, for good.", "Empty the Trash"
+
+
 @require_http_methods(["GET", "POST"])
 def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     video = get_object_or_404(Video.objects.in_library(), pk=video_id)
@@ -62,7 +82,7 @@ def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 @require_POST
 def video_restore(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
-    video = get_object_or_404(Video.objects.in_trash(), pk=video_id)
+    video = trashed_video(request, video_id)
     try:
         trash.restore_video(user=request.user, video=video)
     except NotAllowed as error:
@@ -74,7 +94,7 @@ def video_restore(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
-    video = get_object_or_404(Video.objects.in_trash(), pk=video_id)
+    video = trashed_video(request, video_id)
     if request.method == "GET":
         question = (
             f"Erase “{video.display_name}” completely? Its files and its prompt go now, "
@@ -92,8 +112,8 @@ def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
-        question = "Empty the Trash? The files of every video in it go now, for good."
-        return confirm(request, question, "Empty the Trash", back=reverse("trash"))
+        question, button = emptying(request.user)
+        return confirm(request, question, button, back=reverse("trash"))
     removed, kept = trash.empty_trash(user=request.user)
     message = f"Emptied the Trash: the files of {removed} videos are gone."
     if kept:
@@ -109,4 +129,6 @@ def trash_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(trashed, PAGE_SIZE).get_page(page_number(request.GET))
     kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
     videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
-    return render(request, "trash/index.html", {"page": page, "videos": videos})
+    own = trash.own_trash(request.user).exists() if request.user.is_staff else bool(videos)
+    context = {"page": page, "videos": videos, "own": own, "emptying": emptying(request.user)}
+    return render(request, "trash/index.html", context)

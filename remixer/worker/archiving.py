@@ -1,21 +1,41 @@
 """A finished job's files into remixer's storage: checked, completed, or nothing kept.
 
 The video is decoded frame by frame, the thumbnail and spritesheet are made where the
-provider had none, and the files are stored under their final names; only then does the
-row become `completed` (unless the job was cancelled meanwhile).
+provider had none, and the files are stored under names of this attempt's own
+(`videos/<id>/<attempt>/video.mp4`). They become the video's files only by one conditional
+UPDATE that also checks this worker still holds the lease (fencing): a worker that lost it
+(paused, or its link stalled, while another completed the video) removes its own attempt's
+files, never the ones the row names. The winner removes what earlier attempts left behind.
 """
 
+import contextlib
+import logging
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.utils import timezone
 
-from remixer.files import storage
+from remixer.files import attempts, storage
 from remixer.lib import media
 from remixer.models import Video
 from remixer.providers import Assets, ProviderError
 from remixer.worker import stills
-from remixer.worker.leases import JobCancelled, mine
+from remixer.worker.leases import JobCancelled, LeaseKeeper, Progress, held, mine
+
+logger = logging.getLogger(__name__)
 
 Status = Video.Status
 Phase = Video.Phase
+NAMES = {
+    "video_file": "video.mp4",
+    "thumbnail_file": "thumbnail.webp",
+    "spritesheet_file": "spritesheet.jpg",
+}
+# A storage that fails to take a finished video (botocore having retried each request) is
+# tried again after STORE_RETRY seconds, doubling, STORE_ATTEMPTS times in all, within a lease.
+STORE_ATTEMPTS = 3
+STORE_RETRY = 0.5
 
 
 def archive(
@@ -25,10 +45,11 @@ def archive(
     *,
     kind: str | None = None,
 ) -> None:
-    """Store the checked files and complete the video, unless it was cancelled meanwhile.
+    """Store the checked files and complete the video, unless it was cancelled or taken over
+    meanwhile.
 
     `kind`, for an imported export: how the video was first made, which it is from now on."""
-    files = checked_files(video, assets, on_progress)
+    files = checked_files(video, assets, on_progress, leased=True)
     if kind is not None:
         files["kind"] = kind
     finished = (
@@ -47,8 +68,40 @@ def archive(
         )
     )
     if not finished:
-        storage.delete_video_files(video.pk)
+        remove_attempt(video.pk, files)
         raise JobCancelled(video.pk)
+    settled(video.pk, files, assets)
+
+
+def rearchive_files(video: Video, assets: Assets) -> None:
+    """Store a completed video's files again, under a new attempt's names, and point the row
+    at them (unless it changed meanwhile); the files it named before are then removed."""
+    files = checked_files(video, assets)
+    same = Video.objects.filter(pk=video.pk, status=Status.COMPLETED, video_file=video.video_file)
+    if not same.update(**files):
+        remove_attempt(video.pk, files)
+        return
+    settled(video.pk, files, assets)
+
+
+def settled(video_id: str, files: dict[str, object], assets: Assets) -> None:
+    """Once the row names an attempt's files: its still, and no other attempt's leftovers."""
+    stills.keep(video_id, assets.video)  # for the remix form's preview; optional
+    attempts.delete_attempts(video_id, keep=tuple(str(files[field]) for field in NAMES))
+
+
+def remove_attempt(video_id: str, files: dict[str, object]) -> None:
+    """A worker that lost its video removes what it stored, and nothing else."""
+    try:
+        storage.delete(*(str(files[field]) for field in NAMES))
+    except storage.StorageError:
+        logger.warning("%s: a lost attempt's files stay for the sweep", video_id, exc_info=True)
+
+
+def attempt_names(video_id: str) -> dict[str, str]:
+    """The names one attempt stores a video's files under, its own."""
+    folder = attempts.attempt_folder(video_id)
+    return {field: f"{folder}/{name}" for field, name in NAMES.items()}
 
 
 def checked_files(
@@ -56,9 +109,10 @@ def checked_files(
     assets: Assets,
     on_progress: media.Progress | None = None,
     *,
-    replacing: bool = False,
+    leased: bool = False,
 ) -> dict[str, object]:
-    """Verify the video, make what the provider did not, store the files under their names."""
+    """Verify the video, make what the provider did not, store the files under this attempt's
+    names (renewing the lease while bytes move, `leased`)."""
     probe = media.verify(assets.video, on_progress)
     if f"{probe.width}x{probe.height}" != video.size:
         raise ProviderError(
@@ -72,18 +126,31 @@ def checked_files(
     if assets.spritesheet is None:
         media.make_spritesheet(assets.video, spritesheet)
     size, digest = media.size_and_sha256(assets.video)
-    folder = f"videos/{video.pk}"
-    names = {
-        "video_file": f"{folder}/video.mp4",
-        "thumbnail_file": f"{folder}/thumbnail.webp",
-        "spritesheet_file": f"{folder}/spritesheet.jpg",
-    }
+    names = attempt_names(video.pk)
     paths = {names["video_file"]: assets.video, names["thumbnail_file"]: thumbnail}
     paths[names["spritesheet_file"]] = spritesheet
-    try:
-        storage.save_all(paths, keep_on_failure=replacing)
-    except storage.StorageError as error:
-        message = f"The video could not be stored: {error}"
-        raise ProviderError("storage_unavailable", message) from error
-    stills.keep(video.pk, assets.video)  # for the remix form's preview; optional
+    store(video.pk, paths, leased=leased)
     return {"file_size": size, "file_sha256": digest, **names}
+
+
+def store(video_id: str, paths: dict[str, Path], *, leased: bool) -> None:
+    """Store an attempt's files; a storage that fails (each request retried by botocore) is
+    tried again STORE_ATTEMPTS times in all, backing off, the lease renewed before each pause
+    (while `leased`) and no pause as long as a lease, before the job fails."""
+    lease = settings.REMIXER_LEASE_SECONDS
+    delay = STORE_RETRY
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        moved = Progress()
+        try:
+            with held(video_id, moved) if leased else contextlib.nullcontext():
+                storage.save_all(paths, on_bytes=moved)
+            return
+        except storage.StorageError as error:
+            if attempt == STORE_ATTEMPTS or delay > lease:  # no waiting past a lease
+                message = f"The video could not be stored: {error}"
+                raise ProviderError("storage_unavailable", message) from error
+            logger.warning("%s: storing failed, trying again: %s", video_id, error)
+        if leased:
+            LeaseKeeper(video_id).renew()  # JobCancelled if it was lost meanwhile
+        time.sleep(min(delay, lease / 3))  # the lease outlasts the pause
+        delay *= 2

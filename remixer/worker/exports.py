@@ -1,6 +1,6 @@
 """Exports written: the videos chosen, each as its MP4, thumbnail and JSON sidecar, in one ZIP.
 
-The layout (read back by `remixer.unpacking`):
+The layout (read back by `remixer.actions.imports`):
 
     manifest.json           {"format": "remixer-export", "version": 1, "videos": [ids]}
     videos/<id>.mp4         the video as stored, not recompressed
@@ -216,7 +216,7 @@ def build(export_id: str) -> None:
     if not videos:
         fail(export, "None of the chosen videos can be exported any more (deleted or trashed).")
         return
-    name = f"exports/{export.pk}.zip"
+    name = zip_name(export.pk)
     try:
         with scratch.spool() as folder:
             path = folder / "export.zip"
@@ -228,7 +228,10 @@ def build(export_id: str) -> None:
         fail(export, f"The export could not be written: {error}")
         return
     now = timezone.now()
-    Export.objects.filter(pk=export.pk).update(
+    # Fenced: an export the sweep failed meanwhile (its worker paused past STALLED) is not
+    # completed by the late worker, which removes its ZIP (named by the export: its own).
+    running = Export.objects.filter(pk=export.pk, status=Export.Status.IN_PROGRESS)
+    if not running.update(
         status=Export.Status.COMPLETED,
         progress=100,
         video_count=count,
@@ -236,7 +239,20 @@ def build(export_id: str) -> None:
         file_size=size,
         completed_at=now,
         expires_at=now + timedelta(hours=settings.REMIXER_EXPORT_HOURS),
-    )
+    ):
+        discard_zip(export.pk)
+
+
+def zip_name(export_id: object) -> str:
+    """An export's ZIP: one worker ever writes it (the one that claimed the export)."""
+    return f"exports/{export_id}.zip"
+
+
+def discard_zip(export_id: object) -> None:
+    try:
+        storage.delete(zip_name(export_id))
+    except storage.StorageError:
+        logger.exception("The ZIP of export %s stays in the storage", export_id)
 
 
 def fail(export: Export, message: str) -> None:
@@ -263,12 +279,15 @@ class ExportProgress:
 def upkeep() -> int:
     """Remove the files of expired exports, and fail exports whose worker stopped."""
     now = timezone.now()
-    stalled = Export.objects.filter(
-        status=Export.Status.IN_PROGRESS, updated_at__lt=now - STALLED
-    ).update(
-        status=Export.Status.FAILED,
-        error_message="Its worker stopped before the ZIP was written: export again.",
-    )
+    stopped = Export.objects.filter(status=Export.Status.IN_PROGRESS, updated_at__lt=now - STALLED)
+    stalled = 0
+    for export_id in list(stopped.values_list("pk", flat=True)):
+        if stopped.filter(pk=export_id).update(
+            status=Export.Status.FAILED,
+            error_message="Its worker stopped before the ZIP was written: export again.",
+        ):
+            stalled += 1
+            discard_zip(export_id)  # stored before its worker stopped, never completed
     expired = list(Export.objects.filter(expires_at__lte=now).exclude(file=""))
     for export in expired:
         try:

@@ -23,7 +23,7 @@ from remixer.providers import (
     join_failed,
 )
 from remixer.providers.kinds import capabilities
-from remixer.worker.leases import ProgressWriter
+from remixer.worker.leases import Progress, ProgressWriter, held
 
 Strategy = Video.Strategy
 WHOLE_SLACK = 0.5  # seconds: a provider's file this close to the total is the whole video
@@ -62,7 +62,8 @@ def joined(video: Video, assets: Assets, workdir: Path) -> Assets:
         whole = duration_of(assets.video) >= int(video.seconds) - WHOLE_SLACK
         if whole and layout_of(assets.video).size == video.size:
             return assets
-        copy = storage.working_copy(str(source.video_file), workdir)
+        with held(video.pk, moved := Progress()):  # renewed while the source's bytes come
+            copy = storage.working_copy(str(source.video_file), workdir, moved)
         if whole:  # the whole video, at another size: scaled to the source's
             conform(assets.video, output, layout_of(copy), on_progress)
         else:

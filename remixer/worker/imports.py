@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from remixer.files import storage
@@ -18,7 +19,7 @@ from remixer.lib import media
 from remixer.models import Video, lengths
 from remixer.providers import Assets
 from remixer.worker.archiving import archive
-from remixer.worker.leases import ProgressWriter, claim, held
+from remixer.worker.leases import Progress, ProgressWriter, claim, held
 from remixer.worker.pipeline import fail, failures_recorded, load
 from remixer.worker.scratch import discard_upload, upload_name, workdir_for
 
@@ -39,10 +40,14 @@ def verify_import(video_id: str) -> None:
         if not storage.exists(upload):
             fail(video_id, "upload_missing", UPLOAD_GONE)
             return
-        copy = storage.fetch(upload, workdir / "video.mp4")  # kept until the archive is whole
+        # The lease is renewed while the upload's bytes arrive, and while it is checked; the
+        # copy is kept until the archive is whole.
+        with held(video_id, moved := Progress()):
+            copy = storage.fetch(upload, workdir / "video.mp4", on_bytes=moved)
         try:
-            check_header(video, copy)
-            check_digest(video, copy)
+            with held(video_id):
+                check_header(video, copy)
+                check_digest(video, copy)
             with held(video_id):  # the thumbnails of a long video report no progress
                 archive(video, Assets(video=copy), ProgressWriter(video_id), kind=made_as(video))
         except media.MediaError as error:
@@ -92,8 +97,14 @@ def fail_waiting(video: Video, code: str, message: str) -> None:
 
 
 def check_header(video: Video, path: Path) -> None:
-    """The size and length the file declares; a sidecar that says otherwise is refused."""
+    """The size and length the file declares, within what an import may be (before a frame
+    is decoded); a sidecar that says otherwise is refused."""
     probe = media.probe(path)
+    media.check_bounds(
+        probe,
+        max_pixels=settings.REMIXER_MAX_IMPORT_PIXELS,
+        max_seconds=settings.REMIXER_MAX_IMPORT_SECONDS,
+    )
     size = f"{probe.width}x{probe.height}"
     if video.size not in ("", size):
         raise media.MediaError(f"The sidecar says {video.size}, but the video is {size}.")

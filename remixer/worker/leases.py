@@ -92,16 +92,34 @@ class ProgressWriter(LeaseKeeper):
             super().__call__(done, total)
 
 
+class Progress:
+    """Bytes a transfer has moved so far (it is called with each amount), for `held`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, amount: int) -> None:
+        self.count += amount
+
+
 @contextmanager
-def held(video_id: str) -> Iterator[None]:
+def held(video_id: str, progress: Progress | None = None) -> Iterator[None]:
     """Renew this worker's lease from a thread while a step works without reporting progress
-    (a spritesheet of a long video, say), so that a slow machine does not lose the video."""
+    (a spritesheet of a long video, say), so that a slow machine does not lose the video.
+
+    With `progress` (a transfer's bytes), only while it moves: a transfer that makes no
+    progress for a lease's length lets the lease run out, and the video is taken over."""
     stop = threading.Event()
     owner = worker_id()
 
     def renew() -> None:
+        seen = 0
         try:
             while not stop.wait(settings.REMIXER_LEASE_SECONDS / 3):
+                if progress is not None:
+                    if progress.count == seen:
+                        continue  # stalled: not renewed
+                    seen = progress.count
                 working = Video.objects.filter(
                     pk=video_id, lease_owner=owner, status=Status.IN_PROGRESS
                 )

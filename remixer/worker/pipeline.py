@@ -18,8 +18,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer.files import storage
+from remixer.files import attempts, storage
 from remixer.lib import media
+from remixer.lib.transfers import Moved
 from remixer.models import Provider, Video
 from remixer.providers import (
     Assets,
@@ -34,13 +35,15 @@ from remixer.providers.answers import download_failed, outcome_unknown, provider
 from remixer.providers.factory import http_provider
 from remixer.providers.kinds import capabilities, has_copy_upstream, provider_for
 from remixer.worker import extensions
-from remixer.worker.archiving import archive, checked_files
+from remixer.worker.archiving import NAMES, archive, rearchive_files
 from remixer.worker.leases import (
     JobCancelled,
     LeaseKeeper,
+    Progress,
     ProgressWriter,
     claim,
     free,
+    held,
     release,
     worker_id,
 )
@@ -80,7 +83,8 @@ def render(video_id: str) -> None:
     video = load(video_id)
     with workdir_for(video) as workdir, failures_recorded(video_id):
         provider = provider_for(video.provider)
-        job = job_for(video, workdir)
+        with held(video_id, moved := Progress()):  # renewed while the source's bytes come
+            job = job_for(video, workdir, moved)
         submission = starter(video, provider)(job, ProgressWriter(video_id))
         archive(video, provider.fetch_assets(submission.provider_video_id, workdir))
 
@@ -258,7 +262,7 @@ def rearchive(video: Video) -> None:
             assets = Assets(video=storage.fetch(str(video.video_file), workdir / "video.mp4"))
         else:
             assets = provider_for(video.provider).fetch_assets(video.provider_video_id, workdir)
-        Video.objects.filter(pk=video.pk).update(**checked_files(video, assets, replacing=True))
+        rearchive_files(video, assets)
 
 
 def poll_failed(video: Video, error: ProviderError) -> float | None:
@@ -326,7 +330,7 @@ def load(video_id: str) -> Video:
     return Video.objects.select_related("provider", "remixed_from").get(pk=video_id)
 
 
-def job_for(video: Video, workdir: Path) -> Job:
+def job_for(video: Video, workdir: Path, on_bytes: Moved | None = None) -> Job:
     source = video.remixed_from
     if video.remixed_from_video_id and (source is None or not source.video_file):
         raise ProviderError("source_missing", "The source video was deleted before the remix ran.")
@@ -338,11 +342,13 @@ def job_for(video: Video, workdir: Path) -> Job:
         seconds=int(video.seconds),
         workdir=workdir,
         reference_image=(
-            storage.working_copy(str(video.reference_image), workdir)
+            storage.working_copy(str(video.reference_image), workdir, on_bytes)
             if video.reference_image
             else None
         ),
-        source_video=storage.working_copy(str(source.video_file), workdir) if source else None,
+        source_video=(
+            storage.working_copy(str(source.video_file), workdir, on_bytes) if source else None
+        ),
         source_provider_video_id=source.provider_video_id if source else None,
         recipe=video.recipe,
         variation=video.variation,
@@ -353,17 +359,24 @@ def job_for(video: Video, workdir: Path) -> Job:
 def fail(video_id: str, code: str, message: str) -> bool:
     """End the job `failed`, unless it ended already or another worker has taken it over."""
     unfinished = Video.objects.filter(Q(lease_owner=worker_id()) | free(), pk=video_id)
-    return bool(
-        unfinished.exclude(status__in=Video.TERMINAL).update(
-            status=Status.FAILED,
-            error_code=code,
-            error_message=message,
-            phase=Phase.WAITING,
-            retry_reason="",
-            lease_owner="",
-            lease_expires_at=None,
-        )
+    failed = unfinished.exclude(status__in=Video.TERMINAL).update(
+        status=Status.FAILED,
+        error_code=code,
+        error_message=message,
+        phase=Phase.WAITING,
+        retry_reason="",
+        lease_owner="",
+        lease_expires_at=None,
     )
+    if failed:  # what attempts that died before their commit stored: of no use now
+        attempts.delete_attempts(video_id, keep=named_files(video_id))
+    return bool(failed)
+
+
+def named_files(video_id: str) -> tuple[str, ...]:
+    """The stored names a video's row points to."""
+    row = Video.objects.filter(pk=video_id).values_list(*NAMES).first() or ()
+    return tuple(str(name) for name in row if name)
 
 
 @contextmanager

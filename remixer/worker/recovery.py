@@ -5,18 +5,23 @@ has no lease and no task waiting for it (its worker died before taking it). The 
 it to where its work can start again and names the step to run.
 """
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from remixer.files import storage
+from remixer.files import attempts, storage
 from remixer.models import Video
 from remixer.providers.kinds import capabilities
 from remixer.worker.imports import UPLOAD_GONE
+from remixer.worker.pipeline import named_files
 from remixer.worker.scratch import upload_name
 
 SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step
@@ -82,9 +87,17 @@ def resume(video: Video) -> str | None:
         step = "submit"
     if not untouched.update(**restart):
         return None
+    # What its dead (or stalled) attempts stored before their commit: none of them can commit
+    # once this is committed. Attempts begun within a lease are left: they may be a new worker's.
+    began = time.time() - settings.REMIXER_LEASE_SECONDS
+    transaction.on_commit(partial(clear_attempts, video.pk, began))
     grace = timezone.now() - timedelta(seconds=SWEEP_GRACE)  # a task just started may claim it yet
     close_abandoned_tasks(video.pk, before=video.lease_expires_at or grace)
     return step
+
+
+def clear_attempts(video_id: str, began_before: float) -> None:
+    attempts.delete_attempts(video_id, keep=named_files(video_id), before=began_before)
 
 
 def import_restart(video: Video) -> dict[str, object]:

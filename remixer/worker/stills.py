@@ -1,5 +1,5 @@
-"""Still previews of a remix: the source's first frame, kept at full size when the video is
-archived, through the recipe's filter graph. Cached per (source, recipe)."""
+"""Still previews of a remix: the source's first frame, kept at most 1280 px on its long side
+when the video is archived, through the recipe's filter graph. Cached per (source, recipe)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.urls import reverse
 
-from remixer.engine.render.still import keep_still, render_still
+from remixer.engine.render.still import fits, keep_still, refit_still, render_still
 from remixer.files import storage
 from remixer.lib.media import MediaError
 from remixer.models import Video
@@ -51,7 +51,7 @@ def _kept(video: Video) -> Path | None:
     name = still_name(video.pk)
     local = storage.local_path(name) if not storage.is_remote() else cached_still(video.pk)
     if local.exists():
-        return local
+        return _bounded(video.pk, local)
     scratch.own_folder().mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(dir=scratch.own_folder()) as folder:
@@ -70,7 +70,25 @@ def _kept(video: Video) -> Path | None:
     except (OSError, MediaError, StopIteration, ValueError, storage.StorageError):
         logger.warning("%s: no still for previews", video.pk, exc_info=True)
         return None
-    return local if local.exists() else None
+    return _bounded(video.pk, local) if local.exists() else None
+
+
+def _bounded(video_id: str, local: Path) -> Path:
+    """A still kept larger, before stills were bounded, is kept again fitted, once; until
+    then (or if that fails) the preview scales it first."""
+    try:
+        if fits(local):
+            return local
+        scratch.own_folder().mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=scratch.own_folder()) as folder:
+            fitted = Path(folder) / "still.npy"
+            refit_still(local, fitted)
+            storage.save(fitted, still_name(video_id))
+            if storage.is_remote():
+                os.replace(fitted, local)
+    except (OSError, ValueError, storage.StorageError):
+        logger.warning("%s: the still could not be kept smaller", video_id, exc_info=True)
+    return local
 
 
 def cached_still(video_id: str) -> Path:

@@ -14,12 +14,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         problems = checked = 0
         completed = Video.objects.filter(status=Video.Status.COMPLETED).order_by("created_at")
-        for video in completed.iterator():
+        # The Trash's tombstones: their files were removed on purpose (emptied, erased, purged).
+        removed = completed.filter(files_removed_at__isnull=False).count()
+        for video in completed.filter(files_removed_at__isnull=True).iterator():
             checked += 1
             if trouble := file_trouble(video):
                 problems += 1
                 self.stdout.write(f"{video.pk}: {trouble}")
         self.stdout.write(f"Checked {checked} videos: {problems} with missing or damaged files.")
+        if removed:
+            self.stdout.write(
+                f"Skipped {removed} videos whose files were removed on purpose "
+                "(emptied from the Trash or erased)."
+            )
         if problems:
             raise CommandError(f"{problems} videos need attention (re-archive them in the admin).")
 

@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from remixer import tasks
-from remixer.actions import trash
+from remixer.actions import imports, trash
 from remixer.files import storage
 from remixer.worker import scratch
 
@@ -51,3 +51,5 @@ def sweep_once() -> None:
         logger.warning("Recovered %d videos whose worker had stopped.", found)
     if purged := trash.purge_expired():
         logger.info("Removed the files of %d videos long in the Trash.", purged)
+    if resumed := imports.resume_stalled():
+        logger.warning("Reading again %d exports' ZIPs whose worker had stopped.", resumed)

@@ -12,7 +12,14 @@ from django.core.management import CommandError, call_command
 from remixer.actions import imports
 from remixer.files import storage
 from remixer.models import Video
-from remixer.tests.support.export_zips import check_imports, contents, export_to, wipe
+from remixer.tests.support.export_zips import (
+    check_imports,
+    contents,
+    export_to,
+    read_exports,
+    wipe,
+)
+from remixer.worker.exports import ExportError
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +180,9 @@ def test_an_entry_missing_or_too_large_fails_alone(family, ana, tmp_path, settin
         (sepia.pk, "The export has no MP4 for it.")
     ]
     wipe()
-    settings.REMIXER_MAX_IMPORT_BYTES = waves.file_size - 1
-    outcomes = imports.import_export(holed, importer=ana, token=uuid.uuid4(), operator=True)
-    assert (outcomes[0].old_id, outcomes[0].problem) == (waves.pk, "Its MP4 is larger than 0 MB.")
+    settings.REMIXER_MAX_IMPORT_BYTES = waves.file_size - 1  # the entries together: refused
+    with pytest.raises(ExportError, match="an import may be .* at most"):
+        imports.import_export(holed, importer=ana, token=uuid.uuid4(), operator=True)
     assert not Video.objects.exists()
 
 
@@ -185,12 +192,14 @@ def test_the_import_page_takes_an_export(family, client, ana, ben, tmp_path):
     wipe()
     client.force_login(ana)
     token = str(uuid.uuid4())
-    for _ in range(2):  # sent again, the form finds the jobs it made
+    for _ in range(2):  # sent again, the form finds the ZIP it stored
         with path.open("rb") as handle:
             response = client.post(
                 "/videos/import", {"video": handle, "form_token": token}, follow=True
             )
-        assert "Importing 3 videos from the export" in response.content.decode()
+        assert "Uploaded the export: a worker reads it" in response.content.decode()
+    assert not Video.objects.exists()  # the request only stored the ZIP
+    read_exports()
     assert Video.objects.count() == 3
     waiting = {path.stem for path in storage.local_path("imports").glob("*.mp4")}
     assert waiting == family_ids(family)  # the second copies' uploads were discarded

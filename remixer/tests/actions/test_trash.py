@@ -99,8 +99,8 @@ def test_the_trash_lists_ones_own_staff_see_everyones_and_restore(client, ana, b
     page = client.get("/trash").content.decode()
     assert "my failed try" in page and "bens failed try" not in page
     assert 'href="/trash"' in page  # the header's link
-    assert client.post(f"/videos/{theirs.pk}/restore").status_code == 302
-    assert Video.objects.get(pk=theirs.pk).trashed_at is not None  # not hers to restore
+    assert client.post(f"/videos/{theirs.pk}/restore").status_code == 404  # not hers to see
+    assert Video.objects.get(pk=theirs.pk).trashed_at is not None  # nor to restore
     bens = job(ben, status="completed")
     assert client.get(f"/videos/{bens.pk}/delete").status_code == 403  # nor his to delete
     assert client.post(f"/videos/{bens.pk}/delete").status_code == 403

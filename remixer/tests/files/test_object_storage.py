@@ -43,9 +43,11 @@ def test_a_render_lands_in_the_bucket_under_the_videos_id_and_nowhere_else(
     pipeline.render(remix.pk)
     remix.refresh_from_db()
     assert remix.status == "completed", remix.error
-    folder = f"videos/{remix.pk}"
-    assert set(bucket.names()) >= {f"{folder}/video.mp4", f"{folder}/thumbnail.webp"}
-    assert f"{folder}/spritesheet.jpg" in bucket.names() and not bucket.uploads()
+    names = [remix.video_file.name, remix.thumbnail_file.name, remix.spritesheet_file.name]
+    folder = names[0].removesuffix("/video.mp4")  # its attempt's, in the video's folder
+    assert folder.startswith(f"videos/{remix.pk}/") and folder.count("/") == 2
+    assert names == [f"{folder}/video.mp4", f"{folder}/thumbnail.webp", f"{folder}/spritesheet.jpg"]
+    assert set(bucket.names()) >= set(names) and not bucket.uploads()
     assert not media_root.exists()  # nothing on local disk
     assert not list(settings.REMIXER_SCRATCH_DIR.glob("*/*"))  # the source's copy is gone too
 

@@ -1,8 +1,9 @@
 """A small HTTP proxy on loopback in front of the S3 server that can answer 500 or drop
-connections on chosen methods: moto itself never fails."""
+connections on chosen methods, or send answers' bodies slowly: moto itself never fails."""
 
 import http.client
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -13,12 +14,15 @@ class FaultProxy:
     """Forwards every request to `upstream` unless told to fail it.
 
     `fail(methods, mode, after)`: requests with one of `methods` get a 500 ("500") or a
-    connection closed without an answer ("drop"), once `after` of them have passed."""
+    connection closed without an answer ("drop"), once `after` of them have passed, and `times`
+    of them at most (then it heals). `throttle(rate)`: bodies are sent at `rate` bytes a second."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream).netloc
         self.methods: set[str] = set()
         self.mode, self.after, self.failed = "500", 0, 0
+        self.times: int | None = None
+        self.rate: float | None = None
         self.seen: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
@@ -26,9 +30,15 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def fail(self, methods: set[str], mode: str = "500", after: int = 0) -> None:
+    def fail(
+        self, methods: set[str], mode: str = "500", after: int = 0, times: int | None = None
+    ) -> None:
         with self.lock:
             self.methods, self.mode, self.after, self.failed = methods, mode, after, 0
+            self.times = times
+
+    def throttle(self, rate: float | None) -> None:
+        self.rate = rate
 
     def heal(self) -> None:
         self.fail(set())
@@ -44,6 +54,8 @@ class FaultProxy:
                 return None
             if self.after > 0:
                 self.after -= 1
+                return None
+            if self.times is not None and self.failed >= self.times:
                 return None
             self.failed += 1
             return self.mode
@@ -105,7 +117,17 @@ class FaultProxy:
                 if not head:
                     self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                self.send_slowly(data)
                 upstream.close()
+
+            def send_slowly(self, data: bytes, piece: int = 8192) -> None:
+                rate = proxy.rate
+                if rate is None:
+                    self.wfile.write(data)
+                    return
+                for start in range(0, len(data), piece):
+                    self.wfile.write(data[start : start + piece])
+                    self.wfile.flush()
+                    time.sleep(piece / rate)
 
         return ProxyHandler

@@ -48,6 +48,21 @@ def write_source(path: Path, frames: int = FRAMES, rate: int = FPS, audio: bool 
     return path
 
 
+def write_clip(path: Path, codec: str, width: int, height: int, frames: int, rate: int) -> Path:
+    """A clip of any size and codec, quick to make: grey frames, each a shade lighter."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
+        if codec == "libx264":
+            stream.options = {"preset": "ultrafast"}
+        for index in range(frames):
+            pixels = np.full((height, width, 3), index * 3 % 256, dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
+        container.mux(stream.encode())
+    return path
+
+
 def write_tone(container, stream, seconds: float) -> None:
     """A 440 Hz tone getting louder, so reversing it shows."""
     samples = int(48000 * seconds)
