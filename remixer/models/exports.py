@@ -1,6 +1,6 @@
 """An export: the videos someone chose, written by a worker into one ZIP they may download.
 
-The ZIP itself is written by `remixer.packing`; this module holds the row that follows it.
+The ZIP itself is written by `remixer.worker.exports`; this module holds the row that follows it.
 """
 
 import uuid

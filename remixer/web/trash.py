@@ -130,5 +130,11 @@ def trash_page(request: HttpRequest) -> HttpResponse:
     kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
     videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
     own = trash.own_trash(request.user).exists() if request.user.is_staff else bool(videos)
-    context = {"page": page, "videos": videos, "own": own, "emptying": emptying(request.user)}
+    context = {
+        "page": page,
+        "videos": videos,
+        "own": own,
+        "emptying": emptying(request.user),
+        "days": settings.REMIXER_TRASH_DAYS,
+    }
     return render(request, "trash/index.html", context)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
@@ -99,6 +100,7 @@ def test_the_trash_lists_ones_own_staff_see_everyones_and_restore(client, ana, b
     page = client.get("/trash").content.decode()
     assert "my failed try" in page and "bens failed try" not in page
     assert 'href="/trash"' in page  # the header's link
+    assert f"or {settings.REMIXER_TRASH_DAYS} days after it was deleted" in page
     assert client.post(f"/videos/{theirs.pk}/restore").status_code == 404  # not hers to see
     assert Video.objects.get(pk=theirs.pk).trashed_at is not None  # nor to restore
     bens = job(ben, status="completed")
