@@ -23,7 +23,7 @@ from remixer import tasks
 from remixer.actions import references
 from remixer.actions.errors import NotAllowed
 from remixer.actions.videos import cancel_video, check_can_change
-from remixer.files import storage
+from remixer.files import attempts
 from remixer.models import Video, VideoQuerySet
 from remixer.providers.kinds import has_copy_upstream
 
@@ -117,7 +117,7 @@ def remove_files(video_id: str, *, erase: bool = False) -> bool:
             return False
         if has_copy_upstream(video):
             tasks.delete_upstream.enqueue(video.provider_id, video.provider_video_id)
-        transaction.on_commit(partial(storage.delete_video_files, video.pk))
+        transaction.on_commit(partial(attempts.delete_video_files, video.pk))
         transaction.on_commit(partial(references.release_reference, video.reference_image.name))
     return True
 

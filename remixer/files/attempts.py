@@ -19,6 +19,17 @@ def video_folder(video_id: str) -> str:
     return f"videos/{video_id}"
 
 
+def delete_video_files(video_id: str) -> None:
+    """Remove a video's own files (its reference image may be shared with its retries): those
+    stored under the names of old (`videos/<id>/video.mp4`) and every attempt's under its folder."""
+    folder = video_folder(video_id)
+    try:
+        storage.delete(*storage.listed(folder), f"imports/{video_id}.mp4", f"stills/{video_id}.npy")
+    except storage.StorageError:
+        logger.exception("The files of %s stay in the storage", video_id)
+    storage.prune(folder)
+
+
 def attempt_folder(video_id: str) -> str:
     """A new attempt's folder, named by the time it began and a random part."""
     return f"{video_folder(video_id)}/{int(time.time())}-{uuid.uuid4().hex[:12]}"

@@ -149,17 +149,6 @@ def remove_if_empty(folder: Path) -> None:
         folder.rmdir()
 
 
-def delete_video_files(video_id: str) -> None:
-    """Remove a video's own files (its reference image may be shared with its retries): those
-    stored under the names of old (`videos/<id>/video.mp4`) and every attempt's under its folder."""
-    folder = f"videos/{video_id}"
-    try:
-        delete(*listed(folder), f"imports/{video_id}.mp4", f"stills/{video_id}.npy")
-    except StorageError:
-        logger.exception("The files of %s stay in the storage", video_id)
-    prune(folder)
-
-
 def prune(folder: str) -> None:
     """On local disk, the empty folders left under `folder` (and itself) are removed."""
     root = None if is_remote() else Path(default_storage.path(folder))

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from remixer.actions import imports
-from remixer.files import storage
+from remixer.files import attempts, storage
 from remixer.models import Video
 from remixer.tests.support.export_zips import (
     check_imports,
@@ -78,7 +78,7 @@ def test_a_taken_id_gets_a_new_one_and_its_remixes_follow(family, ana, tmp_path)
     path = export_to(tmp_path / "export.zip")
     waves, sepia, mirrored = family["waves"], family["sepia"], family["mirrored"]
     old_ids = [waves.pk, sepia.pk, mirrored.pk]
-    storage.delete_video_files(mirrored.pk)
+    attempts.delete_video_files(mirrored.pk)
     Video.objects.filter(pk=mirrored.pk).delete()  # its id is free again; its parents' are not
     outcomes = imports.import_export(path, importer=ana, token=uuid.uuid4(), operator=True)
     placed = {outcome.old_id: outcome.video.pk for outcome in outcomes}

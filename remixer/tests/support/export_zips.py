@@ -10,7 +10,7 @@ from pathlib import Path
 
 from remixer import models, tasks
 from remixer.actions import imports
-from remixer.files import storage
+from remixer.files import attempts
 from remixer.models import Video
 from remixer.worker import exports
 
@@ -36,7 +36,7 @@ def contents(path: Path) -> dict[str, dict]:
 def wipe() -> None:
     """An empty library: no rows, no files."""
     for video in Video.objects.all():
-        storage.delete_video_files(video.pk)
+        attempts.delete_video_files(video.pk)
     Video.objects.all().delete()
 
 

@@ -99,7 +99,7 @@ def test_a_video_archived_under_the_names_of_old_keeps_them_until_it_is_purged(
 ):
     assert source.video_file.name == f"videos/{source.pk}/video.mp4"
     call_command("verify_files")
-    storage.delete_video_files(source.pk)  # what the Trash's purge does
+    attempts.delete_video_files(source.pk)  # what the Trash's purge does
     assert not storage.exists(source.video_file.name) and storage.listed("videos") == []
 
 
