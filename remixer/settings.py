@@ -239,6 +239,15 @@ REMIXER_LEASE_SECONDS = float(os.environ.get("REMIXER_LEASE_SECONDS", 60))
 # Seconds to wait for a provider's answer (connecting has its own, shorter limit).
 REMIXER_HTTP_TIMEOUT = float(os.environ.get("REMIXER_HTTP_TIMEOUT", 30))
 
+# Calls one provider may have in flight at once, across every worker and host: a server that
+# hangs ties up that many workers at most, never all of them.
+REMIXER_CALLS_PER_PROVIDER = int(os.environ.get("REMIXER_CALLS_PER_PROVIDER", 2))
+
+# A provider that leaves calls unanswered is tried again after REMIXER_RETRY_FIRST seconds,
+# then twice as long each time, up to REMIXER_RETRY_CEILING.
+REMIXER_RETRY_FIRST = float(os.environ.get("REMIXER_RETRY_FIRST", 10))
+REMIXER_RETRY_CEILING = float(os.environ.get("REMIXER_RETRY_CEILING", 300))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

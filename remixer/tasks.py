@@ -59,8 +59,11 @@ def rearchive_video(video_id: str) -> None:
 @task()
 def delete_upstream(provider_id: int, provider_video_id: str) -> None:
     provider = Provider.objects.filter(pk=provider_id).first()
-    if provider is not None:
-        pipeline.delete_upstream(provider, provider_video_id)
+    if provider is None:
+        return
+    if (wait := pipeline.delete_upstream(provider, provider_video_id)) is not None:
+        later = timezone.now() + timedelta(seconds=wait)
+        delete_upstream.using(run_after=later).enqueue(provider_id, provider_video_id)
 
 
 STEPS = {

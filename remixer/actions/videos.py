@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from remixer import tasks
 from remixer.actions.errors import NotAllowed, NotOwner
@@ -38,6 +39,7 @@ def cancel_video(*, user: Any, video: Video) -> bool:
         status=Status.FAILED,
         error_code="cancelled",
         error_message=f"Cancelled by {user.get_username()}.",
+        ended_at=timezone.now(),
     ):
         return False
     if video.kind == Video.Kind.IMPORT:  # its upload is of no more use

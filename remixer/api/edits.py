@@ -9,10 +9,14 @@ remixer keeps no characters: their routes answer so in the API's envelope.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.http import HttpRequest, JsonResponse
 from django.utils.datastructures import MultiValueDict
 
@@ -21,7 +25,8 @@ from remixer.api.bodies import ApiError, body_of, upload_body_bytes, video_refer
 from remixer.api.videos import answered, endpoint, find_video, form_error, remix_data, submitted
 from remixer.forms.imports import VideoUploadForm
 from remixer.forms.videos import ExtendForm, RemixForm
-from remixer.models import Provider, Video
+from remixer.lib import media
+from remixer.models import Provider, Video, lengths
 
 # The forms of the jobs made from an uploaded file, by kind.
 FOLLOW_UP_FORMS: dict[str, type[RemixForm] | type[ExtendForm]] = {
@@ -63,11 +68,58 @@ def submitted_after_upload(
     form = FOLLOW_UP_FORMS[kind](data, source=stand_in, kind=kind)
     if not form.is_valid():
         raise form_error(form)
+    # The answer, and every GET until the import's worker has checked the frames, carries the
+    # size and length the file's header declares (the worker finds the same).
+    size, seconds = uploaded_size_and_seconds(upload)
+    length = seconds
+    if kind == Video.Kind.EXTENSION:  # the file's length with the segment added
+        length = extended(seconds, form.cleaned_data["seconds"])
+
+    def follow_up(source: Video) -> jobs.JobSpec:
+        return replace(form.spec(owner=owner, source=source), size=size, seconds=length)
+
     return answered(
         lambda: jobs.submit_after_import(
-            importing.spec(owner=owner), lambda source: form.spec(owner=owner, source=source)
+            replace(importing.spec(owner=owner), size=size, seconds=seconds), follow_up
         )
     )
+
+
+def uploaded_size_and_seconds(upload: UploadedFile[Any]) -> tuple[str, str]:
+    """The size ("1280x720") and length ("4") an uploaded video's header declares, within what
+    an import may be; a file whose header says otherwise is refused now, in the worker's words."""
+    try:
+        header = uploaded_header(upload)
+        media.check_bounds(
+            header,
+            max_pixels=settings.REMIXER_MAX_IMPORT_PIXELS,
+            max_seconds=settings.REMIXER_MAX_IMPORT_SECONDS,
+        )
+    except media.MediaError as error:
+        raise ApiError(400, str(error), param="video", code="invalid_video") from error
+    return f"{header.width}x{header.height}", str(round(header.duration))
+
+
+def uploaded_header(upload: UploadedFile[Any]) -> media.Probe:
+    """Read where Django keeps the upload: a large one on disk already, a small one (held in
+    memory) written to a temporary file beside them."""
+    if isinstance(upload, TemporaryUploadedFile):
+        return media.probe(Path(upload.temporary_file_path()))
+    folder = settings.FILE_UPLOAD_TEMP_DIR
+    with tempfile.NamedTemporaryFile(suffix=".mp4", dir=folder) as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        upload.seek(0)
+        return media.probe(Path(copy.name))
+
+
+def extended(seconds: str, segment: str) -> str:
+    """An uploaded video's length with the segment an extension adds, if it may be extended."""
+    try:
+        return str(lengths.extended_total(seconds, segment))
+    except lengths.LengthRefused as error:
+        raise ApiError(400, str(error), code="video_too_long") from error
 
 
 def no_characters(request: HttpRequest, **kwargs: Any) -> JsonResponse:

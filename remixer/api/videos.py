@@ -196,13 +196,27 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
         message = f"variant must be one of {', '.join(VARIANTS)}."
         raise ApiError(400, message, param="variant", code="invalid_value")
     if video.status != Video.Status.COMPLETED:
-        message = f"This video is {video.status}; its content can be downloaded once completed."
-        raise ApiError(400, message, code="video_not_ready")
+        raise no_content_yet(video)
     found = variant_file(video, variant)
     if found is None or not storage.exists(found[0]):
         raise ApiError(404, f"This video has no {variant} file.", code="not_found")
     name, filename = found
     return serve_stored(request, name, filename=filename)
+
+
+def no_content_yet(video: Video) -> ApiError:
+    """Why a video not completed has no content: still on its way, or failed (a cancel too)."""
+    if video.status == Video.Status.FAILED:
+        reason = (video.error_message or "").strip()
+        if video.error_code == "cancelled":  # "Cancelled by ana." says by whom
+            message = f"This video was cancelled, so it has no content. {reason}".strip()
+        else:
+            said = f"This video failed: {reason.rstrip('.')}" if reason else "This video failed"
+            message = f"{said}; it has no content."
+        return ApiError(400, message, code="video_failed")
+    where = "queued" if video.status == Video.Status.QUEUED else f"in progress ({video.progress} %)"
+    message = f"This video is still {where}; its content can be downloaded once it has completed."
+    return ApiError(400, message, code="video_not_ready")
 
 
 def no_such_route(request: HttpRequest, **kwargs: Any) -> JsonResponse:

@@ -1,7 +1,8 @@
 """Words for people: a size as they say it, what changed between two prompts, a title
-read from a file's name and a file's name made from a title."""
+read from a file's name and a file's name made from a title, a length of time."""
 
 import difflib
+import math
 import re
 import unicodedata
 from typing import NamedTuple
@@ -68,3 +69,19 @@ def file_slug(text: str) -> str:
         cut = slug[: SLUG_MAX + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:SLUG_MAX]
     return slug.strip("-")
+
+
+def duration(seconds: float) -> str:
+    """A length of time in words, rounded up, never down: 150 s is "3 minutes", not 2."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 120:
+        return counted(whole, "second")
+    minutes = math.ceil(whole / 60)
+    if minutes < 120:
+        return counted(minutes, "minute")
+    return counted(math.ceil(minutes / 60), "hour")
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 minute", "2 minutes": a number and its noun, singular or plural as it should be."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -4,7 +4,14 @@ logins. Each model lives in a module of its own; they are all named here, so
 
 from remixer.models.accounts import ApiKey, LoginFailure
 from remixer.models.exports import Export, ExportImport
-from remixer.models.providers import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Provider
+from remixer.models.providers import (
+    LOCAL_MODEL,
+    SECONDS,
+    SIZES,
+    CatalogEntry,
+    Provider,
+    ProviderCall,
+)
 from remixer.models.videos import (
     STATUS_FIELDS,
     VARIANTS,
@@ -30,6 +37,7 @@ __all__ = [
     "ExportImport",
     "LoginFailure",
     "Provider",
+    "ProviderCall",
     "Video",
     "VideoQuerySet",
     "new_video_id",

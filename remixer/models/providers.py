@@ -1,13 +1,18 @@
 """Where videos are made: the providers (the local engine, servers speaking the Videos API)
 and the catalog of models each offers."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from remixer.lib.words import duration
 
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 LOCAL_MODEL = "remixer-local"
+UNREACHABLE_AFTER = 3  # calls in a row left unanswered (refused, reset, timed out)
 
 
 class Provider(models.Model):
@@ -54,6 +59,13 @@ class Provider(models.Model):
     has_variants = models.BooleanField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     check_result = models.TextField(blank=True)
+    # Its health, shared by every worker on every host: calls in a row it left unanswered
+    # (connection refused or reset, timed out), since when, and the last such error. From
+    # UNREACHABLE_AFTER on it is unreachable: its circuit is open, its jobs wait longer and
+    # longer between tries, one at a time, until a call is answered.
+    unanswered_calls = models.PositiveIntegerField(default=0)
+    unanswered_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +86,49 @@ class Provider(models.Model):
         if created:
             CatalogEntry.objects.create(provider=provider, name=LOCAL_MODEL)
         return provider
+
+    @property
+    def unreachable(self) -> bool:
+        return self.unanswered_calls >= UNREACHABLE_AFTER
+
+    @property
+    def retry_every(self) -> float:
+        """Seconds between tries while it is unreachable: doubling, up to a ceiling."""
+        doublings = min(max(0, self.unanswered_calls - UNREACHABLE_AFTER), 20)
+        first, ceiling = settings.REMIXER_RETRY_FIRST, settings.REMIXER_RETRY_CEILING
+        return float(min(ceiling, first * 2**doublings))
+
+    def unreachable_line(self) -> str:
+        """What its jobs' pages say while it is unreachable."""
+        since = timezone.localtime(self.unanswered_since or timezone.now())
+        today = since.date() == timezone.localdate()
+        moment = since.strftime("%H:%M %Z" if today else "%Y-%m-%d %H:%M %Z")
+        return (
+            f"The server at {self.base_url} has not answered since {moment}; "
+            f"remixer tries again every {duration(self.retry_every)}."
+        )
+
+
+class ProviderCall(models.Model):
+    """One of a provider's places for a call in flight (REMIXER_CALLS_PER_PROVIDER of them).
+
+    A worker holds one while it calls the provider, so a server that hangs ties up that many
+    workers at most, on every host. A holder that dies frees its place when `held_until`
+    passes; a live one renews it as it renews its lease on the video.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="calls")
+    place = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=200, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "place"], name="one_holder_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} place {self.place}"
 
 
 class CatalogEntry(models.Model):

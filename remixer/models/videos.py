@@ -141,6 +141,8 @@ class Video(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When it completed or failed: what the providers' health over the last day is read from.
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     prompt = models.TextField(null=True, blank=True)
     size = models.CharField(max_length=16)

@@ -12,17 +12,25 @@ class ProviderError(Exception):
     """A provider could not do what was asked; `message` is fit for a creator's eyes.
 
     `retry_after` is set when the trouble is passing (rate limits, an unreachable or
-    failing server): the same call may succeed that many seconds later.
+    failing server): the same call may succeed that many seconds later. `unanswered` says
+    the server did not answer at all (refused, reset, timed out): what opens its circuit.
     """
 
     def __init__(
-        self, code: str, message: str, *, raw: Any = None, retry_after: float | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        raw: Any = None,
+        retry_after: float | None = None,
+        unanswered: bool = False,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.raw = raw
         self.retry_after = retry_after
+        self.unanswered = unanswered
 
     @property
     def is_temporary(self) -> bool:

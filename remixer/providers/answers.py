@@ -180,26 +180,28 @@ def poll_after_header(response: Response) -> float | None:
 
 
 def rate_limited(wait: float) -> ProviderError:
-    return ProviderError(
-        "rate_limited", "The provider is rate-limiting; remixer will retry.", retry_after=wait
-    )
+    return ProviderError("rate_limited", "The provider is rate-limiting.", retry_after=wait)
 
 
-def outcome_unknown(status: int | None = None) -> ProviderError:
+def outcome_unknown(status: int | None = None, *, unanswered: bool = False) -> ProviderError:
+    """A create that may have started a job: never sent again. `unanswered`: it timed out
+    or its connection broke, with no answer at all."""
     said = f" (it answered HTTP {status})" if status else ""
     return ProviderError(
         "outcome_unknown",
         "The provider did not confirm the submission" + said + ", so remixer cannot tell "
         "whether the job started. It was not sent again, to avoid a second bill: check the "
         "provider's own list of jobs before you retry.",
+        unanswered=unanswered,
     )
 
 
-def download_failed(reason: str) -> ProviderError:
+def download_failed(reason: str, *, unanswered: bool = False) -> ProviderError:
     return ProviderError(
         "download_failed",
-        f"Copying the video failed: {reason}; remixer will retry.",
+        f"Copying the video failed: {reason}.",
         retry_after=30,
+        unanswered=unanswered,
     )
 
 

@@ -144,7 +144,7 @@ class HttpProvider:
         if response.ok:
             raise ProviderError(
                 "unreadable_answer",
-                "The provider sent an answer remixer could not read; remixer will retry.",
+                "The provider sent an answer remixer could not read.",
                 raw=response.text[:2000],
                 retry_after=15,
             )
@@ -239,14 +239,10 @@ class HttpProvider:
                 response = send()
             except requests.ConnectionError as error:
                 if not refused(error):
-                    raise outcome_unknown() from error
-                raise ProviderError(
-                    "unreachable",
-                    "The provider cannot be reached; remixer will retry.",
-                    retry_after=10,
-                ) from error
+                    raise outcome_unknown(unanswered=True) from error
+                raise unreachable(error, retry_after=10) from error
             except requests.Timeout as error:
-                raise outcome_unknown() from error
+                raise outcome_unknown(unanswered=True) from error
             if response.status_code == 429:
                 wait = retry_after(response)
                 if wait > MAX_INLINE_WAIT:
@@ -308,19 +304,20 @@ class HttpProvider:
             return self.session.post(url, data=data, files=files, timeout=self.timeouts)
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
-        """GET with a few quick retries; past them the caller's task tries again later."""
+        """GET with a few quick retries; past them the caller's task tries again later.
+
+        A timeout is not retried here: the server was waited for long enough, and a worker
+        held by a server that hangs is a worker other jobs wait for."""
         last: ProviderError | None = None
         for attempt in range(GET_ATTEMPTS):
             if attempt:
                 time.sleep(min(MAX_INLINE_WAIT, 0.5 * 2**attempt))
             try:
                 response = self.session.get(url, timeout=self.timeouts, **kwargs)
+            except requests.Timeout as error:
+                raise unreachable(error, retry_after=15) from error
             except requests.RequestException as error:
-                last = ProviderError(
-                    "unreachable",
-                    "The provider cannot be reached; remixer will retry.",
-                    retry_after=15,
-                )
+                last = unreachable(error, retry_after=15)
                 last.__cause__ = error
                 continue
             if response.status_code == 429:
@@ -329,7 +326,7 @@ class HttpProvider:
             if response.status_code >= 500 and not has_video(response):
                 last = ProviderError(
                     "provider_error",
-                    f"The provider is failing (HTTP {response.status_code}); remixer will retry.",
+                    f"The provider is failing (HTTP {response.status_code}).",
                     raw=response.text[:2000],
                     retry_after=15,
                 )
@@ -354,7 +351,8 @@ class HttpProvider:
         except requests.RequestException as error:
             if optional:
                 return False
-            raise download_failed(f"the provider could not be reached ({error})") from error
+            reason = f"the provider could not be reached ({error})"
+            raise download_failed(reason, unanswered=True) from error
         with response:
             if response.status_code != 200:
                 if optional:
@@ -376,6 +374,18 @@ class HttpProvider:
     def failure(self, response: requests.Response, body: Any) -> ProviderError:
         code, message = read_error(body, response.status_code)
         return creator_message(code, message, response.status_code)
+
+
+def unreachable(error: requests.RequestException, *, retry_after: float) -> ProviderError:
+    """No answer: the connection was refused or broke, or the answer did not come in time."""
+    said = "did not answer in time" if isinstance(error, requests.Timeout) else "cannot be reached"
+    return ProviderError(
+        "unreachable",
+        f"The provider {said}.",
+        raw=f"{type(error).__name__}: {error}"[:2000],
+        retry_after=retry_after,
+        unanswered=True,
+    )
 
 
 def write_stream(

@@ -304,7 +304,9 @@ def start_site(media_root: Path, tmp_path: Path, **env: str) -> tuple[subprocess
     Provider.default()  # a transactional test flushes the row the migration made
     port = free_port()
     args = ["serve", "--port", str(port)]
-    env = {"REMIXER_WEB_TIMEOUT": "10", **env}  # low: no request should hold up a worker
+    # A low timeout: no request should hold up a worker. Two short-step workers, not four:
+    # the tests' sites drive one provider at a time on a small machine.
+    env = {"REMIXER_WEB_TIMEOUT": "10", "REMIXER_SHORT_WORKERS": "2", **env}
     process = start_process(args, media_root, tmp_path / "serve.log", **env)
     url = f"http://127.0.0.1:{port}"
 

@@ -13,20 +13,36 @@ from remixer.files.serving import storage_unavailable
 
 logger = logging.getLogger(__name__)
 
+DRAIN_CHUNK = 64 * 1024
+
+
+def drain_limit() -> int:
+    """The most of a refused body read to keep its connection: the largest body remixer takes
+    (an import's video and the fields beside it)."""
+    return int(settings.REMIXER_MAX_IMPORT_BYTES) + 1024 * 1024
+
 
 class WholeBodyMiddleware:
     """A body that ends before its Content-Length (a client gone, or one that lies) is refused,
     never taken as whole: reading past its end raises UnreadablePostError, which /v1 answers in
-    its envelope and the pages with a 400 in words. First in the list, before anything reads."""
+    its envelope and the pages with a 400 in words. First in the list, before anything reads.
+
+    A body refused unread (a 401 for a wrong key, a 404, a 413) is read to its end before the
+    answer goes: gunicorn announces keep-alive, then closes a connection whose body it cannot
+    drain quickly itself (64 KB), and a client's next request on it would find it closed."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if isinstance(request, WSGIRequest) and length.isdigit() and int(length) > 0:
-            request._stream = cast(BinaryIO, WholeBody(request._stream, int(length)))
-        return self.get_response(request)
+        if not (isinstance(request, WSGIRequest) and length.isdigit() and int(length) > 0):
+            return self.get_response(request)
+        body = WholeBody(request._stream, int(length))
+        request._stream = cast(BinaryIO, body)
+        response = self.get_response(request)
+        body.discard_rest(limit=drain_limit())
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -77,6 +93,17 @@ class WholeBody(io.IOBase):
             raise self.cut()
         self.got += len(line)
         return line
+
+    def discard_rest(self, *, limit: int) -> None:
+        """Read what is left of the body, a chunk at a time, unless more than `limit` is
+        (gunicorn closes that connection: remixer never takes such a body anyway)."""
+        if self.length - self.got > limit:
+            return
+        try:
+            while self.got < self.length:
+                self.read(DRAIN_CHUNK)
+        except (UnreadablePostError, OSError):  # the client is gone: nothing left to keep
+            return
 
     def cut(self) -> UnreadablePostError:
         return UnreadablePostError(

@@ -61,6 +61,7 @@ def archive(
             status=Status.COMPLETED,
             progress=100,
             completed_at=timezone.now(),
+            ended_at=timezone.now(),
             expires_at=None,
             phase=Phase.WAITING,
             retry_reason="",

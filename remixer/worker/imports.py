@@ -13,14 +13,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from remixer.files import storage
 from remixer.lib import media
 from remixer.models import Video, lengths
 from remixer.providers import Assets
 from remixer.worker.archiving import archive
+from remixer.worker.endings import fail, failures_recorded
 from remixer.worker.leases import Progress, ProgressWriter, claim, held
-from remixer.worker.pipeline import fail, failures_recorded, load
+from remixer.worker.pipeline import load
 from remixer.worker.scratch import discard_upload, upload_name, workdir_for
 
 logger = logging.getLogger(__name__)
@@ -68,7 +70,8 @@ def follow_ups(video_id: str) -> list[Video]:
     if imported.status == Status.FAILED:
         error = imported.error or {"code": "import_failed", "message": ""}
         message = f"The uploaded video could not be used: {error['message']}"
-        waiting.update(status=Status.FAILED, error_code=error["code"], error_message=message)
+        ended = {"status": Status.FAILED, "ended_at": timezone.now()}
+        waiting.update(**ended, error_code=error["code"], error_message=message)
         return []
     started = []
     for video in waiting.select_related("provider"):
@@ -92,7 +95,7 @@ def length_after(video: Video, imported: Video) -> str:
 
 def fail_waiting(video: Video, code: str, message: str) -> None:
     Video.objects.filter(pk=video.pk, status=Status.QUEUED).update(
-        status=Status.FAILED, error_code=code, error_message=message
+        status=Status.FAILED, error_code=code, error_message=message, ended_at=timezone.now()
     )
 
 

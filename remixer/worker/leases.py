@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from remixer.models import Video
 
 Status = Video.Status
+RUNNING = (Status.QUEUED, Status.IN_PROGRESS)
 PROGRESS_INTERVAL = 0.2  # seconds between progress writes: live on screen, light on the database
 
 
@@ -103,12 +104,17 @@ class Progress:
 
 
 @contextmanager
-def held(video_id: str, progress: Progress | None = None) -> Iterator[None]:
+def held(
+    video_id: str,
+    progress: Progress | None = None,
+    renew_also: Callable[[], None] | None = None,
+) -> Iterator[None]:
     """Renew this worker's lease from a thread while a step works without reporting progress
-    (a spritesheet of a long video, say), so that a slow machine does not lose the video.
+    (a spritesheet of a long video, a call to a slow provider), so that the video is not lost.
 
     With `progress` (a transfer's bytes), only while it moves: a transfer that makes no
-    progress for a lease's length lets the lease run out, and the video is taken over."""
+    progress for a lease's length lets the lease run out, and the video is taken over.
+    `renew_also` renews what else the step holds for as long (a place for a provider call)."""
     stop = threading.Event()
     owner = worker_id()
 
@@ -121,10 +127,12 @@ def held(video_id: str, progress: Progress | None = None) -> Iterator[None]:
                         continue  # stalled: not renewed
                     seen = progress.count
                 working = Video.objects.filter(
-                    pk=video_id, lease_owner=owner, status=Status.IN_PROGRESS
+                    pk=video_id, lease_owner=owner, status__in=RUNNING
                 )
                 if not working.update(lease_expires_at=lease_until()):
                     return
+                if renew_also is not None:
+                    renew_also()
         finally:
             connection.close()  # this thread's own connection
 

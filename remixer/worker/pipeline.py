@@ -6,8 +6,7 @@ running it twice does no harm; a step that wants to run again later returns when
 """
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -18,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from remixer.files import attempts, storage
+from remixer.files import storage
 from remixer.lib import media
 from remixer.lib.transfers import Moved
 from remixer.models import Provider, Video
@@ -29,29 +28,40 @@ from remixer.providers import (
     ProviderError,
     Submission,
     VideoProvider,
+    circuits,
     strategies,
 )
 from remixer.providers.answers import download_failed, outcome_unknown, provider_time
 from remixer.providers.factory import http_provider
 from remixer.providers.kinds import capabilities, has_copy_upstream, provider_for
 from remixer.worker import extensions
-from remixer.worker.archiving import NAMES, archive, rearchive_files
+from remixer.worker.archiving import archive, rearchive_files
+from remixer.worker.calls import calling, ignore_progress, observed
+from remixer.worker.endings import fail, failures_recorded
 from remixer.worker.leases import (
     JobCancelled,
     LeaseKeeper,
     Progress,
     ProgressWriter,
     claim,
-    free,
     held,
     release,
     worker_id,
 )
 from remixer.worker.scratch import workdir_for
+from remixer.worker.waits import (
+    POLL_MIN,
+    by_deadline,
+    fail_overdue,
+    fail_unstarted,
+    past_deadline,
+    retry_wait,
+    waiting_reason,
+)
 
 logger = logging.getLogger(__name__)
 
-POLL_MIN, POLL_MAX = 2.0, 30.0
+POLL_MAX = 30.0
 COPY_RETRY, COPY_RETRY_MAX = 5.0, 600.0  # seconds: backing off while the links last
 UNPLAYABLE_ATTEMPTS = 3  # downloads that arrive whole but do not play, before giving up
 MAX_POLL_FAILURES = 20
@@ -94,21 +104,38 @@ def render(video_id: str) -> None:
 
 def submit(video_id: str) -> Later | None:
     """Send the job to its provider, exactly once; then it is polled."""
-    submitting = Q(status=Status.QUEUED, submitted_at__isnull=True)
-    if not claim(video_id, submitting, submitted_at=timezone.now(), phase=Phase.SUBMITTED):
+    if not claim(video_id, Q(status=Status.QUEUED, submitted_at__isnull=True)):
         return None
     video = load(video_id)
     try:
-        with workdir_for(video) as workdir:
-            job = job_for(video, workdir)
-            provider = provider_for(video.provider)
-            try:
-                submission = starter(video, provider)(job, lambda done, total: None)
-            except ProviderError as error:
-                return submission_refused(video, error)
-        return poll_in(adopt(video, submission))
+        if past_deadline(video):
+            fail_unstarted(video)
+            return None
+        with calling(video):
+            video.submitted_at = timezone.now()
+            sending = Video.objects.filter(pk=video_id)
+            sending.update(submitted_at=video.submitted_at, phase=Phase.SUBMITTED)
+            with workdir_for(video) as workdir:
+                job = job_for(video, workdir)
+                provider = provider_for(video.provider)
+                try:
+                    submission = observed(video, starter(video, provider), job, ignore_progress)
+                except ProviderError as error:
+                    return submission_refused(video, error)
+            return poll_in(adopt(video, submission))
+    except circuits.Busy as busy:
+        return wait_for_place(video, "submit", busy)
     finally:
         release(video_id)
+
+
+def wait_for_place(video: Video, step: str, busy: circuits.Busy) -> Later:
+    """Every place for a call is taken: the job waits its turn (and says why, when the
+    provider is not answering)."""
+    if video.provider.unreachable:
+        waiting = Video.objects.filter(pk=video.pk, status__in=RUNNING)
+        waiting.update(retry_reason=video.provider.unreachable_line())
+    return Later(step, by_deadline(video, busy.wait))
 
 
 def adopt(video: Video, submission: Submission) -> float | None:
@@ -142,19 +169,24 @@ def recover(video_id: str) -> Later | None:
     """Find the job of a create whose worker died before the answer was stored."""
     if not claim(video_id, Q(status=Status.QUEUED, provider_video_id="")):
         return None
+    video = load(video_id)
     try:
-        video = load(video_id)
-        return poll_in(unknown_outcome(video, outcome_unknown()))
+        with calling(video):
+            return poll_in(unknown_outcome(video, outcome_unknown()))
+    except circuits.Busy as busy:
+        return wait_for_place(video, "recover", busy)
     finally:
         release(video_id)
 
 
 def submission_refused(video: Video, error: ProviderError) -> Later | None:
     if error.retry_after is not None:  # nothing reached the provider: submit again later
+        wait = retry_wait(video, error)
         Video.objects.filter(pk=video.pk, status=Status.QUEUED).update(
-            submitted_at=None, phase=Phase.WAITING, retry_reason=error.message
+            submitted_at=None, phase=Phase.WAITING, retry_reason=waiting_reason(video, error, wait)
         )
-        return Later("submit", error.retry_after)
+        video.submitted_at = None
+        return Later("submit", by_deadline(video, wait))
     if error.code == "outcome_unknown":
         return poll_in(unknown_outcome(video, error))
     if error.code == "unable_to_remix":
@@ -170,29 +202,31 @@ def poll(video_id: str) -> Later | None:
     polling = Q(status__in=RUNNING) & ~Q(provider_video_id="")
     if not claim(video_id, polling):
         return None  # finished, deleted, or another worker is on it
+    video = load(video_id)
     try:
-        return poll_in(poll_once(load(video_id)))
+        return poll_in(poll_once(video))
+    except circuits.Busy as busy:
+        return wait_for_place(video, "poll", busy)
     finally:
         release(video_id)
 
 
 def poll_once(video: Video) -> float | None:
-    video_id = video.pk
     if video.is_finished or not video.provider_video_id:
         return None
     if video.phase == Phase.COPYING:
-        return copy(video)
+        with calling(video):
+            return copy(video)
     if past_deadline(video):
-        minutes = video.provider.job_deadline // 60
-        fail(
-            video_id, "timeout", f"The provider did not finish this video within {minutes} minutes."
-        )
+        fail_overdue(video)
         return None
-    try:
-        submission = provider_for(video.provider).status(video.provider_video_id)
-    except ProviderError as error:
-        return poll_failed(video, error)
-    return follow(video, submission)
+    with calling(video):
+        try:
+            status = provider_for(video.provider).status
+            submission = observed(video, status, video.provider_video_id)
+        except ProviderError as error:
+            return poll_failed(video, error)
+        return follow(video, submission)
 
 
 def follow(video: Video, submission: Submission) -> float | None:
@@ -228,7 +262,8 @@ def copy(video: Video) -> float | None:
     with workdir_for(video) as workdir:
         provider = provider_for(video.provider)
         try:
-            assets = provider.fetch_assets(video.provider_video_id, workdir, LeaseKeeper(video.pk))
+            keeper, job_id = LeaseKeeper(video.pk), video.provider_video_id
+            assets = observed(video, provider.fetch_assets, job_id, workdir, keeper)
             learn(video.provider, has_variants=assets.thumbnail is not None)
             archive(video, extensions.joined(video, assets, workdir))
             return None
@@ -266,19 +301,26 @@ def rearchive(video: Video) -> None:
 
 
 def poll_failed(video: Video, error: ProviderError) -> float | None:
-    failures = video.poll_failures + 1
-    Video.objects.filter(pk=video.pk).update(poll_failures=failures, retry_reason=error.message)
-    if error.retry_after is None or failures > MAX_POLL_FAILURES:
+    """A status the provider did not give. Silence waits for the job's deadline (the
+    provider's circuit paces it); other troubles end the job after a number of tries."""
+    failures = video.poll_failures if error.unanswered else video.poll_failures + 1
+    if error.retry_after is None:
         fail(video.pk, error.code, error.message)
         return None
-    return max(error.retry_after, POLL_MIN)
+    if failures > MAX_POLL_FAILURES:
+        fail(video.pk, error.code, f"{error.message} remixer asked {failures} times, then stopped.")
+        return None
+    wait = retry_wait(video, error)
+    reason = waiting_reason(video, error, wait)
+    Video.objects.filter(pk=video.pk).update(poll_failures=failures, retry_reason=reason)
+    return by_deadline(video, wait)
 
 
 def next_poll(video: Video, submission: Submission) -> float:
     if submission.poll_after is not None:
-        return max(submission.poll_after, 0.5)
+        return by_deadline(video, max(submission.poll_after, 0.5))
     elapsed = (timezone.now() - (video.submitted_at or timezone.now())).total_seconds()
-    return min(POLL_MAX, max(POLL_MIN, elapsed / 10))
+    return by_deadline(video, min(POLL_MAX, max(POLL_MIN, elapsed / 10)))
 
 
 def learn(provider: Provider, **capabilities: bool) -> None:
@@ -286,10 +328,19 @@ def learn(provider: Provider, **capabilities: bool) -> None:
     Provider.objects.filter(pk=provider.pk).update(**capabilities)
 
 
-def delete_upstream(provider: Provider, provider_video_id: str) -> None:
-    deleted = provider_for(provider).delete(provider_video_id)
+def delete_upstream(provider: Provider, provider_video_id: str) -> float | None:
+    """Best effort: delete the provider's copy. Returns seconds to wait before asking again
+    when every place for a call is taken; a provider that does not answer keeps its copy."""
+    if provider.unreachable:
+        return None
+    try:
+        with circuits.place_for(provider, f"{worker_id()} delete {provider_video_id}"):
+            deleted = provider_for(provider).delete(provider_video_id)
+    except circuits.Busy as busy:
+        return busy.wait
     if deleted is not None:
         learn(provider, can_delete=deleted)
+    return None
 
 
 def sent_seconds(video: Video) -> str:
@@ -298,11 +349,6 @@ def sent_seconds(video: Video) -> str:
     if video.kind == Video.Kind.EXTENSION and video.strategy == Video.Strategy.LAST_FRAME:
         return str(extensions.segment_seconds(video))
     return str(video.seconds)
-
-
-def past_deadline(video: Video) -> bool:
-    started = video.submitted_at or video.created_at
-    return timezone.now() > started + timedelta(seconds=video.provider.job_deadline)
 
 
 def failure_message(code: str, message: str) -> str:
@@ -354,40 +400,3 @@ def job_for(video: Video, workdir: Path, on_bytes: Moved | None = None) -> Job:
         variation=video.variation,
         extend_seconds=extensions.segment_seconds(video),
     )
-
-
-def fail(video_id: str, code: str, message: str) -> bool:
-    """End the job `failed`, unless it ended already or another worker has taken it over."""
-    unfinished = Video.objects.filter(Q(lease_owner=worker_id()) | free(), pk=video_id)
-    failed = unfinished.exclude(status__in=Video.TERMINAL).update(
-        status=Status.FAILED,
-        error_code=code,
-        error_message=message,
-        phase=Phase.WAITING,
-        retry_reason="",
-        lease_owner="",
-        lease_expires_at=None,
-    )
-    if failed:  # what attempts that died before their commit stored: of no use now
-        attempts.delete_attempts(video_id, keep=named_files(video_id))
-    return bool(failed)
-
-
-def named_files(video_id: str) -> tuple[str, ...]:
-    """The stored names a video's row points to."""
-    row = Video.objects.filter(pk=video_id).values_list(*NAMES).first() or ()
-    return tuple(str(name) for name in row if name)
-
-
-@contextmanager
-def failures_recorded(video_id: str) -> Iterator[None]:
-    """Any error while rendering ends the job `failed`, with words fit for a creator."""
-    try:
-        yield
-    except JobCancelled:
-        logger.info("%s stopped: it is no longer in progress", video_id)
-    except ProviderError as error:
-        fail(video_id, error.code, error.message)
-    except Exception:
-        logger.exception("%s failed", video_id)
-        fail(video_id, "internal_error", "Something went wrong while making this video.")

@@ -20,8 +20,8 @@ from django_tasks_db.models import DBTaskResult
 from remixer.files import attempts, storage
 from remixer.models import Video
 from remixer.providers.kinds import capabilities
+from remixer.worker.endings import named_files
 from remixer.worker.imports import UPLOAD_GONE
-from remixer.worker.pipeline import named_files
 from remixer.worker.scratch import upload_name
 
 SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step

@@ -19,8 +19,13 @@ from django.core.management.base import BaseCommand
 
 from remixer.files import storage
 
-# Renders and imports' checks run apart from short tasks, so they never delay them.
-WORKER_QUEUES = ("render", "default")
+# Renders and imports' checks run apart from the short steps (submits, polls, copies), so
+# they never delay them. The short steps run in several workers, each one step at a time:
+# a provider that hangs holds REMIXER_CALLS_PER_PROVIDER of them at most, and the others go
+# on with every other provider's jobs. Processes rather than threads: a worker that a call
+# wedges, or that dies, takes nobody else's step with it, and django-tasks' database worker
+# runs one task at a time.
+SHORT_WORKERS = int(os.environ.get("REMIXER_SHORT_WORKERS", 4))
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
 PR_SET_PDEATHSIG = 1  # prctl(2)
 STEADY_SECONDS = 60.0  # a process up this long starts its next backoff from the first pause
@@ -105,6 +110,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument(
+            "--short-workers",
+            type=int,
+            default=SHORT_WORKERS,
+            help="Workers for the short steps of jobs on servers (submits, polls, copies).",
+        )
+        parser.add_argument(
             "--timeout",
             type=int,
             default=int(os.environ.get("REMIXER_WEB_TIMEOUT", "30")),
@@ -113,7 +124,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: str, host: str, web_workers: int, **options: Any) -> None:
         self.check(tags=[storage.CHECK_TAG], include_deployment_checks=True)
-        commands = named_commands(host, port, web_workers, options["timeout"])
+        short = max(1, options["short_workers"])
+        commands = named_commands(host, port, web_workers, options["timeout"], short)
         children = [Child(name, command) for name, command in commands.items()]
         self.say(f"remixer is running on http://{host}:{port}/")
         stops = 0
@@ -141,7 +153,9 @@ class Command(BaseCommand):
         self.stdout.flush()
 
 
-def named_commands(host: str, port: str, web_workers: int, timeout: int) -> dict[str, list[str]]:
+def named_commands(
+    host: str, port: str, web_workers: int, timeout: int, short_workers: int = SHORT_WORKERS
+) -> dict[str, list[str]]:
     manage = [sys.executable, "manage.py"]
     # gthread: a slow upload or download occupies a thread, not the worker's heartbeat.
     web = [
@@ -151,11 +165,6 @@ def named_commands(host: str, port: str, web_workers: int, timeout: int) -> dict
         # gunicorn's control socket has one path per user: two sites on a host would share it.
         "--no-control-socket",
     ]
-    workers = {
-        f"{queue} worker": [
-            *manage,
-            *("worker", "--no-reload", "--queue-name", queue, "--interval", "0.5"),
-        ]
-        for queue in WORKER_QUEUES
-    }
-    return {"web server": web, **workers}
+    worker = [*manage, "worker", "--no-reload", "--interval", "0.5", "--queue-name"]
+    short = {f"short-step worker {n}": [*worker, "default"] for n in range(1, short_workers + 1)}
+    return {"web server": web, "render worker": [*worker, "render"], **short}

@@ -138,6 +138,11 @@ def test_an_uploaded_file_is_imported_then_edited(stores, client, key, clip_path
     imported = edit.remixed_from
     assert (edit.kind, edit.status, imported.kind) == ("edit", "queued", "import")
     assert response.json()["remixed_from_video_id"] == imported.pk
+    # The size and length are the file's at once, read from its header, not once it is checked.
+    assert (response.json()["size"], response.json()["seconds"]) == ("1280x720", "4")
+    fetched = client.get(f"/v1/videos/{edit.pk}", headers=auth(key)).json()
+    assert (fetched["size"], fetched["seconds"]) == ("1280x720", "4")
+    assert (imported.size, imported.seconds) == ("1280x720", "4")
     assert imported.then == {"kind": "edit", "video": edit.pk}
     # The edit waits for the import: only the import's check is queued.
     assert [t.args_kwargs["args"] for t in DBTaskResult.objects.all()] == [[imported.pk]]
@@ -176,10 +181,30 @@ def test_an_uploaded_zip_is_no_video_to_edit_even_a_remixer_export(client, key, 
     assert nothing_made(media_root)
 
 
-def test_an_upload_that_fails_its_check_fails_the_edit_in_words(client, key, media_root):
+def test_an_upload_whose_header_cannot_be_read_is_a_400_and_nothing_is_kept(
+    client, key, media_root
+):
     broken = b"\x00\x00\x00\x18ftypmp42" + b"not really a movie" * 100
-    response = upload_edit(client, key, broken)
+    error = assert_error(upload_edit(client, key, broken), 400, "video", "could not be opened")
+    assert error["code"] == "invalid_video"
+    assert nothing_made(media_root)
+
+
+def test_an_upload_larger_than_an_import_may_be_is_a_400_from_its_header(
+    client, key, clip_path, settings, media_root
+):
+    settings.REMIXER_MAX_IMPORT_PIXELS = 640 * 360
+    response = upload_edit(client, key, clip_path.read_bytes())
+    assert assert_error(response, 400, "video", "1280x720")["code"] == "invalid_video"
+    assert nothing_made(media_root)
+
+
+def test_an_upload_that_fails_its_check_fails_the_edit_in_words(client, key, clip_path, media_root):
+    whole = clip_path.read_bytes()
+    cut = whole[: len(whole) // 2]  # its header whole (faststart), half its frames
+    response = upload_edit(client, key, cut)
     assert response.status_code == 200, response.content
+    assert (response.json()["size"], response.json()["seconds"]) == ("1280x720", "4")
     edit = Video.objects.get(pk=response.json()["id"])
     tasks.import_video.call(edit.remixed_from_video_id)
     edit.refresh_from_db()

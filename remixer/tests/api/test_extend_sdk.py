@@ -9,10 +9,10 @@ import io
 from pathlib import Path
 
 import av
+import openai
 import pytest
 from openai.types import Video as SdkVideo
 
-from remixer import tasks
 from remixer.models import Video
 from remixer.tests.api.conftest import POLL_MS
 from remixer.tests.conftest import finished_video
@@ -51,31 +51,33 @@ def test_the_sdks_extend_uploads_a_file_that_is_imported_then_extended(
     video = sdk.videos.extend(
         video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more waves", seconds="4"
     )
-    assert (video.status, video.seconds) == ("queued", "")  # known once the file is checked
+    # The file's header tells its size and length at once: 2 s, and 4 s more.
+    assert (video.status, video.size, video.seconds) == ("queued", "256x144", "6")
+    fetched = sdk.videos.retrieve(video.id)
+    assert (fetched.size, fetched.seconds) == ("256x144", "6")
     imported = Video.objects.get(pk=video.remixed_from_video_id)
     assert (imported.kind, imported.owner.username) == ("import", "ana")
+    assert (imported.size, imported.seconds) == ("256x144", "2")
     video = sdk.videos.poll(video.id, poll_interval_ms=POLL_MS)
     assert (video.status, video.seconds, video.error) == ("completed", "6", None)
     assert Video.objects.get(pk=video.id).kind == "extension"
     assert frames_of(sdk.videos.download_content(video.id).content) == 6 * 24
 
 
-def test_an_uploaded_file_too_long_to_extend_fails_the_extension_in_words(
+def test_an_uploaded_file_too_long_to_extend_is_refused_from_its_header(
     sdk,
     settings,
     tmp_path: Path,
 ):
     settings.REMIXER_MAX_EXTENDED_SECONDS = 4
     clip = write_source(tmp_path / "source.mp4", audio=True)
-    video = sdk.videos.extend(
-        video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more waves", seconds="4"
-    )
-    tasks.import_video.call(video.remixed_from_video_id)  # its check, here rather than a worker
-    video = sdk.videos.retrieve(video.id)
-    assert video.status == "failed"
-    assert video.error is not None and video.error.code == "video_too_long"
-    assert "at most 4 seconds" in video.error.message
-    assert Video.objects.get(pk=video.remixed_from_video_id).status == "completed"
+    with pytest.raises(openai.BadRequestError) as refused:
+        sdk.videos.extend(
+            video=("clip.mp4", clip.read_bytes(), "video/mp4"), prompt="more waves", seconds="4"
+        )
+    assert refused.value.code == "video_too_long"
+    assert "at most 4 seconds" in refused.value.message
+    assert not Video.objects.exists()
 
 
 def frames_of(mp4: bytes) -> int:

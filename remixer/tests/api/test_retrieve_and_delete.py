@@ -4,6 +4,7 @@ support, and deleted by its owner alone."""
 import pytest
 from django.test import Client
 
+from remixer.actions import videos
 from remixer.models import LOCAL_MODEL, Video
 from remixer.models.accounts import ApiKey
 from remixer.tests.conftest import finished_video
@@ -66,9 +67,48 @@ def test_content_errors_are_in_the_envelope(client, ana, key, source):
     url = f"/v1/videos/{source.pk}/content"
     assert_error(client.get(url, {"variant": "poster"}, headers=auth(key)), 400, "variant")
     assert_error(client.get(url, {"variant": "thumbnail"}, headers=auth(key)), 404)
-    running = job(ana, status="in_progress")
-    response = client.get(f"/v1/videos/{running.pk}/content", headers=auth(key))
-    assert_error(response, 400, None, "in_progress")
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "says"),
+    [
+        ({"status": "queued"}, "video_not_ready", "This video is still queued; its content can "),
+        (
+            {"status": "in_progress", "progress": 42},
+            "video_not_ready",
+            "This video is still in progress (42 %); its content can be downloaded once it has "
+            "completed.",
+        ),
+        (
+            {
+                "status": "failed",
+                "error_code": "moderation",
+                "error_message": "The prompt was refused.",
+            },
+            "video_failed",
+            "This video failed: The prompt was refused; it has no content.",
+        ),
+        (
+            {"status": "failed", "error_code": "error"},
+            "video_failed",
+            "This video failed; it has no",
+        ),
+    ],
+)
+def test_content_of_a_video_not_completed_says_why(client, ana, key, fields, code, says):
+    video = job(ana, **fields)
+    for variant in ("video", "thumbnail"):
+        response = client.get(f"/v1/videos/{video.pk}/content?variant={variant}", headers=auth(key))
+        assert assert_error(response, 400, None, says)["code"] == code
+
+
+def test_content_of_a_cancelled_video_says_it_was_cancelled(client, ana, key):
+    video = job(ana, status="in_progress", progress=10)
+    assert videos.cancel_video(user=ana, video=video)
+    response = client.get(f"/v1/videos/{video.pk}/content", headers=auth(key))
+    error = assert_error(response, 400, None, "This video was cancelled, so it has no content.")
+    assert error["code"] == "video_failed"
+    assert error["message"].endswith("Cancelled by ana.")
 
 
 # Delete -------------------------------------------------------------------------------------------

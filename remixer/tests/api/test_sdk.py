@@ -98,6 +98,24 @@ def test_the_sdk_raises_its_own_errors(sdk, sdk_for, ana, ben, settings):
     assert int(limited.value.response.headers["retry-after"]) > 0
 
 
+def test_the_sdk_raises_on_the_content_of_a_video_not_completed(sdk, ana):
+    made = sdk.videos.create(prompt="waves", seconds="4")
+    with pytest.raises(openai.BadRequestError) as waiting:
+        sdk.videos.download_content(made.id)
+    assert waiting.value.code == "video_not_ready"
+    assert "still queued" in waiting.value.message
+    failure = {"error_code": "provider_error", "error_message": "The provider ran out of GPUs."}
+    Video.objects.filter(pk=made.id).update(status="failed", **failure)
+    with pytest.raises(openai.BadRequestError) as failed:
+        sdk.videos.download_content(made.id)
+    assert failed.value.body == {
+        "message": "This video failed: The provider ran out of GPUs; it has no content.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "video_failed",
+    }
+
+
 def test_an_idempotency_key_makes_the_sdks_retry_safe(sdk):
     headers = {"Idempotency-Key": "nightly-2026-11-24"}
     first = sdk.videos.create(prompt="waves", seconds="4", extra_headers=headers)

@@ -52,7 +52,7 @@ def test_while_the_provider_rate_limits_the_page_says_remixer_will_retry(client,
     api.rate_limit_next(1, retry_after=30)
     assert pipeline.submit(video.pk) == pipeline.Later("submit", 30)
     fragment = client.get(f"/videos/{video.pk}/status").content.decode()
-    assert "The provider is rate-limiting; remixer will retry." in fragment
+    assert "The provider is rate-limiting. remixer tries again in 30 seconds." in fragment
     assert "Waiting to try the provider again" in fragment
     assert api.jobs == {}
 
@@ -61,7 +61,7 @@ def test_while_the_provider_rate_limits_the_page_says_remixer_will_retry(client,
     assert later is not None and later.step == "poll" and len(api.jobs) == 1
     assert pipeline.poll(video.pk) is not None
     fragment = client.get(f"/videos/{video.pk}/status").content.decode()
-    assert "The provider is failing (HTTP 503); remixer will retry." in fragment
+    assert "The provider is failing (HTTP 503). remixer tries again in 15 seconds." in fragment
 
     assert_archived(drive(video, step="poll"))
     video.refresh_from_db()
@@ -194,7 +194,7 @@ def test_a_job_past_its_deadline_fails(client, ana, api):
     while later is not None:
         later = pipeline.poll(video.pk)
     video.refresh_from_db()
-    assert video.error_message == "The provider did not finish this video within 0 minutes."
+    assert video.error_message == "The provider did not finish this video within 1 second."
 
 
 @pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan"), "1e400", "x", None])

@@ -14,7 +14,7 @@ from remixer.files import attempts, storage
 from remixer.models import Video
 from remixer.models.exports import Export
 from remixer.tests.conftest import video_row
-from remixer.worker import archiving, exports, leases, pipeline, recovery
+from remixer.worker import archiving, endings, exports, leases, pipeline, recovery
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("video_file", "thumbnail_file", "spritesheet_file")
@@ -90,7 +90,7 @@ def test_an_attempt_killed_before_its_commit_is_cleared_by_the_sweep(
     with django_capture_on_commit_callbacks(execute=True):
         assert recovery.sweep() == [(video.pk, "render")]
     assert storage.listed(f"videos/{video.pk}") == [recent]
-    assert pipeline.fail(video.pk, "failed", "Given up.")  # a video that ends keeps none
+    assert endings.fail(video.pk, "failed", "Given up.")  # a video that ends keeps none
     assert storage.listed(f"videos/{video.pk}") == []
 
 
