@@ -1,14 +1,21 @@
-"""What administrators do to providers: test a connection, and set one up from the
-environment (`bootstrap`)."""
+"""What administrators do to providers: test a connection, set one up from the environment
+(`bootstrap`), and read their health over the last day."""
 
-from collections.abc import Mapping
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from remixer.models import CatalogEntry, Provider
-from remixer.providers import factory, kinds, strategies
+from remixer.models import CatalogEntry, Provider, Video
+from remixer.providers import circuits, factory, kinds, strategies
+
+HEALTH_WINDOW = timedelta(days=1)
 
 
 class Checked(NamedTuple):
@@ -29,6 +36,8 @@ def check_connection(provider: Provider) -> Checked:
     if found.get("can_list") is not None:
         provider.can_list = found["can_list"]
     provider.save(update_fields=["checked_at", "check_result", "can_list"])
+    if found["reachable"]:
+        circuits.record(provider)  # it answered: its circuit closes
     if "can_list" not in found:  # it does not answer as a Videos API that takes the key
         return Checked(False, str(found["message"]))
     remixing = strategies.detect_entries(provider, only_unknown=True)
@@ -55,3 +64,36 @@ def provider_from_environment(environ: Mapping[str, str]) -> Provider | None:
         for model in filter(None, (m.strip() for m in models)):
             CatalogEntry.objects.get_or_create(provider=provider, name=model)
     return provider
+
+
+@dataclass
+class Health:
+    """A provider's day: jobs not finished yet, how long completed ones took, failures."""
+
+    in_flight: int = 0
+    seconds_to_complete: list[float] = field(default_factory=list)
+    failures: Counter[str] = field(default_factory=Counter)
+
+    def percentile(self, share: float) -> float | None:
+        """The nearest-rank percentile of the times to complete (0.5: the median)."""
+        times = sorted(self.seconds_to_complete)
+        return times[max(0, math.ceil(share * len(times)) - 1)] if times else None
+
+
+def health_of(providers: Iterable[Provider]) -> dict[int, Health]:
+    """Each provider's health, read in one query for all of them (an admin list's page)."""
+    health = {provider.pk: Health() for provider in providers}
+    recent = Q(ended_at__gte=timezone.now() - HEALTH_WINDOW)
+    rows = Video.objects.filter(
+        Q(status__in=[Video.Status.QUEUED, Video.Status.IN_PROGRESS]) | recent,
+        provider__in=list(health),
+    ).values_list("provider_id", "status", "error_code", "created_at", "ended_at")
+    for provider_id, status, code, created_at, ended_at in rows:
+        day = health[provider_id]
+        if status == Video.Status.COMPLETED and ended_at is not None:
+            day.seconds_to_complete.append((ended_at - created_at).total_seconds())
+        elif status == Video.Status.FAILED:
+            day.failures[code or "failed"] += 1
+        elif status != Video.Status.COMPLETED:
+            day.in_flight += 1
+    return health

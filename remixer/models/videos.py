@@ -315,8 +315,16 @@ class Video(models.Model):
             "size": self.size,
             "seconds": self.seconds,
             "remixed_from_video_id": self.remixed_from_video_id,
-            "error": self.error,
+            "error": self.error or self.waiting,
         }
+
+    @property
+    def waiting(self) -> dict[str, str] | None:
+        """Why an unfinished job waits to try its provider again (unreachable, rate-limited),
+        in the API's error shape: a script sees what the page says, before the job fails."""
+        if self.is_finished or not self.retry_reason:
+            return None
+        return {"code": "provider_waiting", "message": self.retry_reason}
 
 
 # The downloadable variants of a video, as the Videos API names them: (field, file extension).

@@ -126,9 +126,7 @@ def held(
                     if progress.count == seen:
                         continue  # stalled: not renewed
                     seen = progress.count
-                working = Video.objects.filter(
-                    pk=video_id, lease_owner=owner, status__in=RUNNING
-                )
+                working = Video.objects.filter(pk=video_id, lease_owner=owner, status__in=RUNNING)
                 if not working.update(lease_expires_at=lease_until()):
                     return
                 if renew_also is not None:

@@ -111,7 +111,7 @@ def test_a_killed_worker_is_started_again_while_the_site_answers(ana, media_root
     assert "Started the render worker again" in log
     assert set(answers) == {200}, answers
     assert back < 10
-    assert len(started_by_serve) >= 5  # gunicorn, its two workers, the render worker, 2 short-step workers
+    assert len(started_by_serve) >= 5  # gunicorn and its 2 workers, the render worker, 2 more
     wait_for(lambda: not [pid for pid in started_by_serve if alive(pid)], timeout=10)
 
 

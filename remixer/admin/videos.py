@@ -1,7 +1,7 @@
-import uuid
-from typing import Any
+"""Videos, API keys, login failures and exports in the admin."""
 
-from django import forms
+import uuid
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
@@ -11,166 +11,10 @@ from django.utils.text import Truncator
 
 from remixer.actions import jobs, specs, trash, videos
 from remixer.actions.errors import NotAllowed
-from remixer.actions.providers import check_connection
 from remixer.files import storage
-from remixer.models import CatalogEntry, Provider, Video
+from remixer.models import Video
 from remixer.models.accounts import ApiKey, LoginFailure
 from remixer.models.exports import Export
-from remixer.providers import strategies
-from remixer.providers.kinds import capabilities
-
-CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
-
-
-class ProviderForm(forms.ModelForm[Provider]):
-    base_url = forms.URLField(
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text="The API's root, ending in /v1 (e.g. http://gpu-box:8000/v1).",
-    )
-    api_key = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to keep the key already stored. It is never shown again.",
-    )
-
-    class Meta:
-        model = Provider
-        fields = [
-            "name",
-            "kind",
-            "enabled",
-            "base_url",
-            "api_key",
-            "auth_header",
-            "body_encoding",
-            "extra_fields",
-            "job_deadline",
-        ]
-
-    def clean_api_key(self) -> str:
-        return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance else "")
-
-
-CATALOG_FIELDS = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
-
-
-class CatalogForm(forms.ModelForm[CatalogEntry]):
-    """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
-
-    class Meta:
-        model = CatalogEntry
-        fields = CATALOG_FIELDS
-        widgets = {
-            "name": forms.TextInput(attrs={"size": 16}),
-            "aliases": forms.TextInput(attrs={"size": 20}),
-            "sizes": forms.TextInput(attrs={"size": 30}),
-            "seconds": forms.TextInput(attrs={"size": 8}),
-        }
-
-    def save(self, commit: bool = True) -> CatalogEntry:
-        if "remix_strategy" in self.changed_data:
-            strategies.chosen(self.instance)
-        return super().save(commit)
-
-
-class CatalogInline(admin.StackedInline[CatalogEntry, Provider]):
-    """Stacked: with its remix strategy and the evidence for it, an entry is wider than a row."""
-
-    model = CatalogEntry
-    form = CatalogForm
-    extra = 1
-    fields = [*CATALOG_FIELDS, "remix_evidence"]
-    readonly_fields = ["remix_evidence"]
-
-
-@admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin[Provider]):
-    form = ProviderForm
-    inlines = [CatalogInline]
-    list_display = ["name", "kind", "enabled", "base_url", "capabilities", "checked_at"]
-    list_filter = ["kind", "enabled"]
-    search_fields = ["name", "base_url"]
-    readonly_fields = ["key_hint", "capabilities", "checked_at", "check_result"]
-    fieldsets = [
-        (None, {"fields": ["name", "kind", "enabled"]}),
-        (
-            "Connection",
-            {
-                "fields": [
-                    "base_url",
-                    "api_key",
-                    "key_hint",
-                    "auth_header",
-                    "body_encoding",
-                    "extra_fields",
-                    "job_deadline",
-                ]
-            },
-        ),
-        ("What it can do", {"fields": ["capabilities", "checked_at", "check_result"]}),
-    ]
-    actions = ["test_connection", "detect_remix_strategies"]
-
-    def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> Any:
-        """The local engine has no connection: its page leaves the HTTP fields out."""
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not capabilities(obj).connects:
-            return [fieldset for fieldset in fieldsets if fieldset[0] != "Connection"]
-        return fieldsets
-
-    @admin.display(description="Key")
-    def key_hint(self, provider: Provider) -> str:
-        key = provider.api_key
-        return (
-            f"…{key[-4:]} ({len(key)} characters)" if len(key) > 8 else ("set" if key else "none")
-        )
-
-    @admin.display(description="Capabilities")
-    def capabilities(self, provider: Provider) -> str:
-        if capabilities(provider).renders_here:
-            return "Creates and remixes on this machine."
-        return (
-            f"Remix: {CAPABILITY_WORDS[provider.can_remix]}; "
-            f"list jobs: {CAPABILITY_WORDS[provider.can_list]}; "
-            f"delete jobs: {CAPABILITY_WORDS[provider.can_delete]}; "
-            f"thumbnails: {CAPABILITY_WORDS[provider.has_variants]}"
-        )
-
-    @admin.action(description="Test connection (starts no job)")
-    def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
-        for provider in queryset:
-            passed, said = check_connection(provider)
-            level = messages.SUCCESS if passed else messages.ERROR
-            self.message_user(request, f"{provider.name}: {said}", level)
-
-    @admin.action(description="Detect how each model remixes (starts no job)")
-    def detect_remix_strategies(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
-        for provider in queryset:
-            self.message_user(request, f"{provider.name}: {strategies.detect_entries(provider)}")
-
-
-@admin.register(CatalogEntry)
-class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
-    form = CatalogForm
-    list_display = [*CATALOG_FIELDS[:2], "provider", *CATALOG_FIELDS[2:]]
-    list_filter = ["provider", "remix_strategy"]
-    search_fields = ["name", "aliases", "provider__name"]
-    list_select_related = ["provider"]
-    fields = ["provider", *CATALOG_FIELDS, "remix_decision"]
-    readonly_fields = ["remix_decision"]
-    actions = ["detect_remix_strategy"]
-
-    @admin.display(description="Why this remix strategy")
-    def remix_decision(self, entry: CatalogEntry) -> str:
-        return entry.remix_evidence or "Nothing detected or chosen yet."
-
-    @admin.action(description="Detect how the selected models remix (starts no job)")
-    def detect_remix_strategy(self, request: HttpRequest, queryset: QuerySet[CatalogEntry]) -> None:
-        for provider in Provider.objects.filter(catalog__in=queryset).distinct():
-            found = strategies.detect_entries(provider, entries=queryset)
-            self.message_user(request, f"{provider.name}: {found}")
 
 
 @admin.register(Video)
