@@ -56,7 +56,7 @@ def fail_overdue(video: Video) -> None:
 
 def retry_wait(video: Video, error: ProviderError) -> float:
     """Seconds until the next try after a passing trouble."""
-    if error.unanswered and video.provider.unreachable:
+    if error.unanswered:  # the provider's circuit paces every job of it alike
         return video.provider.retry_every
     return max(error.retry_after or 0.0, POLL_MIN)
 
