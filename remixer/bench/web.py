@@ -1,5 +1,7 @@
-"""Figures for the views hit most: the status fragment, the library, and the files."""
+"""Figures for the views hit most: the status fragment (of a healthy job and of one whose
+provider hangs), the library, and the files."""
 
+import socket
 import statistics
 import tempfile
 import time
@@ -15,9 +17,11 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
+from django.utils import timezone
 
 from remixer.files import storage
-from remixer.models import LOCAL_MODEL, Provider, Video
+from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
+from remixer.worker import pipeline
 
 Report = Callable[[str, float, str], None]
 ROUNDS = 300
@@ -32,13 +36,13 @@ def bare(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("bench/bare", bare), path("", include("remixer.urls"))]
 
 
-def timed(client: Client, url: str) -> tuple[float, int]:
-    """Median seconds per request over ROUNDS, and the SQL queries one request makes."""
+def timed(client: Client, url: str, rounds: int = ROUNDS) -> tuple[float, int]:
+    """Median seconds per request over `rounds`, and the SQL queries one request makes."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     queries = len(captured)  # now: later requests clear the connection's query log
     samples = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         start = time.perf_counter()
         client.get(url)
         samples.append(time.perf_counter() - start)
@@ -84,6 +88,11 @@ def run(report: Report) -> None:
         status_time, status_queries = timed(client, f"/videos/{running.pk}/status")
         report("status fragment ÷ bare login-required view", status_time / bare_time, "≤ 1.5")
         report("status fragment SQL queries", status_queries, "≤ 3")
+        report(
+            "200 status fragments of a hung provider's job ÷ of a healthy one's",
+            hung_fragments(client, user),
+            "≤ 1.1",
+        )
 
         make_videos(user, 23)
         small_time, small_queries = timed(client, "/")
@@ -146,3 +155,49 @@ def take(client: Client, url: str, headers: dict[str, str]) -> None:
     assert isinstance(response, StreamingHttpResponse), url
     taken = sum(len(chunk) for chunk in response)
     assert taken == int(response["Content-Length"]) > 0, url
+
+
+def hung_fragments(client: Client, user: Any) -> float:
+    """200 status fragments of a job whose provider hangs ÷ 200 of a healthy provider's job.
+
+    The hung provider is a real server that takes connections and never answers; its circuit
+    is opened by the job's own polls, and its fragment shows the line that says so. No page
+    ever waits for a provider."""
+    with socket.socket() as hung, override_settings(REMIXER_HTTP_TIMEOUT=0.2):
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(64)  # connections complete in the backlog; nothing ever reads them
+        jobs = [
+            job_at(user, name, f"http://127.0.0.1:{port}/v1")
+            for name, port in (("hung", hung.getsockname()[1]), ("healthy", 9))
+        ]
+        for _ in range(3):
+            pipeline.poll(jobs[0].pk)
+    line = Provider.objects.get(name="hung").unreachable_line()
+    fragment = client.get(f"/videos/{jobs[0].pk}/status").content.decode()
+    assert line in fragment, fragment
+    samples: dict[str, list[float]] = {job.pk: [] for job in jobs}
+    for _ in range(200):  # in turn, so that the machine's ups and downs fall on both alike
+        for job in jobs:
+            start = time.perf_counter()
+            client.get(f"/videos/{job.pk}/status")
+            samples[job.pk].append(time.perf_counter() - start)
+    hung_time, healthy_time = (statistics.median(samples[job.pk]) for job in jobs)
+    return hung_time / healthy_time
+
+
+def job_at(owner: Any, name: str, url: str) -> Video:
+    """A job sent to a provider at `url`, which is working on it."""
+    provider = Provider.objects.create(name=name, base_url=url, api_key="bench")
+    CatalogEntry.objects.create(provider=provider, name="sora-2")
+    return Video.objects.create(
+        owner=owner,
+        provider=provider,
+        model="sora-2",
+        prompt="waiting",
+        size="1280x720",
+        seconds="4",
+        status=Video.Status.IN_PROGRESS,
+        progress=30,
+        provider_video_id=f"video_{name}",
+        submitted_at=timezone.now(),
+    )
