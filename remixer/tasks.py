@@ -15,7 +15,7 @@ from django_tasks.base import Task
 from remixer.files import storage
 from remixer.models import Provider, Video, accounts
 from remixer.providers.kinds import capabilities
-from remixer.worker import exports, imports, pipeline, recovery, scratch
+from remixer.worker import exports, imports, pipeline, recovery, scratch, waits
 
 
 @task(queue_name="render")
@@ -89,7 +89,7 @@ def start_follow_ups(import_id: str) -> None:
             first_step(video).enqueue(video.pk)
 
 
-def schedule(later: pipeline.Later | None, video_id: str) -> None:
+def schedule(later: waits.Later | None, video_id: str) -> None:
     if later is not None:
         run_after = timezone.now() + timedelta(seconds=later.seconds)
         STEPS[later.step].using(run_after=run_after).enqueue(video_id)

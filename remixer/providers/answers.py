@@ -205,6 +205,18 @@ def download_failed(reason: str, *, unanswered: bool = False) -> ProviderError:
     )
 
 
+def unreachable(error: BaseException, *, timed_out: bool, retry_after: float) -> ProviderError:
+    """No answer: the connection was refused or broke, or the answer did not come in time."""
+    said = "did not answer in time" if timed_out else "cannot be reached"
+    return ProviderError(
+        "unreachable",
+        f"The provider {said}.",
+        raw=f"{type(error).__name__}: {error}"[:2000],
+        retry_after=retry_after,
+        unanswered=True,
+    )
+
+
 def provider_time(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
 

@@ -32,6 +32,7 @@ from remixer.providers.answers import (
     refused,
     retry_after,
     submission_from,
+    unreachable,
 )
 
 CONNECT_TIMEOUT = 5
@@ -240,7 +241,7 @@ class HttpProvider:
             except requests.ConnectionError as error:
                 if not refused(error):
                     raise outcome_unknown(unanswered=True) from error
-                raise unreachable(error, retry_after=10) from error
+                raise unreachable(error, timed_out=False, retry_after=10) from error
             except requests.Timeout as error:
                 raise outcome_unknown(unanswered=True) from error
             if response.status_code == 429:
@@ -315,9 +316,9 @@ class HttpProvider:
             try:
                 response = self.session.get(url, timeout=self.timeouts, **kwargs)
             except requests.Timeout as error:
-                raise unreachable(error, retry_after=15) from error
+                raise unreachable(error, timed_out=True, retry_after=15) from error
             except requests.RequestException as error:
-                last = unreachable(error, retry_after=15)
+                last = unreachable(error, timed_out=False, retry_after=15)
                 last.__cause__ = error
                 continue
             if response.status_code == 429:
@@ -374,18 +375,6 @@ class HttpProvider:
     def failure(self, response: requests.Response, body: Any) -> ProviderError:
         code, message = read_error(body, response.status_code)
         return creator_message(code, message, response.status_code)
-
-
-def unreachable(error: requests.RequestException, *, retry_after: float) -> ProviderError:
-    """No answer: the connection was refused or broke, or the answer did not come in time."""
-    said = "did not answer in time" if isinstance(error, requests.Timeout) else "cannot be reached"
-    return ProviderError(
-        "unreachable",
-        f"The provider {said}.",
-        raw=f"{type(error).__name__}: {error}"[:2000],
-        retry_after=retry_after,
-        unanswered=True,
-    )
 
 
 def write_stream(

@@ -7,7 +7,6 @@ running it twice does no harm; a step that wants to run again later returns when
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -51,11 +50,14 @@ from remixer.worker.leases import (
 from remixer.worker.scratch import workdir_for
 from remixer.worker.waits import (
     POLL_MIN,
+    Later,
     by_deadline,
     fail_overdue,
     fail_unstarted,
     past_deadline,
+    poll_in,
     retry_wait,
+    wait_for_place,
     waiting_reason,
 )
 
@@ -68,18 +70,6 @@ MAX_POLL_FAILURES = 20
 Status = Video.Status
 Phase = Video.Phase
 RUNNING = [Status.QUEUED, Status.IN_PROGRESS]
-
-
-@dataclass(frozen=True)
-class Later:
-    """Run `step` ("submit" or "poll") again for this video after `seconds`."""
-
-    step: str
-    seconds: float
-
-
-def poll_in(seconds: float | None) -> Later | None:
-    return None if seconds is None else Later("poll", seconds)
 
 
 # Local renders
@@ -127,15 +117,6 @@ def submit(video_id: str) -> Later | None:
         return wait_for_place(video, "submit", busy)
     finally:
         release(video_id)
-
-
-def wait_for_place(video: Video, step: str, busy: circuits.Busy) -> Later:
-    """Every place for a call is taken: the job waits its turn (and says why, when the
-    provider is not answering)."""
-    if video.provider.unreachable:
-        waiting = Video.objects.filter(pk=video.pk, status__in=RUNNING)
-        waiting.update(retry_reason=video.provider.unreachable_line())
-    return Later(step, by_deadline(video, busy.wait))
 
 
 def adopt(video: Video, submission: Submission) -> float | None:

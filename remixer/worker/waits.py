@@ -1,16 +1,39 @@
 """A job's deadline, and the waits before its next try: always cut short by the deadline, so
 that every job of a provider, sent or not, ends in words when its time is up."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from remixer.lib.words import duration
 from remixer.models import Video
-from remixer.providers import ProviderError
+from remixer.providers import ProviderError, circuits
 from remixer.worker.endings import fail
 
 POLL_MIN = 2.0  # seconds: never ask a provider again sooner than this
+RUNNING = (Video.Status.QUEUED, Video.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Later:
+    """Run `step` ("submit" or "poll") again for this video after `seconds`."""
+
+    step: str
+    seconds: float
+
+
+def poll_in(seconds: float | None) -> Later | None:
+    return None if seconds is None else Later("poll", seconds)
+
+
+def wait_for_place(video: Video, step: str, busy: circuits.Busy) -> Later:
+    """Every place for a call is taken: the job waits its turn (and says why, when the
+    provider is not answering)."""
+    if video.provider.unreachable:
+        waiting = Video.objects.filter(pk=video.pk, status__in=RUNNING)
+        waiting.update(retry_reason=video.provider.unreachable_line())
+    return Later(step, by_deadline(video, busy.wait))
 
 
 def deadline(video: Video) -> datetime:

@@ -17,7 +17,7 @@ from remixer.providers import ProviderError, circuits
 from remixer.tests.conftest import free_port
 from remixer.tests.support.provider_jobs import assert_archived, create, drive, provider_for
 from remixer.tests.support.videos_api_server import VideosAPIServer
-from remixer.worker import pipeline, recovery
+from remixer.worker import pipeline, recovery, waits
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,12 @@ def test_a_closed_port_opens_the_circuit_and_the_job_fails_in_words_at_its_deadl
     provider = closed_port_provider(job_deadline=60)
     client.force_login(ana)
     video = create(client)
-    waits = [pipeline.submit(video.pk) for _ in range(4)]
-    assert all(later is not None and later.step == "submit" for later in waits), waits
+    tries = [pipeline.submit(video.pk) for _ in range(4)]
+    assert all(later is not None and later.step == "submit" for later in tries), tries
     provider.refresh_from_db()
     assert provider.unreachable and provider.unanswered_calls == 4
     assert "Connection refused" in provider.last_error or "refused" in provider.last_error
-    assert waits[-1] == pipeline.Later("submit", 2.0)  # 1 s, doubled once past the third
+    assert tries[-1] == waits.Later("submit", 2.0)  # 1 s, doubled once past the third
     since = timezone.localtime(provider.unanswered_since).strftime("%H:%M")
     line = (
         f"The server at {provider.base_url} has not answered since {since} UTC; "

@@ -12,7 +12,7 @@ from remixer.models.accounts import ApiKey
 from remixer.providers import answers
 from remixer.tests.support.provider_jobs import assert_archived, create, drive, provider_for
 from remixer.tests.support.videos_api_server import VideosAPIServer
-from remixer.worker import pipeline
+from remixer.worker import pipeline, waits
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_while_the_provider_rate_limits_the_page_says_remixer_will_retry(client,
     client.force_login(ana)
     video = create(client)
     api.rate_limit_next(1, retry_after=30)
-    assert pipeline.submit(video.pk) == pipeline.Later("submit", 30)
+    assert pipeline.submit(video.pk) == waits.Later("submit", 30)
     fragment = client.get(f"/videos/{video.pk}/status").content.decode()
     assert "The provider is rate-limiting. remixer tries again in 30 seconds." in fragment
     assert "Waiting to try the provider again" in fragment

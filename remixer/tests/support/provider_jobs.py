@@ -10,7 +10,7 @@ from remixer.lib import media
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.tests.support.buckets import stored_bytes, stored_copy
 from remixer.tests.support.videos_api_server import VideosAPIServer
-from remixer.worker import pipeline
+from remixer.worker import pipeline, waits
 
 
 def provider_for(server: VideosAPIServer, *models: str, **fields) -> Provider:  # type: ignore[no-untyped-def]
@@ -38,7 +38,7 @@ def create(client, model="sora-2", prompt="a lighthouse in a storm", **extra):  
 
 def drive(video: Video, timeout: float = 60, step: str = "submit") -> Video:
     """Run the job's steps as the workers would, from `step`, without waiting out their delays."""
-    later: pipeline.Later | None = pipeline.Later(step, 0)
+    later: waits.Later | None = waits.Later(step, 0)
     deadline = time.monotonic() + timeout
     while later is not None:
         assert time.monotonic() < deadline, "the job never finished"

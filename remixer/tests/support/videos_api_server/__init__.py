@@ -14,6 +14,16 @@ engine, a WebP thumbnail and a JPEG spritesheet.
         ...
         assert server.count("POST", "/v1/videos") == 1
 
+The faults a server shows in the wild, each a line of a test:
+
+    server.hang_next(10_000, seconds=60, method="GET")   # hangs on every status call
+    server.stop(); ...; server.start()                   # gone (connections refused), back
+                                                         # on the same port, its jobs forgotten
+    server.malformed_json_next(100, method="GET")        # garbage JSON
+    VideosAPIServer("webpage")                           # content that is an HTML page
+    VideosAPIServer("openai", expires_in=-7200)          # expires_at in the past
+    server.fail_next(30, status=503)                     # a 500 storm, then recovery
+
 Its modules: `server` (the server a test holds, and `serve`), `behaviours` (the presets and
 the knobs), `routes` and `endpoints` (what each request answers), `validation`, `bodies`,
 `jobs` and `presenting` (fields in, jobs kept, Video objects out), `media` (the files it
