@@ -11,7 +11,7 @@ import pytest
 
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey
-from remixer.tests.conftest import free_port, start_process, stop_process, wait_for, worker_args
+from remixer.tests.conftest import free_port, start_process, stop_process, worker_args
 from remixer.tests.support.videos_api_server import VideosAPIServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,8 +53,14 @@ def create(client, key: str, model: str) -> str:  # type: ignore[no-untyped-def]
     return str(response.json()["id"])
 
 
+def unfinished(*video_ids: str | list[str]) -> bool:
+    ids = [one for each in video_ids for one in ([each] if isinstance(each, str) else each)]
+    return Video.objects.filter(pk__in=ids).exclude(status="failed").exists()
+
+
 def test_a_hung_and_a_gone_server_cost_a_healthy_one_nothing(client, ana, short_workers):
     key = ApiKey.issue(user=ana, name="tests")[1]
+    auth = {"Authorization": f"Bearer {key}"}
     with (
         VideosAPIServer("openai", job_seconds=1) as healthy,
         VideosAPIServer("openai", job_seconds=1) as hung,
@@ -70,30 +76,29 @@ def test_a_hung_and_a_gone_server_cost_a_healthy_one_nothing(client, ana, short_
         quick = {create(client, key, "sora-2"): time.monotonic() for _ in range(3)}
 
         took: dict[str, float] = {}
-        said: dict[str, str] = {}
-        while len(took) < len(quick) or time.monotonic() - started < DEADLINE - 2:
-            assert time.monotonic() - started < 60, (took, said)
+        said: dict[str, set[str]] = {}  # what each faulty job's page said while it waited
+        waited = None
+        while len(took) < len(quick) or unfinished(faulty, lost):
+            assert time.monotonic() - started < DEADLINE + 45, (took, said)
             for video in Video.objects.filter(pk__in=[*quick, *faulty, lost]):
                 if video.pk in quick and video.status == "completed" and video.pk not in took:
                     took[video.pk] = time.monotonic() - quick[video.pk]
                 if video.pk not in quick and video.retry_reason:
-                    said[video.pk] = video.retry_reason
+                    said.setdefault(video.pk, set()).add(video.retry_reason)
+                if video.pk == lost and "has not answered" in video.retry_reason and not waited:
+                    waited = client.get(f"/v1/videos/{lost}", headers=auth)
             time.sleep(0.2)
-        waited = client.get(f"/v1/videos/{lost}", headers={"Authorization": f"Bearer {key}"})
-        wait_for(
-            lambda: Video.objects.filter(pk__in=[*faulty, lost], status="failed").count() == 4,
-            timeout=DEADLINE + 20,
-        )
         ended = time.monotonic() - started
 
     print(f"healthy jobs took {sorted(round(t, 1) for t in took.values())} s;")
     print(f"the faulty ones failed within {ended:.1f} s of being created (deadline {DEADLINE} s)")
     assert max(took.values()) < 30  # alone they take 1–3 s; a hang would hold them for 12+
+    assert waited is not None, said
     assert waited.json()["status"] == "queued"
     assert waited.json()["error"]["code"] == "provider_waiting"
     assert f"The server at {gone_url} has not answered since" in waited.json()["error"]["message"]
     assert set(said) == {*faulty, lost}
-    assert all("has not answered since" in line for line in said.values()), said
+    assert all(any("has not answered since" in line for line in lines) for lines in said.values())
     gone_video = Video.objects.get(pk=lost)
     assert (gone_video.error_code, gone_video.submitted_at) == ("unreachable", None)
     assert gone_video.error_message == (
