@@ -82,20 +82,22 @@ def renew(call: ProviderCall) -> None:
     ProviderCall.objects.filter(pk=call.pk, holder=call.holder).update(held_until=until)
 
 
-def record(provider: Provider, error: BaseException | None = None) -> None:
+def record(provider: Provider, error: BaseException | None = None) -> bool:
     """What came of one call: an answer closes the circuit, silence counts towards opening it.
+    True when this answer ended a silence.
 
     The provider object is brought up to date with what is now stored, for the caller."""
     rows = Provider.objects.filter(pk=provider.pk)
     if not (isinstance(error, ProviderError) and error.unanswered):
         # Conditional: most calls find the circuit closed already, and change nothing.
         opened = Q(unanswered_calls__gt=0) | Q(unanswered_since__isnull=False)
-        rows.filter(opened).update(unanswered_calls=0, unanswered_since=None)
+        ended = rows.filter(opened).update(unanswered_calls=0, unanswered_since=None)
         provider.unanswered_calls, provider.unanswered_since = 0, None
-        return
+        return bool(ended)
     said = f"{error.message} {error.raw or ''}".strip()[:2000]
     rows.filter(unanswered_since__isnull=True).update(unanswered_since=timezone.now())
     rows.update(unanswered_calls=F("unanswered_calls") + 1, last_error=said)
     fresh = rows.values("unanswered_calls", "unanswered_since", "last_error").first()
     for field, value in (fresh or {}).items():
         setattr(provider, field, value)
+    return False

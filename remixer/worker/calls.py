@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 from remixer.models import Video
 from remixer.providers import ProviderError, circuits
+from remixer.worker import queue
 from remixer.worker.leases import held, worker_id
 
 A = ParamSpec("A")
@@ -34,7 +35,8 @@ def observed(video: Video, call: Callable[A, R], *args: A.args, **kwargs: A.kwar
     except ProviderError as error:
         circuits.record(video.provider, error)
         raise
-    circuits.record(video.provider)
+    if circuits.record(video.provider):  # it answers again: its other jobs need not wait
+        queue.hurry(video.provider)
     return result
 
 

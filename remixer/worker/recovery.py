@@ -1,4 +1,5 @@
-"""Recovery after a worker died: the sweep, and the only code that reads django-tasks-db's table.
+"""Recovery after a worker died: the sweep (with `queue.py`, the only code that reads
+django-tasks-db's table).
 
 A video needs the sweep when the lease on it ran out (its worker died mid-step), or when it
 has no lease and no task waiting for it (its worker died before taking it). The sweep resets
@@ -6,7 +7,6 @@ it to where its work can start again and names the step to run.
 """
 
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -22,6 +22,7 @@ from remixer.models import Video
 from remixer.providers.kinds import capabilities
 from remixer.worker.endings import named_files
 from remixer.worker.imports import UPLOAD_GONE
+from remixer.worker.queue import pending_video_ids
 from remixer.worker.scratch import upload_name
 
 SWEEP_GRACE = 60  # seconds a queued video may wait for its task's first step
@@ -136,11 +137,3 @@ def close_abandoned_tasks(video_id: str, before: datetime) -> None:
         exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
         traceback="Its worker stopped before the task finished; the video's work was given again.",
     )
-
-
-def pending_video_ids() -> Iterator[str]:
-    """Videos that a task waiting in the queue will take care of."""
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    for args in ready.values_list("args_kwargs", flat=True):
-        if args.get("args"):
-            yield str(args["args"][0])

@@ -10,7 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from remixer import tasks
 from remixer.models import Provider, Video
 from remixer.models.accounts import ApiKey
 from remixer.providers import ProviderError, circuits
@@ -104,9 +106,15 @@ def test_the_first_answer_closes_the_circuit_and_the_job_completes(client, ana, 
     video.refresh_from_db()
     assert video.retry_reason == provider.unreachable_line()
     assert video.poll_failures == 0  # silence waits for the deadline; it is not counted
+    other = create(client, prompt="another take")  # its try put off by the silence
+    far = timezone.now() + timedelta(seconds=300)
+    tasks.submit_video.using(run_after=far).enqueue(other.pk)
+    waiting = DBTaskResult.objects.filter(args_kwargs__args__0=other.pk, status="READY")
+    assert max(waiting.values_list("run_after", flat=True)) == far
     assert_archived(drive(video, step="poll"))
     provider.refresh_from_db()
     assert (provider.unanswered_calls, provider.unanswered_since) == (0, None)
+    assert max(waiting.values_list("run_after", flat=True)) <= timezone.now()  # it goes now
 
 
 @pytest.mark.django_db(transaction=True)
