@@ -1,13 +1,23 @@
 """A /v1 body that ends before its Content-Length is refused, never taken as whole: over a
-real socket to remixer as it is served (gunicorn), a 400 in the error envelope, nothing made."""
+real socket to remixer as it is served (gunicorn), a 400 in the error envelope, nothing made.
+A body refused before it is read leaves its keep-alive connection usable for the next request."""
 
+import http.client
 import json
 
 import requests
 
 from remixer.models import LOCAL_MODEL, Video
 from remixer.models.accounts import ApiKey
-from remixer.tests.support.cut_bodies import MULTIPART, multipart, send_cut, status_of
+from remixer.tests.support.cut_bodies import (
+    MULTIPART,
+    exchange,
+    kept_connection,
+    multipart,
+    send_cut,
+    status_of,
+    upload_body,
+)
 
 NEW_VIDEO = {"prompt": "calm blue waves", "model": LOCAL_MODEL, "size": "1280x720", "seconds": "4"}
 
@@ -38,39 +48,49 @@ def test_a_cut_body_is_a_400_in_the_envelope_and_makes_nothing(server, ana):
 
 # Refused without being read ---------------------------------------------------------------------
 
-# Bodies of 200 KB to 3 MB: past what gunicorn drains by itself before the next request.
-REFUSED_SIZES = [200_000 + i * 147_000 for i in range(20)]
-
-
-def refused_upload(server: str, session: requests.Session, good: dict, i: int, size: int):
-    """One of the three ways remixer refuses a body it has no use for, before reading it."""
-    files = {"input_reference": ("first-frame.png", b"\x89PNG" + b"\x00" * size, "image/png")}
-    fields = {"prompt": "calm blue waves"}
-    way = i % 3
-    if way == 0:  # remixer keeps no characters
-        url, headers, status = f"{server}/v1/videos/characters", good, 404
-    elif way == 1:  # a remix of a video there is not
-        url, headers, status = f"{server}/v1/videos/video_{'0' * 32}/remix", good, 404
-    else:  # a key there is not
-        url, headers, status = f"{server}/v1/videos", {"Authorization": "Bearer sk-wrong"}, 401
-    answer = session.post(url, data=fields, files=files, headers=headers, timeout=30)
-    return answer, status
+# Bodies of 200 KB to 3 MB: past the 64 KB gunicorn reads of an unread body before it closes.
+SIZES = [200_000 + i * 147_000 for i in range(20)]
+WRONG_KEY = {"Authorization": "Bearer rmx_wrong"}
+# The ways /v1 refuses a body before reading it: (path, with the right key, status).
+REFUSALS = [
+    ("/v1/videos/characters", True, 404),  # remixer keeps no characters
+    (f"/v1/videos/video_{'0' * 32}/remix", True, 404),  # a remix of a video there is not
+    ("/v1/videos", False, 401),  # a key there is not
+]
 
 
 def test_a_body_refused_unread_leaves_the_connection_usable(server, ana):
-    """A keep-alive client without retries sends each next request on the same connection:
-    the refused body is read to its end first, so none of them finds it closed."""
+    """Keep-alive clients without retries send the next request on the same connection: the
+    refused body is read to its end before the answer, so no next request finds it closed."""
     good = {"Authorization": f"Bearer {ApiKey.issue(user=ana, name='tests')[1]}"}
-    session = requests.Session()  # requests retries nothing unless told to
-    failures: list[str] = []
-    for i, size in enumerate(REFUSED_SIZES):
+    failures, answered = [], []
+    with requests.Session() as session:  # requests retries nothing unless told to
+        for i, size in enumerate(SIZES):
+            path, keyed, status = REFUSALS[i % 3]
+            headers = {**(good if keyed else WRONG_KEY), "Content-Type": MULTIPART}
+            try:
+                refused = session.post(
+                    server + path, upload_body(size), headers=headers, timeout=30
+                )
+                listed = session.get(f"{server}/v1/videos", headers=good, timeout=30)
+            except requests.ConnectionError as error:
+                failures.append(f"requests, {size} bytes to {path}: {error}")
+                continue
+            answered.append(
+                (refused.status_code, refused.json()["error"]["type"], listed.status_code)
+            )
+            assert answered[-1] == (status, "invalid_request_error", 200), refused.text
+    connection = kept_connection(server)
+    for i, size in enumerate(SIZES[::4]):
+        path, keyed, status = REFUSALS[i % 3]
+        headers = {**(good if keyed else WRONG_KEY), "Content-Type": MULTIPART}
         try:
-            refused, status = refused_upload(server, session, good, i, size)
-            assert refused.status_code == status, refused.text
-            assert refused.json()["error"]["type"] == "invalid_request_error"
-            listed = session.get(f"{server}/v1/videos", headers=good, timeout=30)
-            assert listed.status_code == 200, listed.text
-        except requests.ConnectionError as error:
-            failures.append(f"{size} bytes: {error}")
-    session.close()
-    assert failures == [], f"{len(failures)} connection errors in 20:\n" + "\n".join(failures)
+            refused_status = exchange(connection, "POST", path, headers, upload_body(size))
+            listed_status = exchange(connection, "GET", "/v1/videos", good)
+        except (http.client.HTTPException, OSError) as error:
+            failures.append(f"http.client, {size} bytes to {path}: {error!r}")
+            connection.close()  # its next request opens a new one
+            continue
+        assert (refused_status, listed_status) == (status, 200)
+    connection.close()
+    assert failures == [], f"{len(failures)} connection errors:\n" + "\n".join(failures)

@@ -252,6 +252,8 @@ def test_an_upload_larger_than_the_json_cap_is_accepted(client, key, long_clip_p
     assert long_clip_path.stat().st_size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     response = upload_edit(client, key, long_clip_path.read_bytes())
     assert response.status_code == 200, response.content
+    # Its header is read where Django streamed it, on disk.
+    assert (response.json()["size"], response.json()["seconds"]) == ("1280x720", "180")
     imported = Video.objects.get(kind="import")
     assert storage.size_and_sha256(upload_name(imported.pk))[0] == long_clip_path.stat().st_size
 

@@ -38,7 +38,7 @@ def test_the_sdk_extends_a_library_video_by_its_id(
     video = sdk.post("/videos/extensions", cast_to=SdkVideo, body=body)
     assert (video.status, video.seconds, video.remixed_from_video_id) == ("queued", "6", source.pk)
     video = sdk.videos.poll(video.id, poll_interval_ms=POLL_MS)
-    assert (video.status, video.progress, video.error) == ("completed", 100, None)
+    assert (video.status, video.progress, video.error) == ("completed", 100, None), video.error
     assert frames_of(sdk.videos.download_content(video.id).content) == 6 * 24
 
 
@@ -59,7 +59,7 @@ def test_the_sdks_extend_uploads_a_file_that_is_imported_then_extended(
     assert (imported.kind, imported.owner.username) == ("import", "ana")
     assert (imported.size, imported.seconds) == ("256x144", "2")
     video = sdk.videos.poll(video.id, poll_interval_ms=POLL_MS)
-    assert (video.status, video.seconds, video.error) == ("completed", "6", None)
+    assert (video.status, video.seconds, video.error) == ("completed", "6", None), video.error
     assert Video.objects.get(pk=video.id).kind == "extension"
     assert frames_of(sdk.videos.download_content(video.id).content) == 6 * 24
 

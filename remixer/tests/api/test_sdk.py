@@ -145,7 +145,7 @@ def test_the_snippet_on_the_keys_page_runs_as_it_stands(
 
 def test_edit_uploads_a_file_that_is_imported_then_edited(sdk, worker, clip_path):
     edit = sdk.videos.edit(prompt="black and white, mirror", video=clip_path)
-    assert (edit.status, edit.progress) == ("queued", 0)
+    assert (edit.status, edit.progress, edit.size, edit.seconds) == ("queued", 0, "1280x720", "4")
     imported = Video.objects.get(pk=edit.remixed_from_video_id)
     assert (imported.kind, imported.owner.username) == ("import", "ana")
     edit = sdk.videos.poll(edit.id, poll_interval_ms=POLL_MS)

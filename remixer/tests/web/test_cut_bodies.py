@@ -1,5 +1,6 @@
 """A page's form whose body ends before its Content-Length is refused (400), never taken as
-whole, sent as a plain form or as htmx sends it: over a real socket to remixer as served."""
+whole, sent as a plain form or as htmx sends it: over a real socket to remixer as served. A form
+refused before it is read leaves its keep-alive connection usable for the next request."""
 
 import uuid
 from urllib.parse import urlencode
@@ -7,7 +8,15 @@ from urllib.parse import urlencode
 import requests
 
 from remixer.models import LOCAL_MODEL, Video
-from remixer.tests.support.cut_bodies import MULTIPART, multipart, send_cut, status_of
+from remixer.tests.support.cut_bodies import (
+    MULTIPART,
+    exchange,
+    kept_connection,
+    multipart,
+    send_cut,
+    status_of,
+    upload_body,
+)
 
 
 def test_a_page_does_not_take_a_cut_form(server, ana):
@@ -40,3 +49,16 @@ def test_a_page_does_not_take_a_cut_form(server, ana):
             assert status_of(answer) == 400, answer[:3000]
             assert b"ended after" in answer, answer[:3000]
     assert not Video.objects.exists()
+
+
+def test_a_form_refused_unread_leaves_the_connection_usable(server):
+    """A form posted without the CSRF cookie is refused (403) before it is read: it is read to
+    its end before the answer goes, so the next request on the connection is answered."""
+    connection = kept_connection(server)
+    headers = {"Content-Type": MULTIPART}
+    answers = []
+    for size in (300_000, 1_000_000, 3_000_000):
+        refused = exchange(connection, "POST", "/videos/new", headers, upload_body(size))
+        answers.append((refused, exchange(connection, "GET", "/login", {})))
+    connection.close()
+    assert answers == [(403, 200)] * 3
