@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from remixer.providers import ProviderError, Submission
 
 if TYPE_CHECKING:
-    from requests import Response
+    from remixer.providers.transport import Response
 
 MAX_RETRY_AFTER = 3600.0  # a provider's Retry-After is believed up to an hour
 STATUS_WORDS = {
@@ -219,17 +219,3 @@ def unreachable(error: BaseException, *, timed_out: bool, retry_after: float) ->
 
 def provider_time(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
-
-
-def refused(error: BaseException) -> bool:
-    """A refused connection never reached the server, so a create is safe to send again."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ConnectionRefusedError):
-            return True
-        cause = (
-            cause.__cause__
-            or cause.__context__
-            or (cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None)
-        )
-    return "Connection refused" in str(error)

@@ -1,11 +1,10 @@
-"""Any server that speaks the OpenAI Videos API, reached with `requests`.
+"""Any server that speaks the OpenAI Videos API, reached through the thin transport.
 
 Servers that speak this API deviate in small ways (docs: VIDEOS_API.md); answers are read
 leniently (answers.py), and a create that may have reached the server is never re-sent.
 """
 
 import dataclasses
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,8 +12,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
-
-import requests
 
 from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission, remixes
 from remixer.providers.answers import (
@@ -29,18 +26,15 @@ from remixer.providers.answers import (
     poll_after_header,
     rate_limited,
     read_error,
-    refused,
     retry_after,
     submission_from,
     unreachable,
 )
+from remixer.providers.transport import NoAnswer, Response, TransferBroken, Transport
 
-CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
-DOWNLOAD_READ_TIMEOUT = 60
 GET_ATTEMPTS = 3
 MAX_INLINE_WAIT = 5.0  # longer waits go back to the task queue instead of blocking a worker
-CHUNK = 1024 * 1024
 IMAGE_TYPES = {".png": "image/png", ".webp": "image/webp"}  # anything else is sent as JPEG
 
 MAGIC = {
@@ -62,14 +56,9 @@ class Settings:
 
 
 class HttpProvider:
-    def __init__(self, settings: Settings, session: requests.Session | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.session = session or requests.Session()
-        self.session.headers.update(self.auth_headers())
-
-    @property
-    def timeouts(self) -> tuple[float, float]:
-        return (CONNECT_TIMEOUT, self.settings.read_timeout)
+        self.transport = Transport(self.auth_headers(), settings.read_timeout)
 
     def auth_headers(self) -> dict[str, str]:
         if not self.settings.api_key:
@@ -123,13 +112,11 @@ class HttpProvider:
         a remix of a job that does not exist answers (None when nothing answered)."""
         document = None
         try:
-            found = self.session.get(
-                remixes.openapi_url(self.settings.base_url), timeout=self.timeouts
-            )
+            found = self.transport.get(remixes.openapi_url(self.settings.base_url))
             document = parse_json(found) if found.status_code == 200 else None
             url, body = self.url("video_remixer_connection_check", "remix"), {"prompt": "check"}
-            probe = self.session.post(url, json=body, timeout=self.timeouts)
-        except requests.RequestException:
+            probe = self.transport.post(url, json=body)
+        except NoAnswer:
             return document, None
         return document, (probe.status_code, parse_json(probe))
 
@@ -190,8 +177,8 @@ class HttpProvider:
         True: deleted there; False: the server has no delete; None: it could not tell.
         """
         try:
-            response = self.session.delete(self.url(provider_video_id), timeout=self.timeouts)
-        except requests.RequestException:
+            response = self.transport.delete(self.url(provider_video_id))
+        except NoAnswer:
             return None
         if response.status_code == 405:
             return False
@@ -205,11 +192,9 @@ class HttpProvider:
         answers its web framework's 404 does not.
         """
         try:
-            listing = self.session.get(self.url(), params={"limit": 1}, timeout=self.timeouts)
-            probe = self.session.get(
-                self.url("video_remixer_connection_check"), timeout=self.timeouts
-            )
-        except requests.RequestException as error:
+            listing = self.transport.get(self.url(), params={"limit": 1})
+            probe = self.transport.get(self.url("video_remixer_connection_check"))
+        except NoAnswer as error:
             return {"reachable": False, "message": f"The server cannot be reached: {error}"}
         if listing.status_code in (401, 403) or probe.status_code in (401, 403):
             return {"reachable": True, "message": "The server answers but refuses the key."}
@@ -229,7 +214,7 @@ class HttpProvider:
     # Requests
 
     def send_once(
-        self, send: Callable[[], requests.Response], *, model: str, strategy: str = ""
+        self, send: Callable[[], Response], *, model: str, strategy: str = ""
     ) -> Submission:
         """POST once. Only a refused connection or a 429 is retried: neither started a job.
 
@@ -238,12 +223,10 @@ class HttpProvider:
         for _attempt in range(GET_ATTEMPTS):
             try:
                 response = send()
-            except requests.ConnectionError as error:
-                if not refused(error):
+            except NoAnswer as error:
+                if not error.refused:  # it may have started a job: never sent again
                     raise outcome_unknown(unanswered=True) from error
                 raise unreachable(error, timed_out=False, retry_after=10) from error
-            except requests.Timeout as error:
-                raise outcome_unknown(unanswered=True) from error
             if response.status_code == 429:
                 wait = retry_after(response)
                 if wait > MAX_INLINE_WAIT:
@@ -274,37 +257,34 @@ class HttpProvider:
         if not slash or ":" in bare:
             return submission
         try:
-            if has_video(self.session.get(self.url(bare), timeout=self.timeouts)):
+            if has_video(self.transport.get(self.url(bare))):
                 return submission
             routed = f"{bare}:{provider}"
-            if has_video(self.session.get(self.url(routed), timeout=self.timeouts)):
+            if has_video(self.transport.get(self.url(routed))):
                 return dataclasses.replace(submission, provider_video_id=routed)
-        except requests.RequestException:
+        except NoAnswer:
             pass  # polling will tell
         return submission
 
-    def post_json(self, url: str, fields: dict[str, Any]) -> requests.Response:
-        return self.session.post(url, json=fields, timeout=self.timeouts)
+    def post_json(self, url: str, fields: dict[str, Any]) -> Response:
+        return self.transport.post(url, json=fields)
 
-    def post_body(self, url: str, body: remixes.StreamedBody, kind: str) -> requests.Response:
-        """A streamed body: requests sends it chunk by chunk, with its Content-Length."""
-        headers = {"Content-Type": kind}
-        return self.session.post(url, data=body, headers=headers, timeout=self.timeouts)
+    def post_body(self, url: str, body: remixes.StreamedBody, kind: str) -> Response:
+        """A streamed body: sent chunk by chunk, with its Content-Length."""
+        return self.transport.post(url, data=body, headers={"Content-Type": kind})
 
-    def post_multipart(
-        self, url: str, fields: dict[str, Any], image: Path | None
-    ) -> requests.Response:
+    def post_multipart(self, url: str, fields: dict[str, Any], image: Path | None) -> Response:
         data = {key: str(value) for key, value in fields.items()}
         if image is None:
             # (None, value) parts make requests send multipart/form-data with no file at all.
             files: dict[str, Any] = {key: (None, value) for key, value in data.items()}
-            return self.session.post(url, files=files, timeout=self.timeouts)
+            return self.transport.post(url, files=files)
         with image.open("rb") as handle:
             kind = IMAGE_TYPES.get(image.suffix.lower(), "image/jpeg")
             files = {"input_reference": (image.name, handle, kind)}
-            return self.session.post(url, data=data, files=files, timeout=self.timeouts)
+            return self.transport.post(url, data=data, files=files)
 
-    def get(self, url: str, **kwargs: Any) -> requests.Response:
+    def get(self, url: str, **kwargs: Any) -> Response:
         """GET with a few quick retries; past them the caller's task tries again later.
 
         A timeout is not retried here: the server was waited for long enough, and a worker
@@ -314,10 +294,10 @@ class HttpProvider:
             if attempt:
                 time.sleep(min(MAX_INLINE_WAIT, 0.5 * 2**attempt))
             try:
-                response = self.session.get(url, timeout=self.timeouts, **kwargs)
-            except requests.Timeout as error:
-                raise unreachable(error, timed_out=True, retry_after=15) from error
-            except requests.RequestException as error:
+                response = self.transport.get(url, **kwargs)
+            except NoAnswer as error:
+                if error.timed_out:
+                    raise unreachable(error, timed_out=True, retry_after=15) from error
                 last = unreachable(error, timed_out=False, retry_after=15)
                 last.__cause__ = error
                 continue
@@ -346,52 +326,23 @@ class HttpProvider:
     ) -> bool:
         """Stream to a temporary file, check the length, move into place. False: not offered."""
         try:
-            response = self.session.get(
-                url, params=params, stream=True, timeout=(CONNECT_TIMEOUT, DOWNLOAD_READ_TIMEOUT)
-            )
-        except requests.RequestException as error:
+            with self.transport.streamed(url, params) as response:
+                if response.status_code != 200:
+                    if optional:
+                        return False
+                    raise download_failed(f"HTTP {response.status_code}")
+                self.transport.save(response, path, on_progress)
+        except NoAnswer as error:
             if optional:
                 return False
             reason = f"the provider could not be reached ({error})"
             raise download_failed(reason, unanswered=True) from error
-        with response:
-            if response.status_code != 200:
-                if optional:
-                    return False
-                raise download_failed(f"HTTP {response.status_code}")
-            partial = path.with_name(path.name + ".part")
-            received = write_stream(response, partial, optional, on_progress)
-            if received is None:
-                return False
-        expected = response.headers.get("Content-Length")
-        if expected is not None and int(expected) != received:
-            partial.unlink(missing_ok=True)
+        except TransferBroken as error:
             if optional:
                 return False
-            raise download_failed(f"received {received} of {expected} bytes")
-        os.replace(partial, path)
+            raise download_failed(str(error)) from error
         return True
 
-    def failure(self, response: requests.Response, body: Any) -> ProviderError:
+    def failure(self, response: Response, body: Any) -> ProviderError:
         code, message = read_error(body, response.status_code)
         return creator_message(code, message, response.status_code)
-
-
-def write_stream(
-    response: requests.Response, path: Path, optional: bool, on_progress: ProgressCallback | None
-) -> int | None:
-    received = 0
-    total = int(response.headers.get("Content-Length") or 0)
-    try:
-        with path.open("wb") as handle:
-            for chunk in response.iter_content(CHUNK):
-                handle.write(chunk)
-                received += len(chunk)
-                if on_progress is not None:
-                    on_progress(received, total)
-    except requests.RequestException as error:
-        path.unlink(missing_ok=True)
-        if optional:
-            return None
-        raise download_failed(f"the transfer broke off ({error})") from error
-    return received
