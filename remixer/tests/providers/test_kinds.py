@@ -73,3 +73,15 @@ def test_the_rule_names_each_branch_on_the_kind_outside_providers(tmp_path: Path
 
 def test_every_kind_on_the_field_says_what_it_can_do() -> None:
     assert set(KINDS) == set(Provider.Kind.values)
+
+
+def test_one_module_of_the_product_imports_requests() -> None:
+    """Every provider's HTTP calls go through the thin transport (providers/transport.py)."""
+    importing = re.compile(r"^\s*(import requests\b|from requests\b)", re.MULTILINE)
+    package = ROOT / "remixer"
+    found = [
+        path.relative_to(ROOT).as_posix()
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] != "tests" and importing.search(path.read_text())
+    ]
+    assert found == ["remixer/providers/transport.py"]
