@@ -30,6 +30,7 @@ from remixer import tasks
 from remixer.actions import references
 from remixer.actions.errors import NotAllowed, TooManyJobs
 from remixer.models import Provider, Video, new_video_id
+from remixer.providers import kinds, workflows
 from remixer.worker import scratch
 
 Kind = Video.Kind
@@ -87,6 +88,7 @@ class JobSpec:
             recipe=self.recipe,
             retry_of=self.retry_of,
             strategy=self.strategy,
+            workflow=workflow_for(self.provider, self.model),
             form_token=self.token,
             batch=self.batch,
             submission=as_json(self.asked),
@@ -97,6 +99,14 @@ class JobSpec:
         else:
             video.reference_image.name = self.reference_name
         return video
+
+
+def workflow_for(provider: Provider, model: str) -> dict[str, Any] | None:
+    """The workflow a job of a ComfyUI model is made with, kept on the job as it is now."""
+    try:
+        return kinds.workflow_of(provider, model)
+    except workflows.WorkflowError as error:
+        raise NotAllowed(f"{model} cannot be used: {error}") from error
 
 
 def submit(spec: JobSpec) -> Video:

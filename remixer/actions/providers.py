@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from remixer.models import CatalogEntry, Provider, Video
-from remixer.providers import circuits, factory, kinds, strategies
+from remixer.providers import circuits, factory, kinds, strategies, workflows
 
 HEALTH_WINDOW = timedelta(days=1)
 
@@ -30,6 +31,8 @@ def check_connection(provider: Provider) -> Checked:
     and how its models can remix where that was not known yet."""
     if not kinds.capabilities(provider).connects:
         return Checked(True, "The local engine is built in: nothing to check.")
+    if kinds.capabilities(provider).runs_workflows:
+        return check_workflows(provider)
     found = factory.http_provider(provider).check()
     provider.checked_at = timezone.now()
     provider.check_result = found["message"]
@@ -42,6 +45,58 @@ def check_connection(provider: Provider) -> Checked:
         return Checked(False, str(found["message"]))
     remixing = strategies.detect_entries(provider, only_unknown=True)
     return Checked(True, f"{found['message']} Remixing: {remixing}")
+
+
+def check_workflows(provider: Provider) -> Checked:
+    """A ComfyUI: does it answer, and has it every node class of every workflow."""
+    needed = {
+        entry.name: workflows.node_classes(entry.workflow)
+        for entry in provider.catalog.all()
+        if entry.workflow
+    }
+    found = factory.comfyui_provider(provider).check(needed)
+    provider.checked_at, provider.check_result = timezone.now(), found["message"]
+    provider.save(update_fields=["checked_at", "check_result"])
+    if found["reachable"]:
+        circuits.record(provider)
+    return Checked(found["reachable"] and not found.get("missing"), str(found["message"]))
+
+
+def comfyui_from_environment(environ: Mapping[str, str]) -> tuple[Provider | None, list[str]]:
+    """Create or update the ComfyUI that REMIXER_COMFYUI_* variables describe, with a model
+    per workflow file of REMIXER_COMFYUI_WORKFLOWS; what was done, and what was refused."""
+    url = environ.get("REMIXER_COMFYUI_URL", "").strip()
+    if not url:
+        return None, []
+    name = environ.get("REMIXER_COMFYUI_NAME", "").strip() or "ComfyUI"
+    provider, _ = Provider.objects.update_or_create(
+        name=name, defaults={"kind": kinds.COMFYUI, "base_url": url, "enabled": True}
+    )
+    folder = environ.get("REMIXER_COMFYUI_WORKFLOWS", "").strip()
+    said = []
+    for path in sorted(Path(folder).glob("*.json")) if folder else []:
+        try:
+            entry, changed = save_workflow(provider, path.stem, path.read_bytes())
+        except workflows.WorkflowError as error:
+            said.append(f"{path.name} was not added: {error}")
+            continue
+        if changed:
+            said.append(f"{path.name} is the model {entry.name!r}.")
+    return provider, said
+
+
+def save_workflow(provider: Provider, name: str, text: str | bytes) -> tuple[CatalogEntry, bool]:
+    """A workflow as a model of the provider (new, or changed: jobs already asked keep the
+    one they were made with); WorkflowError in words when remixer cannot use it."""
+    workflow = workflows.read(text)
+    entry = CatalogEntry.objects.filter(provider=provider, name=name).first()
+    workflows.find_roles(workflow, entry.roles if entry else {})
+    if entry is not None and entry.workflow == workflow:
+        return entry, False
+    entry, _ = CatalogEntry.objects.update_or_create(
+        provider=provider, name=name, defaults={"workflow": workflow}
+    )
+    return entry, True
 
 
 def provider_from_environment(environ: Mapping[str, str]) -> Provider | None:

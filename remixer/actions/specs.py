@@ -18,6 +18,7 @@ from remixer.actions.jobs import JobSpec, file_digest, not_completed
 from remixer.actions.videos import check_can_change, remix_provider
 from remixer.lib.words import title_from_file_name
 from remixer.models import CatalogEntry, Provider, Video, lengths, new_video_id
+from remixer.providers import kinds
 from remixer.providers.answers import unix_seconds
 from remixer.providers.kinds import capabilities
 from remixer.worker import scratch
@@ -63,12 +64,13 @@ def remix_spec(
     use_local: bool = False,
     exempt: bool = False,
     kind: str = Kind.REMIX,
+    workflow: str = "",
 ) -> JobSpec:
     """A remix, or an edit (a remix by the Videos API's other name): a new video made from
     `source` by the engine that made it, at its size and length."""
     if not source.is_remixable and not waiting_import(source):  # an upload's: checked on submit
         raise NotAllowed(not_completed(kind))
-    provider = remix_provider(source, use_local=use_local)
+    provider = remix_provider(source, use_local=use_local, workflow=workflow)
     can = capabilities(provider)
     if can.follows_recipe and recipe is None:
         raise NotAllowed("The local engine needs a recipe it can read from the prompt.")
@@ -77,7 +79,7 @@ def remix_spec(
         owner=owner,
         token=token,
         provider=provider,
-        model=can.model or source.model,
+        model=workflow_model(workflow) or can.model or source.model,
         size=source.size,
         seconds=source.seconds,
         prompt=prompt,
@@ -228,3 +230,9 @@ def import_spec(
         asked={"file": upload.name or "", "bytes": size, "sha256": digest, "sidecar": info or None},
         exempt=exempt,
     )
+
+
+def workflow_model(name: str) -> str:
+    """The entry's own name for a workflow a remix names (perhaps by an alias)."""
+    entry = kinds.workflow_named(name) if name else None
+    return entry.name if entry is not None else ""

@@ -19,16 +19,36 @@ from remixer.worker import scratch
 Status = Video.Status
 
 
-def remix_provider(source: Video, *, use_local: bool = False) -> Provider:
+def remix_provider(source: Video, *, use_local: bool = False, workflow: str = "") -> Provider:
     """A remix goes to the provider that owns the source, whatever way it takes the source
-    (see providers/strategies.py), unless it is switched off or its model cannot remix at all."""
+    (see providers/strategies.py), unless it is switched off or its model cannot remix at all.
+    Naming a ComfyUI workflow that remixes sends it there, whatever made the source."""
+    if workflow:
+        entry = kinds.workflow_named(workflow)
+        if entry is None:
+            raise NotAllowed(f"No ComfyUI workflow is called {workflow}.")
+        return workflow_owner(entry.provider, entry.name)
     owner = source.provider
+    if not use_local and kinds.capabilities(owner).runs_workflows:
+        return workflow_owner(owner, source.model)
     if use_local or not kinds.has_copy_upstream(source):
         return Provider.default()
     if not owner.enabled:
         raise NotAllowed(f"{owner.name} is switched off; remix with the local engine instead.")
     if strategies.strategy_of(owner, source.model) == CatalogEntry.RemixStrategy.NONE:
         raise NotAllowed(f"{owner.name} cannot remix videos; remix with the local engine instead.")
+    return owner
+
+
+def workflow_owner(owner: Provider, model: str) -> Provider:
+    """A remix of a ComfyUI video goes through the workflow that made it, if it remixes."""
+    if not owner.enabled:
+        raise NotAllowed(f"{owner.name} is switched off; remix with the local engine instead.")
+    if not kinds.workflow_remixes(owner, model):
+        raise NotAllowed(
+            f"{model} on {owner.name} makes videos from words alone and cannot remix one; "
+            "remix with the local engine instead."
+        )
     return owner
 
 

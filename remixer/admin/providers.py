@@ -12,7 +12,7 @@ from django.utils import timezone
 from remixer.actions.providers import Health, check_connection, health_of
 from remixer.lib.words import duration
 from remixer.models import CatalogEntry, Provider
-from remixer.providers import strategies
+from remixer.providers import strategies, workflows
 from remixer.providers.kinds import capabilities
 
 CAPABILITY_WORDS = {True: "yes", False: "no", None: "not known yet"}
@@ -50,20 +50,44 @@ class ProviderForm(forms.ModelForm[Provider]):
 
 
 CATALOG_FIELDS = ["name", "aliases", "sizes", "seconds", "price_per_second", "remix_strategy"]
+WORKFLOW_FIELDS = ["workflow_file", "roles", "frames_rule"]  # a ComfyUI's entries
 
 
 class CatalogForm(forms.ModelForm[CatalogEntry]):
     """Inputs sized to what they hold, so a provider's page fits a laptop's window."""
 
+    workflow_file = forms.FileField(
+        required=False,
+        label="Workflow",
+        help_text="ComfyUI only: a workflow saved with Export (API). Jobs already asked for keep "
+        "the workflow they were made with.",
+    )
+
     class Meta:
         model = CatalogEntry
-        fields = CATALOG_FIELDS
+        fields = [*CATALOG_FIELDS, "roles", "frames_rule"]
         widgets = {
             "name": forms.TextInput(attrs={"size": 16}),
             "aliases": forms.TextInput(attrs={"size": 20}),
             "sizes": forms.TextInput(attrs={"size": 30}),
             "seconds": forms.TextInput(attrs={"size": 8}),
         }
+
+    def clean(self) -> dict[str, Any]:
+        """A workflow file in ComfyUI's API format, its roles found (or set by hand)."""
+        cleaned = super().clean() or {}
+        upload = cleaned.get("workflow_file")
+        workflow = self.instance.workflow
+        try:
+            if upload is not None:
+                workflow = workflows.read(upload.read())
+            if workflow:
+                workflows.find_roles(workflow, cleaned.get("roles") or {})
+        except workflows.WorkflowError as error:
+            self.add_error("workflow_file" if upload is not None else "roles", str(error))
+            return cleaned
+        self.instance.workflow = workflow
+        return cleaned
 
     def save(self, commit: bool = True) -> CatalogEntry:
         if "remix_strategy" in self.changed_data:
@@ -77,8 +101,23 @@ class CatalogInline(admin.StackedInline[CatalogEntry, Provider]):
     model = CatalogEntry
     form = CatalogForm
     extra = 1
-    fields = [*CATALOG_FIELDS, "remix_evidence"]
-    readonly_fields = ["remix_evidence"]
+    fields = [*CATALOG_FIELDS, "remix_evidence", *WORKFLOW_FIELDS, "workflow_roles"]
+    readonly_fields = ["remix_evidence", "workflow_roles"]
+
+    @admin.display(description="What remixer fills")
+    def workflow_roles(self, entry: CatalogEntry) -> str:
+        """The node and input found for each role, and what the workflow can do."""
+        if not entry.workflow:
+            return "No workflow."
+        try:
+            roles = workflows.find_roles(entry.workflow, entry.roles)
+        except workflows.WorkflowError as error:
+            return str(error)
+        placed = "; ".join(
+            f"{role} → node {node}" + (f" {name}" if name else "")
+            for role, (node, name) in roles.items()
+        )
+        return f"{placed}. This workflow {workflows.abilities(roles).describe()}."
 
 
 @admin.register(Provider)

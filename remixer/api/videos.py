@@ -34,6 +34,7 @@ from remixer.models import (
     variant_file,
 )
 from remixer.models.accounts import ApiKey
+from remixer.providers import kinds
 from remixer.providers.kinds import built_in_catalog
 
 logger = logging.getLogger(__name__)
@@ -135,8 +136,12 @@ def remix_data(request: HttpRequest, fields: dict[str, Any]) -> dict[str, str]:
     """A remix's (or an edit's) fields, as RemixForm takes them."""
     data = text_fields(fields, ("prompt", "model")) | {"form_token": submission_token(request)}
     # Beyond the original API: `model` naming the local engine remixes here, whatever made
-    # the source (for a provider that cannot remix); any other model leaves the choice alone.
-    data["use_local"] = str(data.pop("model", None) in local_model_names())
+    # the source (for a provider that cannot remix), and naming a ComfyUI workflow that
+    # remixes sends it there; any other model leaves the choice alone.
+    model = data.pop("model", None)
+    data["use_local"] = str(model in local_model_names())
+    if model and kinds.workflow_named(model) is not None:
+        data["workflow"] = model
     return data
 
 

@@ -243,6 +243,7 @@ class RemixForm(SubmissionForm):
     the prompt, others take it."""
 
     use_local = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    workflow = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, source: Video, kind: str = Video.Kind.REMIX, **kwargs: Any
@@ -258,7 +259,8 @@ class RemixForm(SubmissionForm):
         cleaned = super().clean() or {}
         cleaned["recipe"] = None
         try:
-            provider = remix_provider(self.source, use_local=bool(cleaned.get("use_local")))
+            use_local, workflow = bool(cleaned.get("use_local")), cleaned.get("workflow") or ""
+            provider = remix_provider(self.source, use_local=use_local, workflow=workflow)
         except NotAllowed as error:
             self.add_error(None, str(error))
             return cleaned
@@ -280,6 +282,7 @@ class RemixForm(SubmissionForm):
             recipe=self.cleaned_data["recipe"],
             use_local=self.cleaned_data["use_local"],
             kind=self.kind,
+            workflow=self.cleaned_data.get("workflow") or "",
         )
 
 

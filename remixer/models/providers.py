@@ -25,6 +25,7 @@ class Provider(models.Model):
     class Kind(models.TextChoices):
         LOCAL = "local", "Local engine"
         HTTP = "http", "Videos API server"
+        COMFYUI = "comfyui", "ComfyUI"
 
     class AuthHeader(models.TextChoices):
         BEARER = "authorization", "Authorization: Bearer <key>"
@@ -38,7 +39,9 @@ class Provider(models.Model):
     name = models.CharField(max_length=100, unique=True)
     enabled = models.BooleanField(default=True)
     base_url = models.URLField(
-        max_length=500, blank=True, help_text="The API's root, ending in /v1."
+        max_length=500,
+        blank=True,
+        help_text="The API's root, ending in /v1 (ComfyUI: its address, e.g. http://gpu:8188).",
     )
     api_key = models.CharField(max_length=500, blank=True)
     auth_header = models.CharField(
@@ -157,6 +160,19 @@ class CatalogEntry(models.Model):
         max_length=500,
         blank=True,
         help_text="Other names scripts may ask for, comma-separated (e.g. sora-2, sora-2-pro).",
+    )
+    # A ComfyUI provider's entry is a workflow, in ComfyUI's API format; `roles` names the
+    # node and input remixer fills for each role where the titles do not say it.
+    workflow = models.JSONField(null=True, blank=True)
+    roles = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Set by hand where node titles do not say it, e.g. {"prompt": ["6", "text"]}.',
+    )
+    frames_rule = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="How a workflow's frame count is rounded, e.g. 4k+1 for Wan; empty: exact.",
     )
 
     class Meta:

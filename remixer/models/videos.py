@@ -117,6 +117,7 @@ class Video(models.Model):
         FIRST_FRAME = "first_frame", "From the source's first frame"
         LAST_FRAME = "last_frame", "From the source's last frame"
         EXTENSIONS = "extensions", "By the provider's extensions route"
+        WORKFLOW = "workflow", "Through a ComfyUI workflow"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -176,10 +177,14 @@ class Video(models.Model):
     phase = models.CharField(max_length=16, choices=Phase.choices, blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
     poll_failures = models.PositiveSmallIntegerField(default=0)
+    resends = models.PositiveSmallIntegerField(default=0)  # sent again after its provider forgot it
     # Why remixer is waiting to try the provider again (rate limit, outage); empty otherwise.
     retry_reason = models.TextField(blank=True)
     provider_object = models.JSONField(null=True, blank=True)
     recipe = models.JSONField(null=True, blank=True)
+    # The ComfyUI workflow it is made with ({"workflow", "roles", "frames_rule"}), as its
+    # entry was when it was asked for: a later change to the entry does not change it.
+    workflow = models.JSONField(null=True, blank=True, editable=False)
     reference_image = models.FileField(blank=True)
     video_file = models.FileField(blank=True)
     thumbnail_file = models.FileField(blank=True)

@@ -59,6 +59,8 @@ class Job:
     variation: int = 0  # which of a batch's variations: another take of the same prompt
     extend_seconds: int = 0  # an extension's new segment; `seconds` is then the total
     remix_strategy: str = ""  # how a remix reaches an HTTP provider (providers/remixes.py)
+    # A ComfyUI job's workflow, as its video keeps it: {"workflow", "roles", "frames_rule"}.
+    workflow: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Submission:
     error: tuple[str, str] | None = None  # (code, message) of a failed job
     expires_at: int | None = None
     poll_after: float | None = None  # seconds the provider asks us to wait before asking again
+    waiting: str = ""  # why it waits there, in words ("2 jobs ahead on ComfyUI.")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""The objects that make a provider row's videos: the local engine, or an HTTP Videos-API
-client (which one a row gets is `kinds.provider_for`'s to say)."""
+"""The objects that make a provider row's videos: the local engine, an HTTP Videos-API
+client or a ComfyUI (which one a row gets is `kinds.provider_for`'s to say)."""
 
 from django.conf import settings
 
 from remixer.models import Provider
+from remixer.providers import comfyui
+from remixer.providers.comfyui import ComfyUIProvider
 from remixer.providers.http import HttpProvider, Settings
 from remixer.providers.local import LocalProvider
 
@@ -21,5 +23,13 @@ def http_provider(provider: Provider) -> HttpProvider:
             body_encoding=provider.body_encoding,
             extra_fields=provider.extra_fields,
             read_timeout=settings.REMIXER_HTTP_TIMEOUT,
+        )
+    )
+
+
+def comfyui_provider(provider: Provider) -> ComfyUIProvider:
+    return ComfyUIProvider(
+        comfyui.ComfyUISettings(
+            base_url=provider.base_url, read_timeout=settings.REMIXER_HTTP_TIMEOUT
         )
     )

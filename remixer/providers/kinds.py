@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, OrderBy, QuerySet, Value, When
 
 from remixer.models import LOCAL_MODEL, CatalogEntry, Provider, Video
-from remixer.providers import VideoProvider
-from remixer.providers.factory import http_provider, local_engine
+from remixer.providers import VideoProvider, workflows
+from remixer.providers.factory import comfyui_provider, http_provider, local_engine
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Capabilities:
     # Its one way to remix and extend (a Video.Strategy); "": chosen per model when sent
     # (strategies.py, extensions.py).
     remix_strategy: str
+    # Its models are workflows (catalog entries with one): a job keeps the one it asked for.
+    runs_workflows: bool = False
+    # A job it forgot (a restart) is sent once more: its work costs nothing to redo.
+    resends_forgotten: bool = False
 
 
 KINDS: dict[str, Capabilities] = {
@@ -59,9 +64,21 @@ KINDS: dict[str, Capabilities] = {
         model="",
         remix_strategy="",
     ),
+    Provider.Kind.COMFYUI: Capabilities(
+        make=comfyui_provider,
+        renders_here=False,
+        connects=True,
+        keeps_copies=False,  # its files cannot be deleted there, nor its history relied on
+        follows_recipe=False,
+        model="",
+        remix_strategy=Video.Strategy.WORKFLOW,
+        runs_workflows=True,
+        resends_forgotten=True,
+    ),
 }
 # The kind of a provider known by its URL alone (REMIXER_PROVIDER_URL): a Videos API server.
 VIDEOS_API = Provider.Kind.HTTP
+COMFYUI = Provider.Kind.COMFYUI  # REMIXER_COMFYUI_URL
 
 
 def capabilities(provider: Provider) -> Capabilities:
@@ -91,3 +108,36 @@ def built_in_catalog() -> QuerySet[CatalogEntry]:
 def built_in_first() -> OrderBy:
     """An ordering of catalog entries that puts the built-in engines' first."""
     return Case(When(provider__kind__in=rendering_here(), then=Value(0)), default=Value(1)).asc()
+
+
+def workflow_of(provider: Provider, model: str) -> dict[str, Any] | None:
+    """What a job of `model` keeps of its entry's workflow, on a provider that runs them:
+    the workflow, the node and input of each role, and how frames are counted."""
+    if not capabilities(provider).runs_workflows:
+        return None
+    entry = CatalogEntry.objects.filter(provider=provider, name=model).first()
+    if entry is None or not entry.workflow:
+        return None
+    roles = workflows.find_roles(entry.workflow, entry.roles)
+    return {"workflow": entry.workflow, "roles": roles, "frames_rule": entry.frames_rule}
+
+
+def workflow_remixes(provider: Provider, model: str) -> bool:
+    """Whether the workflow `model` takes a video (or a frame of one) to remix."""
+    try:
+        kept = workflow_of(provider, model)
+    except workflows.WorkflowError:
+        return False
+    if kept is None:
+        return False
+    can = workflows.abilities(kept["roles"])
+    return can.remixes or can.from_image
+
+
+def workflow_named(name: str) -> CatalogEntry | None:
+    """The workflow entry (of any provider that runs them) a remix names as its model."""
+    runs = [kind for kind, can in KINDS.items() if can.runs_workflows]
+    entries = CatalogEntry.objects.filter(provider__kind__in=runs, provider__enabled=True)
+    return next(
+        (e for e in entries.select_related("provider") if name in (e.name, *e.alias_list)), None
+    )

@@ -5,18 +5,48 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from remixer.files import attempts
 from remixer.models import Video
 from remixer.providers import ProviderError
+from remixer.providers.kinds import capabilities
 from remixer.worker.archiving import NAMES
 from remixer.worker.leases import JobCancelled, free, worker_id
 
 logger = logging.getLogger(__name__)
 Status = Video.Status
 Phase = Video.Phase
+
+
+class Forgotten(Exception):  # noqa: N818 (what happened, as the provider tells it)
+    """The provider no longer knows the job: it restarted and lost its queue and history."""
+
+
+def resend(video: Video) -> bool:
+    """A job its provider forgot is sent once more where its work costs nothing to redo;
+    else, or the second time, it fails in words. True: it waits to be sent again."""
+    name = video.provider.name
+    if not capabilities(video.provider).resends_forgotten or video.resends:
+        again = " again" if video.resends else ""
+        said = (
+            f"{name} forgot this job{again} (it restarted before it finished); Retry sends it anew."
+        )
+        fail(video.pk, "job_forgotten", said)
+        return False
+    return bool(
+        Video.objects.filter(pk=video.pk, status__in=[Status.QUEUED, Status.IN_PROGRESS]).update(
+            status=Status.QUEUED,
+            progress=0,
+            phase=Phase.WAITING,
+            provider_video_id="",
+            submitted_at=None,
+            resends=F("resends") + 1,
+            retry_reason="",
+            note=f"{name} restarted and forgot this job: remixer queued it there once more.",
+        )
+    )
 
 
 def fail(video_id: str, code: str, message: str) -> bool:

@@ -31,12 +31,13 @@ from remixer.providers import (
     strategies,
 )
 from remixer.providers.answers import download_failed, outcome_unknown, provider_time
+from remixer.providers.comfyui import FORGOTTEN
 from remixer.providers.factory import http_provider
 from remixer.providers.kinds import capabilities, has_copy_upstream, provider_for
 from remixer.worker import extensions
 from remixer.worker.archiving import archive, rearchive_files
 from remixer.worker.calls import calling, ignore_progress, observed
-from remixer.worker.endings import fail, failures_recorded
+from remixer.worker.endings import Forgotten, fail, failures_recorded, resend
 from remixer.worker.leases import (
     JobCancelled,
     LeaseKeeper,
@@ -188,6 +189,8 @@ def poll(video_id: str) -> Later | None:
         return poll_in(poll_once(video))
     except circuits.Busy as busy:
         return wait_for_place(video, "poll", busy)
+    except Forgotten:
+        return Later("submit", 0.5) if resend(video) else None
     finally:
         release(video_id)
 
@@ -213,7 +216,9 @@ def poll_once(video: Video) -> float | None:
 def follow(video: Video, submission: Submission) -> float | None:
     """Mirror the provider's answer on the row: status and progress only ever move forward."""
     rows = Video.objects.filter(pk=video.pk, status__in=RUNNING)
-    rows.update(provider_object=submission.raw, poll_failures=0, retry_reason="")
+    rows.update(provider_object=submission.raw, poll_failures=0, retry_reason=submission.waiting)
+    if submission.status == FORGOTTEN:
+        raise Forgotten(video.pk)
     if submission.status == Status.FAILED:
         code, message = submission.error or ("failed", "")
         fail(video.pk, code, failure_message(code, message))
@@ -368,6 +373,7 @@ def job_for(video: Video, workdir: Path, on_bytes: Moved | None = None) -> Job:
         size=video.size,
         seconds=int(video.seconds),
         workdir=workdir,
+        workflow=video.workflow,
         reference_image=(
             storage.working_copy(str(video.reference_image), workdir, on_bytes)
             if video.reference_image

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from remixer.actions import demo
-from remixer.actions.providers import provider_from_environment
+from remixer.actions.providers import comfyui_from_environment, provider_from_environment
 from remixer.models import Provider, Video
 
 
@@ -24,6 +24,11 @@ class Command(BaseCommand):
         Provider.default()
         if provider := provider_from_environment(os.environ):
             self.stdout.write(f"Provider {provider.name!r} set from REMIXER_PROVIDER_URL.")
+        comfyui, said = comfyui_from_environment(os.environ)
+        if comfyui is not None:
+            self.stdout.write(f"ComfyUI {comfyui.name!r} set from REMIXER_COMFYUI_URL.")
+        for line in said:
+            self.stdout.write(f"  {line}")
         username, password = self.ensure_account()
         if not no_demo and not Video.objects.exists():
             self.stdout.write("Rendering the demo library (first run only)…")
