@@ -36,7 +36,7 @@ and `folders` (input, output and temp folders).
 from remixer.tests.support.comfyui_server.catalog import NODE_TYPES, object_info
 from remixer.tests.support.comfyui_server.faults import ComfyFault
 from remixer.tests.support.comfyui_server.knobs import ComfyKnobs
-from remixer.tests.support.comfyui_server.server import ComfyUIServer, ComfyRequest, serve
+from remixer.tests.support.comfyui_server.server import ComfyRequest, ComfyUIServer, serve
 
 __all__ = [
     "NODE_TYPES",
