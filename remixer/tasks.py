@@ -66,6 +66,13 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
         delete_upstream.using(run_after=later).enqueue(provider_id, provider_video_id)
 
 
+@task()
+def cancel_upstream(provider_id: int, provider_video_id: str) -> None:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is not None:
+        pipeline.cancel_upstream(provider, provider_video_id)
+
+
 STEPS = {
     "render": render_video,
     "import": import_video,

@@ -148,6 +148,8 @@ def extend_provider(source: Video) -> Provider:
         return owner
     if not owner.enabled or not source.provider_video_id:
         return Provider.default()
+    if capabilities(owner).runs_workflows and not kinds.workflow_extends(owner, source.model):
+        return Provider.default()  # a workflow that cannot start from the source's last frame
     return owner
 
 

@@ -64,6 +64,9 @@ def cancel_video(*, user: Any, video: Video) -> bool:
         return False
     if video.kind == Video.Kind.IMPORT:  # its upload is of no more use
         transaction.on_commit(partial(scratch.discard_upload, video.pk))
+    if video.provider_video_id and kinds.capabilities(video.provider).cancels_upstream:
+        where = (video.provider_id, video.provider_video_id)
+        transaction.on_commit(partial(tasks.cancel_upstream.enqueue, *where))
     # What an attempt whose worker died before its commit stored (a live one removes its own).
     transaction.on_commit(partial(attempts.delete_attempts, video.pk))
     return True

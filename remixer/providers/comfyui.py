@@ -104,6 +104,12 @@ class ComfyUIProvider:
     def delete(self, provider_video_id: str) -> bool | None:
         return False  # ComfyUI has no route that deletes a file
 
+    def cancel(self, provider_video_id: str) -> None:
+        """Take the job out of ComfyUI's queue, or stop it if it runs: by its id only, never
+        an interrupt without one, which would stop whatever runs (someone else's job)."""
+        self.call("POST", "/queue", json={"delete": [provider_video_id]})
+        self.call("POST", "/interrupt", json={"prompt_id": provider_video_id})
+
     def check(self, needed: dict[str, set[str]]) -> dict[str, Any]:
         """Does it answer, and has it every node class each workflow needs (entry → classes)."""
         try:

@@ -1,6 +1,6 @@
 """Extending a video: by the local engine at once, or at an HTTP provider: its own extensions
 route where it has one, else image-to-video from the source's last frame (remixer then joins
-the segment to the source).
+the segment to the source), as a ComfyUI workflow that starts from an image always does.
 
 A route that answers 404 or 405 cannot have started a job, so the next way is tried at once.
 """
@@ -12,7 +12,7 @@ from functools import partial
 from remixer.engine.render.join import JoinError, last_frame
 from remixer.models import Provider
 from remixer.providers import Job, ProgressCallback, ProviderError, Submission, join_failed
-from remixer.providers.factory import http_provider, local_engine
+from remixer.providers.factory import comfyui_provider, http_provider, local_engine
 from remixer.providers.http import HttpProvider
 from remixer.providers.kinds import capabilities
 
@@ -25,7 +25,11 @@ def start(
 ) -> Submission:
     """Make the extension at once where the provider has one way (the engine, which joins the
     segment itself), else start it at the provider's server; `on_way` hears the way first."""
-    if way := capabilities(provider).remix_strategy:
+    can = capabilities(provider)
+    if can.runs_workflows:  # its workflow makes the segment from the last frame; joined here
+        on_way(LAST_FRAME)
+        return comfyui_provider(provider).create(from_last_frame(job), on_progress)
+    if way := can.remix_strategy:
         on_way(way)
         return local_engine(provider).extend(job, on_progress)
     return extend(http_provider(provider), job, on_way)

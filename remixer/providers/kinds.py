@@ -43,6 +43,8 @@ class Capabilities:
     runs_workflows: bool = False
     # A job it forgot (a restart) is sent once more: its work costs nothing to redo.
     resends_forgotten: bool = False
+    # A cancelled job is taken out of its queue there, or stopped.
+    cancels_upstream: bool = False
 
 
 KINDS: dict[str, Capabilities] = {
@@ -74,6 +76,7 @@ KINDS: dict[str, Capabilities] = {
         remix_strategy=Video.Strategy.WORKFLOW,
         runs_workflows=True,
         resends_forgotten=True,
+        cancels_upstream=True,
     ),
 }
 # The kind of a provider known by its URL alone (REMIXER_PROVIDER_URL): a Videos API server.
@@ -122,16 +125,25 @@ def workflow_of(provider: Provider, model: str) -> dict[str, Any] | None:
     return {"workflow": entry.workflow, "roles": roles, "frames_rule": entry.frames_rule}
 
 
-def workflow_remixes(provider: Provider, model: str) -> bool:
-    """Whether the workflow `model` takes a video (or a frame of one) to remix."""
+def workflow_abilities(provider: Provider, model: str) -> workflows.Abilities | None:
+    """What the workflow `model` can do; None when it is no usable workflow."""
     try:
         kept = workflow_of(provider, model)
     except workflows.WorkflowError:
-        return False
-    if kept is None:
-        return False
-    can = workflows.abilities(kept["roles"])
-    return can.remixes or can.from_image
+        return None
+    return None if kept is None else workflows.abilities(kept["roles"])
+
+
+def workflow_remixes(provider: Provider, model: str) -> bool:
+    """Whether the workflow `model` takes a video (or a frame of one) to remix."""
+    can = workflow_abilities(provider, model)
+    return can is not None and (can.remixes or can.from_image)
+
+
+def workflow_extends(provider: Provider, model: str) -> bool:
+    """Whether the workflow `model` starts from an image: the source's last frame."""
+    can = workflow_abilities(provider, model)
+    return can is not None and can.from_image
 
 
 def workflow_named(name: str) -> CatalogEntry | None:
@@ -141,3 +153,9 @@ def workflow_named(name: str) -> CatalogEntry | None:
     return next(
         (e for e in entries.select_related("provider") if name in (e.name, *e.alias_list)), None
     )
+
+
+def cancel_upstream(provider: Provider, provider_video_id: str) -> None:
+    """Stop a cancelled job where it runs, if the provider can (best effort)."""
+    if capabilities(provider).cancels_upstream:
+        comfyui_provider(provider).cancel(provider_video_id)

@@ -28,6 +28,7 @@ from remixer.providers import (
     Submission,
     VideoProvider,
     circuits,
+    kinds,
     strategies,
 )
 from remixer.providers.answers import download_failed, outcome_unknown, provider_time
@@ -327,6 +328,14 @@ def delete_upstream(provider: Provider, provider_video_id: str) -> float | None:
     if deleted is not None:
         learn(provider, can_delete=deleted)
     return None
+
+
+def cancel_upstream(provider: Provider, provider_video_id: str) -> None:
+    """Best effort: a provider that does not answer keeps running what it has."""
+    try:
+        kinds.cancel_upstream(provider, provider_video_id)
+    except ProviderError as error:
+        logger.warning("%s: could not cancel %s: %s", provider, provider_video_id, error)
 
 
 def sent_seconds(video: Video) -> str:

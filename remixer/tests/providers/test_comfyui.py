@@ -11,9 +11,12 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks_db.models import DBTaskResult
 
-from remixer.actions import providers
+from remixer import tasks
+from remixer.actions import providers, videos
 from remixer.admin.providers import CatalogForm
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey
@@ -37,7 +40,11 @@ def comfy() -> Iterator[ComfyUIServer]:
 def team(comfy: ComfyUIServer) -> Provider:
     """A ComfyUI with two workflows: one that makes a red video, one that inverts one."""
     provider = Provider.objects.create(name="gpu box", kind="comfyui", base_url=comfy.url)
-    for name, workflow in (("make-red", made.solid_colour()), ("invert", made.inverted())):
+    for name, workflow in (
+        ("make-red", made.solid_colour()),
+        ("invert", made.inverted()),
+        ("from-frame", made.from_frame()),
+    ):
         providers.save_workflow(provider, name, json.dumps(workflow))
     return provider
 
@@ -98,6 +105,27 @@ def test_a_remix_naming_a_workflow_inverts_the_source(client, key, comfy, team):
     uploaded = comfy.received("POST", "/upload/image")
     assert len(uploaded) == 1 and b'name="subfolder"\r\n\r\nremixer' in uploaded[0].body
     assert (comfy.input_dir / "remixer" / f"{remix.pk}-source.mp4").exists()
+
+
+def test_a_workflow_from_an_image_remixes_from_the_first_frame_and_extends_from_the_last(
+    client, key, comfy, team
+):
+    red = drive(create(client, key, "make-red"))
+    answer = post(client, key, f"/v1/videos/{red.pk}/remix", {"prompt": "x", "model": "from-frame"})
+    cyan = drive(Video.objects.get(pk=answer.json()["id"]))
+    assert (cyan.status, cyan.error) == ("completed", None)
+    body = {"video": {"id": cyan.pk}, "prompt": "and back", "seconds": "4"}
+    answer = post(client, key, "/v1/videos/extensions", body)
+    assert answer.status_code == 200, answer.content
+    longer = drive(Video.objects.get(pk=answer.json()["id"]))
+    assert (longer.status, longer.strategy, longer.seconds) == ("completed", "last_frame", "8")
+    assert longer.provider_id == team.pk
+    with tempfile.TemporaryDirectory() as folder:
+        path = stored_copy(longer.video_file, Path(folder))
+        with av.open(str(path)) as container:
+            frames = [f.to_ndarray(format="rgb24")[640, 360] for f in container.decode(video=0)]
+    assert np.abs(frames[0].astype(int) - [0, 255, 255]).max() < 24  # the source: cyan
+    assert np.abs(frames[-1].astype(int) - [255, 0, 0]).max() < 24  # its last frame inverted
 
 
 def test_a_workflow_that_only_creates_cannot_remix(client, key, comfy, team):
@@ -162,6 +190,27 @@ def test_a_job_behind_others_says_how_many_wait_ahead(client, key, comfy, team):
     pipeline.poll(video.pk)
     video.refresh_from_db()
     assert video.retry_reason == "2 jobs ahead on ComfyUI."
+
+
+def test_cancel_takes_the_job_out_of_comfyuis_queue_and_stops_only_it(
+    client, ana, key, comfy, team, django_capture_on_commit_callbacks
+):
+    comfy.set(job_seconds=30)
+    theirs = comfy.queue_other()  # someone else's job, running
+    video = create(client, key, "make-red")
+    pipeline.submit(video.pk)
+    video.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert videos.cancel_video(user=ana, video=video)
+    waiting = DBTaskResult.objects.get(task_path="remixer.tasks.cancel_upstream")
+    assert waiting.args_kwargs["args"] == [team.pk, video.provider_video_id]
+    tasks.cancel_upstream.call(team.pk, video.provider_video_id)
+    assert comfy.received("POST", "/queue")[-1].json() == {"delete": [video.provider_video_id]}
+    assert comfy.received("POST", "/interrupt")[-1].json() == {"prompt_id": video.provider_video_id}
+    queue = requests.get(f"{comfy.url}/queue", timeout=5).json()
+    assert [item[1] for item in queue["queue_running"]] == [theirs]  # theirs runs on
+    assert queue["queue_pending"] == []
+    comfy.set(job_seconds=0)
 
 
 def test_workflows_from_a_folder_and_the_ui_format_refused_in_words(comfy, tmp_path):

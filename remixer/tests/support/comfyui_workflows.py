@@ -52,3 +52,20 @@ def needing(class_type: str) -> dict[str, Any]:
 
 
 UI_FORMAT = {"last_node_id": 3, "nodes": [{"id": 1, "type": "LoadVideo"}], "links": []}
+
+
+def from_frame() -> dict[str, Any]:
+    """An image in (a reference, or a frame of the source), repeated and inverted: remixes
+    from the source's first frame and extends from its last."""
+    return {
+        "10": marked("PrimitiveString", "prompt", value=""),
+        "13": marked("PrimitiveInt", "frames", value=4),
+        "14": marked("PrimitiveFloat", "fps", value=1.0),
+        "1": marked("LoadImage", "image", image="example.png"),
+        "2": marked("RepeatImageBatch", image=["1", 0], amount=["13", 0]),
+        "3": marked("ImageInvert", image=["2", 0]),
+        "4": marked("CreateVideo", images=["3", 0], fps=["14", 0]),
+        "5": marked(
+            "SaveVideo", video=["4", 0], filename_prefix="video/remixer", format="mp4", codec="h264"
+        ),
+    }
