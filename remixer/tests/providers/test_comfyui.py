@@ -5,6 +5,7 @@ restart and a busy queue are told in words."""
 
 import json
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from remixer.actions import providers, videos
 from remixer.admin.providers import CatalogForm
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey
-from remixer.providers import workflows
+from remixer.providers import comfyui, workflows
 from remixer.tests.support import comfyui_workflows as made
 from remixer.tests.support.buckets import stored_copy
 from remixer.tests.support.comfyui_server import ComfyUIServer, serve
@@ -179,6 +180,23 @@ def test_a_restart_that_forgets_the_job_queues_it_once_more_then_fails_in_words(
         "gpu box forgot this job again (it restarted before it finished); Retry sends it anew."
     )
     comfy.set(job_seconds=0)
+
+
+def test_progress_is_read_from_the_events_in_short_visits(client, key, comfy, team):
+    comfy.set(job_seconds=10)  # 8 nodes to run, each over a second
+    video = create(client, key, "make-red")
+    pipeline.submit(video.pk)
+    seen = []
+    for _ in range(3):
+        started = time.monotonic()
+        pipeline.poll(video.pk)
+        assert time.monotonic() - started < comfyui.LISTEN_SECONDS + 2  # a visit, not the job
+        video.refresh_from_db()
+        seen.append(video.progress)
+    assert seen == sorted(seen) and 0 < seen[0] < seen[-1] <= 99, seen
+    assert video.status == "in_progress"
+    comfy.set(job_seconds=0)
+    assert drive(video, step="poll").status == "completed"
 
 
 def test_a_job_behind_others_says_how_many_wait_ahead(client, key, comfy, team):
