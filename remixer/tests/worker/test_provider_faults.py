@@ -4,58 +4,24 @@ healthy jobs finish in their own time; the others say why they wait, then fail i
 their deadline."""
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey
-from remixer.tests.conftest import free_port, start_process, stop_process, worker_args
+from remixer.tests.conftest import free_port
 from remixer.tests.support.videos_api_server import VideosAPIServer
+from remixer.tests.worker.conftest import create, unfinished
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEADLINE = 12  # seconds, for the faulty providers' jobs
-FAULTS_IN_SECONDS = {
-    "REMIXER_HTTP_TIMEOUT": "2",
-    "REMIXER_RETRY_FIRST": "1",
-    "REMIXER_RETRY_CEILING": "3",
-    "REMIXER_LEASE_SECONDS": "6",
-    "REMIXER_CALLS_PER_PROVIDER": "2",
-}
-
-
-@pytest.fixture
-def short_workers(media_root: Path, tmp_path: Path) -> Iterator[Path]:
-    """Three short-step workers, as `make run` starts them (it starts four)."""
-    processes = [
-        start_process(
-            worker_args("default"), media_root, tmp_path / f"worker-{n}.log", **FAULTS_IN_SECONDS
-        )
-        for n in range(3)
-    ]
-    yield tmp_path
-    for process in processes:
-        stop_process(process)
 
 
 def provider(name: str, url: str, model: str, **fields: object) -> Provider:
     made = Provider.objects.create(name=name, base_url=url, api_key="test-key", **fields)
     CatalogEntry.objects.create(provider=made, name=model)
     return made
-
-
-def create(client, key: str, model: str) -> str:  # type: ignore[no-untyped-def]
-    body = {"prompt": "a lighthouse in a storm", "model": model, "seconds": "4"}
-    response = client.post("/v1/videos", body, headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 200, response.content
-    return str(response.json()["id"])
-
-
-def unfinished(*video_ids: str | list[str]) -> bool:
-    ids = [one for each in video_ids for one in ([each] if isinstance(each, str) else each)]
-    return Video.objects.filter(pk__in=ids).exclude(status="failed").exists()
 
 
 def test_a_hung_and_a_gone_server_cost_a_healthy_one_nothing(client, ana, short_workers):
