@@ -17,7 +17,7 @@ from remixer.lib.words import TITLE_MAX, size_label
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet, lengths
 from remixer.models.recipes import RecipeError, parse_recipe
 from remixer.models.videos import PROMPT_MAX, valid_text
-from remixer.providers.kinds import built_in_first, capabilities
+from remixer.providers.kinds import built_in_first, capabilities, remixing_workflows
 
 MAX_VARIATIONS = 4
 DEFAULT_MODEL = "sora-2"  # the Videos API's default, when a request names no model
@@ -243,13 +243,16 @@ class RemixForm(SubmissionForm):
     the prompt, others take it."""
 
     use_local = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    workflow = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    workflow = forms.CharField(
+        required=False, max_length=200, label="Or remix through a ComfyUI workflow"
+    )
 
     def __init__(
         self, *args: Any, source: Video, kind: str = Video.Kind.REMIX, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.source, self.kind = source, kind
+        self.workflow_choices = remixing_workflows()  # any video may go through one of these
         self.fields["prompt"].label = "What should change?"
         self.fields["prompt"].widget.attrs.update(
             rows=2, placeholder="black and white, slow motion"

@@ -159,3 +159,16 @@ def cancel_upstream(provider: Provider, provider_video_id: str) -> None:
     """Stop a cancelled job where it runs, if the provider can (best effort)."""
     if capabilities(provider).cancels_upstream:
         comfyui_provider(provider).cancel(provider_video_id)
+
+
+def remixing_workflows() -> list[tuple[str, str]]:
+    """The workflows any video can be remixed through: (model, words for a menu)."""
+    runs = [kind for kind, can in KINDS.items() if can.runs_workflows]
+    entries = CatalogEntry.objects.filter(provider__kind__in=runs, provider__enabled=True)
+    found = []
+    for entry in entries.select_related("provider").exclude(workflow=None):
+        can = workflow_abilities(entry.provider, entry.name)
+        if can is not None and (can.remixes or can.from_image):
+            way = "video-to-video" if can.remixes else "from the first frame"
+            found.append((entry.name, f"{entry.name} on {entry.provider.name} ({way})"))
+    return found

@@ -38,6 +38,8 @@ def strategy_of(provider: Provider, model: str) -> str:
 
 def describe(provider: Provider, model: str) -> str:
     """How a remix will be made, in words for the page, before it is submitted."""
+    if capabilities(provider).runs_workflows:
+        return f"remixed by {provider.name} through the workflow {model}"
     strategy = strategy_of(provider, model)
     how: dict[str, str] = {
         Video.Strategy.LOCAL: "with the local engine",
@@ -66,7 +68,7 @@ def detect_entries(
     that are its; with `only_unknown`, on those nothing was decided for yet). A detection that
     learns nothing leaves a decision as it was. The words say what was found."""
     if capabilities(provider).remix_strategy:
-        return "The local engine remixes itself."
+        return f"{provider.name} remixes its own way: nothing to detect."
     found = detect(provider)
     chosen = (entries if entries is not None else CatalogEntry.objects).filter(provider=provider)
     if only_unknown:

@@ -250,7 +250,8 @@ def test_a_large_upload_answers_at_once_and_a_worker_checks_it(
         video.refresh_from_db()
         assert video.status == "completed", video.error_message
         assert Path(video.video_file.path).read_bytes() == long_clip_path.read_bytes()
-        assert not (media_root / "imports" / f"{video.pk}.mp4").exists()
+        kept = media_root / "imports" / f"{video.pk}.mp4"  # removed once the import ended
+        wait_for(lambda: not kept.exists(), timeout=10)
         size = long_clip_path.stat().st_size
         left = set(Path(tempfile.gettempdir()).iterdir()) - system_temp
         assert not [p for p in left if p.is_file() and p.stat().st_size >= size // 2]

@@ -6,6 +6,7 @@ restart and a busy queue are told in words."""
 import json
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from remixer.actions import providers, videos
 from remixer.admin.providers import CatalogForm
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.models.accounts import ApiKey
-from remixer.providers import comfyui, workflows
+from remixer.providers import comfyui, strategies, workflows
 from remixer.tests.support import comfyui_workflows as made
 from remixer.tests.support.buckets import stored_copy
 from remixer.tests.support.comfyui_server import ComfyUIServer, serve
@@ -127,6 +128,22 @@ def test_a_workflow_from_an_image_remixes_from_the_first_frame_and_extends_from_
             frames = [f.to_ndarray(format="rgb24")[640, 360] for f in container.decode(video=0)]
     assert np.abs(frames[0].astype(int) - [0, 255, 255]).max() < 24  # the source: cyan
     assert np.abs(frames[-1].astype(int) - [255, 0, 0]).max() < 24  # its last frame inverted
+
+
+def test_the_remix_form_offers_the_workflows_that_remix_any_video(client, ana, comfy, team, source):
+    client.force_login(ana)
+    page = client.get(source.get_absolute_url()).content.decode()  # a local engine's video
+    assert "Or remix through a ComfyUI workflow" in page
+    assert '<option value="invert">invert on gpu box (video-to-video)</option>' in page
+    assert "from-frame on gpu box (from the first frame)" in page and "make-red on" not in page
+    form = {"prompt": "the negative", "workflow": "invert", "form_token": str(uuid.uuid4())}
+    answer = client.post(f"/videos/{source.pk}/remix", form)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    remix = Video.objects.get(remixed_from=source)
+    assert (remix.provider_id, remix.model, remix.strategy) == (team.pk, "invert", "workflow")
+    assert remix.workflow["roles"]["video"] == ["1", "file"]
+    said = strategies.describe(team, "invert")  # what a remix of such a video's page says
+    assert said == "remixed by gpu box through the workflow invert"
 
 
 def test_a_workflow_that_only_creates_cannot_remix(client, key, comfy, team):
