@@ -44,7 +44,9 @@ def waiting_time(provider: Provider) -> float:
 
 @contextmanager
 def place_for(provider: Provider, holder: str) -> Iterator[ProviderCall]:
-    """Hold one of the provider's places while the block calls it; Busy when none is free."""
+    """Hold one of the provider's places while the block calls it; Busy when none is free.
+    `holder` names the worker and its work (cut to the column's length)."""
+    holder = holder[: ProviderCall._meta.get_field("holder").max_length]
     call = take(provider, holder)
     if call is None:
         raise Busy(waiting_time(provider))

@@ -321,7 +321,7 @@ def delete_upstream(provider: Provider, provider_video_id: str) -> float | None:
     if provider.unreachable:
         return None
     try:
-        with circuits.place_for(provider, f"{worker_id()} delete {provider_video_id}"):
+        with circuits.place_for(provider, f"{worker_id()} delete"):
             deleted = provider_for(provider).delete(provider_video_id)
     except circuits.Busy as busy:
         return busy.wait

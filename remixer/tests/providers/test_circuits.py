@@ -153,6 +153,8 @@ def test_places_for_calls_are_bounded_shared_and_freed_when_their_holder_dies(se
         provider.calls.filter(pk=stale.pk).update(held_until=timezone.now() - timedelta(1))
         with circuits.place_for(provider, "host:3 c"):  # a dead holder's place
             pass
+    with circuits.place_for(provider, "host:4 " + "x" * 600):  # a long name is cut to fit
+        assert provider.calls.filter(holder="host:4 " + "x" * 193).exists()
     error = ProviderError("unreachable", "The provider cannot be reached.", unanswered=True)
     for _ in range(3):
         circuits.record(provider, error)
