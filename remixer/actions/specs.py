@@ -79,7 +79,7 @@ def remix_spec(
         owner=owner,
         token=token,
         provider=provider,
-        model=workflow_model(workflow) or can.model or source.model,
+        model=workflow_model(workflow) or can.model or remix_model(provider, source),
         size=source.size,
         seconds=source.seconds,
         prompt=prompt,
@@ -238,3 +238,11 @@ def workflow_model(name: str) -> str:
     """The entry's own name for a workflow a remix names (perhaps by an alias)."""
     entry = kinds.workflow_named(name) if name else None
     return entry.name if entry is not None else ""
+
+
+def remix_model(provider: Provider, source: Video) -> str:
+    """A remix's model on the source's provider: a ComfyUI's default remix workflow, or the
+    model that made the source."""
+    if capabilities(provider).runs_workflows and provider == source.provider:
+        return kinds.remix_model(provider, source.model)
+    return source.model

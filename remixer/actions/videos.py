@@ -30,7 +30,7 @@ def remix_provider(source: Video, *, use_local: bool = False, workflow: str = ""
         return workflow_owner(entry.provider, entry.name)
     owner = source.provider
     if not use_local and kinds.capabilities(owner).runs_workflows:
-        return workflow_owner(owner, source.model)
+        return workflow_owner(owner, kinds.remix_model(owner, source.model))
     if use_local or not kinds.has_copy_upstream(source):
         return Provider.default()
     if not owner.enabled:

@@ -43,6 +43,7 @@ class ProviderForm(forms.ModelForm[Provider]):
             "body_encoding",
             "extra_fields",
             "job_deadline",
+            "default_remix_model",
         ]
 
     def clean_api_key(self) -> str:
@@ -150,6 +151,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
                     "body_encoding",
                     "extra_fields",
                     "job_deadline",
+                    "default_remix_model",
                 ]
             },
         ),

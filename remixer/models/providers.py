@@ -53,6 +53,12 @@ class Provider(models.Model):
     extra_fields = models.JSONField(
         default=dict, blank=True, help_text='Sent with every create, e.g. {"seed": 42}.'
     )
+    default_remix_model = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="ComfyUI: the workflow its videos are remixed through by default; "
+        "empty: the one that made each video, if it can remix.",
+    )
     job_deadline = models.PositiveIntegerField(
         default=3600, help_text="Seconds a job may take before remixer gives up on it."
     )

@@ -172,3 +172,10 @@ def remixing_workflows() -> list[tuple[str, str]]:
             way = "video-to-video" if can.remixes else "from the first frame"
             found.append((entry.name, f"{entry.name} on {entry.provider.name} ({way})"))
     return found
+
+
+def remix_model(provider: Provider, made_with: str) -> str:
+    """The workflow a remix of a video `made_with` one goes through by default: the
+    provider's default remix workflow where it has one, else the one that made it."""
+    chosen = provider.default_remix_model
+    return chosen if chosen and workflow_remixes(provider, chosen) else made_with

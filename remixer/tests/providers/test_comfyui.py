@@ -151,6 +151,10 @@ def test_a_workflow_that_only_creates_cannot_remix(client, key, comfy, team):
     answer = post(client, key, f"/v1/videos/{red.pk}/remix", {"prompt": "bluer"})
     assert answer.status_code == 400
     assert "make-red on gpu box makes videos from words alone" in answer.json()["error"]["message"]
+    Provider.objects.filter(pk=team.pk).update(default_remix_model="invert")  # in the admin
+    answer = post(client, key, f"/v1/videos/{red.pk}/remix", {"prompt": "bluer"})
+    assert answer.status_code == 200, answer.content
+    assert Video.objects.get(pk=answer.json()["id"]).model == "invert"
 
 
 def test_a_node_this_comfyui_lacks_is_named_by_the_connection_test_and_the_job(
