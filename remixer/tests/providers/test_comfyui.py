@@ -3,6 +3,7 @@ the frames: a team's workflows are models, their marked inputs filled; create an
 archived with the size, length and pixels the workflow made; refusals, node errors, a
 restart and a busy queue are told in words."""
 
+import io
 import json
 import tempfile
 import time
@@ -16,6 +17,7 @@ import pytest
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
+from openai import OpenAI
 
 from remixer import tasks
 from remixer.actions import providers, videos
@@ -299,3 +301,27 @@ def test_the_admin_shows_what_each_workflow_fills_and_takes_a_role_by_hand(admin
         instance=CatalogEntry(provider=team),
     )
     assert "export it with Export (API)" in refused.errors["workflow_file"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_official_sdk_creates_through_a_workflow(live_server, ana, comfy, team):
+    sdk = OpenAI(
+        base_url=f"{live_server.url}/v1",
+        api_key=ApiKey.issue(user=ana, name="sdk")[1],
+        max_retries=0,
+    )
+    with sdk:
+        asked = sdk.videos.create(prompt="a red field", model="make-red", seconds="4")
+        drive(Video.objects.get(pk=asked.id))
+        done = sdk.videos.retrieve(asked.id)
+        assert (done.status, done.model, done.size, done.seconds) == (
+            "completed",
+            "make-red",
+            "720x1280",
+            "4",
+        )
+        content = sdk.videos.download_content(asked.id).read()
+    with av.open(io.BytesIO(content)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    assert frame.shape[:2] == (1280, 720)
+    assert np.abs(frame[640, 360].astype(int) - [255, 0, 0]).max() < 24
