@@ -80,7 +80,9 @@ class ComfyUIProvider:
         files = output_files(entry if isinstance(entry, dict) else {})
         videos = [file for file in files if file["filename"].lower().endswith(VIDEO_SUFFIXES)]
         if not videos:
-            made = ", ".join(file["filename"] for file in files) or "nothing"
+            names = [file["filename"] for file in files]
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+            made = f"{names[0]}{more}" if names else "nothing"
             raise ProviderError(
                 "not_a_video",
                 f"The workflow's output is not a video (ComfyUI saved {made}): end it in "
@@ -91,14 +93,16 @@ class ComfyUIProvider:
         try:
             with self.transport.streamed(f"{self.base}/view", params) as response:
                 if response.status_code != 200:
-                    raise ProviderError(
-                        "download_failed", f"ComfyUI answered HTTP {response.status_code}."
+                    said = (
+                        f"Copying the video failed: ComfyUI answered HTTP {response.status_code}."
                     )
+                    raise ProviderError("download_failed", said, retry_after=30)
                 self.transport.save(response, path, on_progress)
         except NoAnswer as error:
             raise unreachable(error, timed_out=error.timed_out, retry_after=15) from error
         except TransferBroken as error:
-            raise ProviderError("download_failed", f"Copying the video failed: {error}.") from error
+            said = f"Copying the video failed: {error}."
+            raise ProviderError("download_failed", said, retry_after=30) from error
         return Assets(video=path)
 
     def delete(self, provider_video_id: str) -> bool | None:

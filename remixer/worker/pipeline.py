@@ -260,6 +260,9 @@ def copy(video: Video) -> float | None:
             unplayable = str(error) if isinstance(error, media.MediaError) else ""
         except JobCancelled:
             return None
+    if not trouble.is_temporary:  # what it made is not what can be kept: no retry helps
+        fail(video.pk, trouble.code, trouble.message)
+        return None
     if unplayable and video.poll_failures + 1 >= UNPLAYABLE_ATTEMPTS:
         message = f"The provider's file is not a playable video. {unplayable}"
         fail(video.pk, "unplayable_file", message)

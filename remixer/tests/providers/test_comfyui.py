@@ -180,6 +180,16 @@ def test_an_execution_error_names_the_node_and_its_exception(client, key, comfy,
     assert "ImageInvert (node 3) failed: out of memory" in video.error_message
 
 
+def test_a_workflow_whose_output_is_no_video_fails_in_words(client, key, comfy, team):
+    providers.save_workflow(team, "a-still", json.dumps(made.still_image()))
+    video = drive(create(client, key, "a-still"))
+    assert (video.status, video.error_code) == ("failed", "not_a_video")
+    assert video.error_message == (
+        "The workflow's output is not a video (ComfyUI saved remixer_00001_.png and 3 more): "
+        "end it in SaveVideo, or title its video output node remixer:output."
+    )
+
+
 def test_a_restart_that_forgets_the_job_queues_it_once_more_then_fails_in_words(
     client, key, comfy, team
 ):

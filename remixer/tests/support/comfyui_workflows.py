@@ -69,3 +69,11 @@ def from_frame() -> dict[str, Any]:
             "SaveVideo", video=["4", 0], filename_prefix="video/remixer", format="mp4", codec="h264"
         ),
     }
+
+
+def still_image() -> dict[str, Any]:
+    """A workflow whose output is a picture, not a video."""
+    workflow = solid_colour()
+    del workflow["2"], workflow["3"]
+    workflow["3"] = marked("SaveImage", "output", images=["1", 0], filename_prefix="remixer")
+    return workflow
