@@ -15,7 +15,7 @@ from django_tasks.base import Task
 from remixer.files import storage
 from remixer.models import Provider, Video, accounts
 from remixer.providers.kinds import capabilities
-from remixer.worker import exports, imports, pipeline, recovery, scratch, waits
+from remixer.worker import calls, exports, imports, pipeline, recovery, scratch, waits
 
 
 @task(queue_name="render")
@@ -61,7 +61,7 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
         return
-    if (wait := pipeline.delete_upstream(provider, provider_video_id)) is not None:
+    if (wait := calls.delete_upstream(provider, provider_video_id)) is not None:
         later = timezone.now() + timedelta(seconds=wait)
         delete_upstream.using(run_after=later).enqueue(provider_id, provider_video_id)
 
@@ -70,7 +70,7 @@ def delete_upstream(provider_id: int, provider_video_id: str) -> None:
 def cancel_upstream(provider_id: int, provider_video_id: str) -> None:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is not None:
-        pipeline.cancel_upstream(provider, provider_video_id)
+        calls.cancel_upstream(provider, provider_video_id)
 
 
 STEPS = {

@@ -45,6 +45,8 @@ class Capabilities:
     resends_forgotten: bool = False
     # A cancelled job is taken out of its queue there, or stopped.
     cancels_upstream: bool = False
+    # A create whose answer never came is looked for in its list of jobs (never sent again).
+    finds_lost_creates: bool = False
 
 
 KINDS: dict[str, Capabilities] = {
@@ -65,6 +67,7 @@ KINDS: dict[str, Capabilities] = {
         follows_recipe=False,
         model="",
         remix_strategy="",
+        finds_lost_creates=True,
     ),
     Provider.Kind.COMFYUI: Capabilities(
         make=comfyui_provider,

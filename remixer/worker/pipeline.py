@@ -19,7 +19,7 @@ from django.utils import timezone
 from remixer.files import storage
 from remixer.lib import media
 from remixer.lib.transfers import Moved
-from remixer.models import Provider, Video
+from remixer.models import Video
 from remixer.providers import (
     Assets,
     Job,
@@ -28,7 +28,6 @@ from remixer.providers import (
     Submission,
     VideoProvider,
     circuits,
-    kinds,
     strategies,
 )
 from remixer.providers.answers import download_failed, outcome_unknown, provider_time
@@ -37,7 +36,7 @@ from remixer.providers.factory import http_provider
 from remixer.providers.kinds import capabilities, has_copy_upstream, provider_for
 from remixer.worker import extensions
 from remixer.worker.archiving import archive, rearchive_files
-from remixer.worker.calls import calling, ignore_progress, observed
+from remixer.worker.calls import calling, ignore_progress, learn, observed
 from remixer.worker.endings import Forgotten, fail, failures_recorded, resend
 from remixer.worker.leases import (
     JobCancelled,
@@ -47,7 +46,6 @@ from remixer.worker.leases import (
     claim,
     held,
     release,
-    worker_id,
 )
 from remixer.worker.scratch import workdir_for
 from remixer.worker.waits import (
@@ -134,7 +132,7 @@ def unknown_outcome(video: Video, error: ProviderError) -> float | None:
     """A create whose answer never came is never sent again: look for its job instead."""
     provider = video.provider
     found = None
-    if provider.can_list is not False and not capabilities(provider).renders_here:
+    if provider.can_list is not False and capabilities(provider).finds_lost_creates:
         taken = Video.objects.filter(provider=provider).exclude(provider_video_id="")
         found = http_provider(provider).find(
             {"prompt": video.prompt or "", "size": video.size, "seconds": sent_seconds(video)},
@@ -153,6 +151,10 @@ def recover(video_id: str) -> Later | None:
     if not claim(video_id, Q(status=Status.QUEUED, provider_video_id="")):
         return None
     video = load(video_id)
+    if capabilities(video.provider).resends_forgotten:  # its work costs nothing to redo
+        Video.objects.filter(pk=video_id).update(submitted_at=None, phase=Phase.WAITING)
+        release(video_id)
+        return Later("submit", 0.5)
     try:
         with calling(video):
             return poll_in(unknown_outcome(video, outcome_unknown()))
@@ -311,34 +313,6 @@ def next_poll(video: Video, submission: Submission) -> float:
         return by_deadline(video, max(submission.poll_after, 0.5))
     elapsed = (timezone.now() - (video.submitted_at or timezone.now())).total_seconds()
     return by_deadline(video, min(POLL_MAX, max(POLL_MIN, elapsed / 10)))
-
-
-def learn(provider: Provider, **capabilities: bool) -> None:
-    """Record what first use taught about a provider (remix, variants, delete)."""
-    Provider.objects.filter(pk=provider.pk).update(**capabilities)
-
-
-def delete_upstream(provider: Provider, provider_video_id: str) -> float | None:
-    """Best effort: delete the provider's copy. Returns seconds to wait before asking again
-    when every place for a call is taken; a provider that does not answer keeps its copy."""
-    if provider.unreachable:
-        return None
-    try:
-        with circuits.place_for(provider, f"{worker_id()} delete"):
-            deleted = provider_for(provider).delete(provider_video_id)
-    except circuits.Busy as busy:
-        return busy.wait
-    if deleted is not None:
-        learn(provider, can_delete=deleted)
-    return None
-
-
-def cancel_upstream(provider: Provider, provider_video_id: str) -> None:
-    """Best effort: a provider that does not answer keeps running what it has."""
-    try:
-        kinds.cancel_upstream(provider, provider_video_id)
-    except ProviderError as error:
-        logger.warning("%s: could not cancel %s: %s", provider, provider_video_id, error)
 
 
 def sent_seconds(video: Video) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openai import OpenAI
 
@@ -29,7 +30,7 @@ from remixer.tests.support import comfyui_workflows as made
 from remixer.tests.support.buckets import stored_copy
 from remixer.tests.support.comfyui_server import ComfyUIServer, serve
 from remixer.tests.support.provider_jobs import drive
-from remixer.worker import pipeline
+from remixer.worker import pipeline, waits
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,13 @@ def test_progress_is_read_from_the_events_in_short_visits(client, key, comfy, te
     assert video.status == "in_progress"
     comfy.set(job_seconds=0)
     assert drive(video, step="poll").status == "completed"
+
+
+def test_a_job_whose_worker_died_while_queuing_it_is_queued_again(client, key, comfy, team):
+    video = create(client, key, "make-red")
+    Video.objects.filter(pk=video.pk).update(submitted_at=timezone.now())  # then it died
+    assert pipeline.recover(video.pk) == waits.Later("submit", 0.5)
+    assert drive(video).status == "completed"
 
 
 def test_a_job_behind_others_says_how_many_wait_ahead(client, key, comfy, team):

@@ -22,7 +22,7 @@ from remixer.models.accounts import ApiKey, key_digest
 from remixer.tests.conftest import ROOT, free_port, stop_process, wait_for
 from remixer.tests.support.provider_jobs import assert_archived, create, drive
 from remixer.tests.support.videos_api_server import VideosAPIServer
-from remixer.worker import pipeline
+from remixer.worker import calls
 
 pytestmark = pytest.mark.django_db
 LITELLM = ROOT / ".venv-litellm" / "bin" / "litellm"
@@ -131,7 +131,7 @@ def test_a_litellm_video_is_remixed_there_and_deleted_here(client, ana, upstream
 
     # LiteLLM has no delete route: remixer learns it and deletes its own copy all the same.
     assert client.post(f"/videos/{remix.pk}/delete").status_code == 302
-    pipeline.delete_upstream(litellm, remix.provider_video_id)
+    calls.delete_upstream(litellm, remix.provider_video_id)
     assert Provider.objects.get(pk=litellm.pk).can_delete is False
     assert not Video.objects.in_library().filter(pk=remix.pk).exists()
     assert Video.objects.filter(pk=source.pk, status="completed").exists()
