@@ -11,6 +11,8 @@ from remixer.engine.effects.steps import LOOKS, STEPS
 from remixer.models.recipes import UNDERSTOOD, Recipe, RecipeError, parse_recipe, stored_recipe
 from remixer.tests.support.phrasings import READ
 
+pytestmark = pytest.mark.database_free
+
 
 def applied(recipe: Recipe) -> list[tuple[str, dict]]:
     return [(step.name, step.params) for step in recipe.steps]

@@ -26,6 +26,8 @@ from remixer.tests.support.source_clips import (
     write_source,
 )
 
+pytestmark = pytest.mark.database_free
+
 
 def shown_index(pixels: np.ndarray) -> int:
     """Which source frame a decoded frame shows, from where its black bar is."""

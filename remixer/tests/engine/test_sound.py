@@ -9,6 +9,8 @@ import pytest
 from remixer.lib.media import probe
 from remixer.tests.support.source_clips import SECONDS, remix, write_source
 
+pytestmark = pytest.mark.database_free
+
 
 def envelope(path: Path, parts: int = 8) -> tuple[float, list[float]]:
     """Duration, and the loudness (RMS) of each of `parts` equal parts of the audio."""

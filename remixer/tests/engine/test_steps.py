@@ -29,6 +29,8 @@ from remixer.tests.support.pixel_checks import (
     shown,
 )
 
+pytestmark = pytest.mark.database_free
+
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:

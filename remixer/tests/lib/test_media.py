@@ -20,6 +20,8 @@ from remixer.lib.media import (
 from remixer.providers.local import render_create
 from remixer.tests.support.source_clips import write_source
 
+pytestmark = pytest.mark.database_free
+
 
 def create(path: Path, size: str, seconds: int) -> Path:
     render_create(

@@ -16,6 +16,8 @@ from websockets.sync.client import connect
 
 from remixer.tests.support.comfyui_server import ComfyUIServer, serve
 
+pytestmark = pytest.mark.database_free
+
 COLOUR = (200, 40, 90)  # inverted: (55, 215, 165)
 
 

@@ -9,7 +9,10 @@ import requests
 
 from remixer.tests.support.stand_in_client import call, create, finish, sdk
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK's Sora notice
+pytestmark = [
+    pytest.mark.database_free,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]  # the SDK's Sora notice
 
 
 def test_a_5xx_burst_then_recovery_and_the_sdk_retries_gets(server):

@@ -16,7 +16,10 @@ from remixer.tests.conftest import VIDEO_KEYS
 from remixer.tests.support.stand_in_client import call, create, finish, sdk
 from remixer.tests.support.videos_api_server import serve
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK's Sora notice
+pytestmark = [
+    pytest.mark.database_free,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]  # the SDK's Sora notice
 
 KEYS = VIDEO_KEYS
 

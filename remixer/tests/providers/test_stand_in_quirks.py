@@ -15,7 +15,10 @@ import pytest
 from remixer.tests.support.stand_in_client import WIDE, call, create, finish, sdk
 from remixer.tests.support.videos_api_server import serve
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK's Sora notice
+pytestmark = [
+    pytest.mark.database_free,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]  # the SDK's Sora notice
 
 
 def quoted(video_id: str) -> str:
