@@ -3,6 +3,7 @@
 import re
 import sys
 import uuid
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -252,11 +253,15 @@ class RemixForm(SubmissionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.source, self.kind = source, kind
-        self.workflow_choices = remixing_workflows()  # any video may go through one of these
         self.fields["prompt"].label = "What should change?"
         self.fields["prompt"].widget.attrs.update(
             rows=2, placeholder="black and white, slow motion"
         )
+
+    @cached_property
+    def workflow_choices(self) -> list[tuple[str, str]]:
+        """The ComfyUI workflows any video may be remixed through (read when shown)."""
+        return remixing_workflows()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -177,7 +177,8 @@ class Video(models.Model):
     phase = models.CharField(max_length=16, choices=Phase.choices, blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
     poll_failures = models.PositiveSmallIntegerField(default=0)
-    resends = models.PositiveSmallIntegerField(default=0)  # sent again after its provider forgot it
+    # Sent again after its provider forgot it (ComfyUI restarted): once at most.
+    resends = models.PositiveSmallIntegerField(default=0, editable=False)
     # Why remixer is waiting to try the provider again (rate limit, outage); empty otherwise.
     retry_reason = models.TextField(blank=True)
     provider_object = models.JSONField(null=True, blank=True)

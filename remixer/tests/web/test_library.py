@@ -29,7 +29,7 @@ def test_a_card_names_the_video_its_remix_came_from(
         page = client.get("/").content.decode()
     assert "remix of “Ocean waves at golden sunset”" in page
     assert "remix of a deleted video" in page
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # and the ComfyUI workflows a remix may go through
         page = client.get(source.get_absolute_url()).content.decode()
     assert "remix of “Ocean waves at golden sunset”" in page  # among its remixes
 

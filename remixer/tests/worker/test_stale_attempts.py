@@ -14,7 +14,7 @@ from remixer.files import attempts, storage
 from remixer.models import Video
 from remixer.models.exports import Export
 from remixer.tests.conftest import video_row
-from remixer.worker import archiving, endings, exports, leases, pipeline, recovery
+from remixer.worker import archiving, calls, endings, exports, leases, pipeline, recovery
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("video_file", "thumbnail_file", "spritesheet_file")
@@ -41,7 +41,8 @@ class WorkerIds:
 def workers(monkeypatch) -> WorkerIds:  # type: ignore[no-untyped-def]
     current = WorkerIds()
     monkeypatch.setattr(leases, "worker_id", current)
-    monkeypatch.setattr(pipeline, "worker_id", current)
+    monkeypatch.setattr(endings, "worker_id", current)
+    monkeypatch.setattr(calls, "worker_id", current)
     return current
 
 
