@@ -61,14 +61,14 @@ class ComfyUIProvider:
         if isinstance(entry, dict):
             return ended(provider_video_id, entry)
         queue = self.answer("GET", "/queue")
-        running = [item for item in queue.get("queue_running", []) if item[1] == provider_video_id]
+        runs, pends = entries(queue.get("queue_running")), entries(queue.get("queue_pending"))
+        running = [item for item in runs if item[1] == provider_video_id]
         if running:
             progress = self.listen(provider_video_id, running[0])
             return Submission(provider_video_id, "in_progress", progress=progress)
-        pending = sorted(queue.get("queue_pending", []), key=lambda item: item[0])
-        waiting = [item[1] for item in pending]
+        waiting = [item[1] for item in sorted(pends, key=queue_number)]
         if provider_video_id in waiting:
-            ahead = waiting.index(provider_video_id) + len(queue.get("queue_running", []))
+            ahead = waiting.index(provider_video_id) + len(runs)
             said = f"{ahead} job{'' if ahead == 1 else 's'} ahead on ComfyUI." if ahead else ""
             return Submission(provider_video_id, "queued", waiting=said)
         return Submission(provider_video_id, FORGOTTEN)
@@ -326,6 +326,18 @@ def ended(prompt_id: str, entry: dict[str, Any]) -> Submission:
     if status.get("completed") or status.get("status_str") == "success":
         return Submission(prompt_id, "completed", progress=100)
     return Submission(prompt_id, "in_progress", progress=99)
+
+
+def entries(listed: Any) -> list[list[Any]]:
+    """A queue's entries, `[number, prompt_id, prompt, extra, outputs]`, the malformed left out."""
+    if not isinstance(listed, list):
+        return []
+    return [item for item in listed if isinstance(item, list) and len(item) > 1]
+
+
+def queue_number(item: list[Any]) -> float:
+    """Where an entry stands in the queue (those queued in front have lower numbers)."""
+    return float(item[0]) if isinstance(item[0], int | float) else 0.0
 
 
 def output_files(entry: dict[str, Any]) -> list[dict[str, Any]]:
