@@ -194,13 +194,10 @@ def source(ana: User, clip_path: Path) -> Video:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `database_free` run on the SQLite pass alone: on PostgreSQL they would
-    only repeat themselves (CI runs the suite on both)."""
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        return
-    repeated = [item for item in items if item.get_closest_marker("database_free")]
-    if repeated:
-        config.hook.pytest_deselected(items=repeated)
+    """Tests marked `database_free` run on the SQLite pass alone (on PostgreSQL: a repeat)."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        free = [item for item in items if item.get_closest_marker("database_free")]
+        config.hook.pytest_deselected(items=free)
         items[:] = [item for item in items if not item.get_closest_marker("database_free")]
 
 

@@ -322,6 +322,7 @@ def test_the_admin_shows_what_each_workflow_fills_and_takes_a_role_by_hand(admin
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK's Sora notice
 def test_the_official_sdk_creates_through_a_workflow(live_server, ana, comfy, team):
     sdk = OpenAI(
         base_url=f"{live_server.url}/v1",
