@@ -91,7 +91,11 @@ def record(provider: Provider, error: BaseException | None = None) -> bool:
     The provider object is brought up to date with what is now stored, for the caller."""
     rows = Provider.objects.filter(pk=provider.pk)
     if not (isinstance(error, ProviderError) and error.unanswered):
-        # Conditional: most calls find the circuit closed already, and change nothing.
+        # Written only when the provider, as loaded for this step, had missed calls: most
+        # calls find the circuit closed, and a poll adds no write (the next step's load sees
+        # a circuit another worker opened meanwhile).
+        if not (provider.unanswered_calls or provider.unanswered_since):
+            return False
         opened = Q(unanswered_calls__gt=0) | Q(unanswered_since__isnull=False)
         ended = rows.filter(opened).update(unanswered_calls=0, unanswered_since=None)
         provider.unanswered_calls, provider.unanswered_since = 0, None

@@ -29,8 +29,6 @@ class NoAnswer(Exception):
         super().__init__(f"{type(error).__name__}: {error}")
         self.timed_out = isinstance(error, requests.Timeout)
         self.refused = not self.timed_out and refused(error)
-        # A connection that broke after the request went out: the server may have acted on it.
-        self.maybe_received = not self.refused
 
 
 class TransferBroken(Exception):

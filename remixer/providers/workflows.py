@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -189,7 +188,3 @@ def sizes(size: str) -> tuple[int, int]:
 def seed_for(video_id: str, variation: int) -> int:
     """A seed of the video's own: a variation is another take, a resend the same one."""
     return (int.from_bytes(video_id.encode()[-6:], "big") + variation * 7919) % 2**32
-
-
-def ceil_seconds(seconds: float) -> int:
-    return max(1, math.ceil(seconds))
