@@ -7,7 +7,7 @@ export REMIXER_DATA_DIR ?= $(CURDIR)/data
 export ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1]
 DATA_DIR := $(REMIXER_DATA_DIR)
 
-.PHONY: run test lint bench chromium ffmpeg static
+.PHONY: run test lint bench chromium ffmpeg fonts static
 
 $(VENV)/installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ run: static
 	$(MANAGE) bootstrap
 	$(MANAGE) serve
 
-test: static chromium .venv-litellm/installed
+test: static chromium fonts .venv-litellm/installed
 	@# A run that was interrupted can leave SQLite's -wal/-shm files beside a new database.
 	rm -f $(DATA_DIR)/test-remixer.sqlite3*
 	$(PY) -m pytest
@@ -54,3 +54,14 @@ chromium ffmpeg:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $@; \
 	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $@; \
 	  else echo "Please install Debian's $@ package (apt-get install $@)." >&2; exit 1; fi; }
+
+# Caption fonts for emoji and for Chinese, Japanese and Korean, found by their files; captions
+# draw without them too, leaving out what no font here has.
+FONTS := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc:fonts-noto-cjk
+fonts:
+	@missing="$$(for font in $(FONTS); do [ -e "$${font%%:*}" ] || echo "$${font##*:}"; done)"; \
+	[ -z "$$missing" ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; \
+	  else echo "Please install Debian's" $$missing "(apt-get install" $$missing")." >&2; exit 1; fi; }

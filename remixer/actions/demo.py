@@ -52,7 +52,7 @@ def make_video(prompt: str, size: str, seconds: str, source: Video | None = None
             exempt=True,
         )
     else:
-        recipe = parse_recipe(prompt).to_json()
+        recipe = parse_recipe(prompt, (source.width, source.height)).to_json()
         spec = specs.remix_spec(
             owner=owner,
             source=source,

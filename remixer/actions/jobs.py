@@ -29,7 +29,9 @@ from django.db import IntegrityError, transaction
 from remixer import tasks
 from remixer.actions import references
 from remixer.actions.errors import NotAllowed, TooManyJobs
+from remixer.engine.effects.variations import nothing_to_vary, spread
 from remixer.models import Provider, Video, new_video_id
+from remixer.models.recipes import Recipe, stored_recipe
 from remixer.providers import kinds, workflows
 from remixer.worker import scratch
 
@@ -254,20 +256,48 @@ def check_active_jobs(owner: Any, *, adding: int = 1) -> None:
 
 def variations(spec: JobSpec, count: int) -> list[JobSpec]:
     """`count` jobs of one form, each its own row with its own token derived from the
-    form's, sharing a batch; a single one is the form's job as it always was."""
-    if count == 1:
+    form's, sharing a batch; a single one is the form's job as it always was.
+
+    An engine that follows the recipe makes each variation from its own recipe, gentler to
+    stronger (`spread`), and one job where nothing in the recipe can vary; elsewhere each
+    is another take of the same prompt."""
+    takes = spread_recipes(spec, count)
+    if len(takes) == 1:
         return [spec]
-    asked = dict(spec.asked) | {"variations": count}
+    asked = dict(spec.asked) | {"variations": len(takes)}
     return [
         replace(
             spec,
             token=derived_token(spec.token, str(index)),
             batch=spec.token,
             video_id=new_video_id(),
-            asked=asked | {"variation": index},
+            recipe=recipe,
+            asked=asked | {"variation": index} | ({"spread": label} if label else {}),
         )
-        for index in range(count)
+        for index, (recipe, label) in enumerate(takes)
     ]
+
+
+def spread_recipes(spec: JobSpec, count: int) -> list[tuple[dict[str, Any] | None, str]]:
+    """Each variation's recipe and label ("gentler", "as asked", "stronger"; empty for
+    another take of the same recipe)."""
+    recipe = followed_recipe(spec)
+    if recipe is None:
+        return [(spec.recipe, "")] * count
+    return [(varied.to_json(), label) for varied, label in spread(recipe, count)]
+
+
+def one_video_reason(spec: JobSpec, count: int) -> str | None:
+    """Why the `count` variations asked for are one video (nothing in the recipe can vary)."""
+    recipe = followed_recipe(spec)
+    return nothing_to_vary(recipe) if count > 1 and recipe is not None else None
+
+
+def followed_recipe(spec: JobSpec) -> Recipe | None:
+    """The recipe the job's engine follows itself, or None where the engine takes a prompt."""
+    if spec.recipe is None or not kinds.capabilities(spec.provider).follows_recipe:
+        return None
+    return stored_recipe(spec.recipe)
 
 
 def enqueue(video: Video) -> None:

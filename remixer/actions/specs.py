@@ -18,6 +18,7 @@ from remixer.actions.jobs import JobSpec, file_digest, not_completed
 from remixer.actions.videos import check_can_change, remix_provider
 from remixer.lib.words import title_from_file_name
 from remixer.models import CatalogEntry, Provider, Video, lengths, new_video_id
+from remixer.models.recipes import remixed_size
 from remixer.providers import kinds
 from remixer.providers.answers import unix_seconds
 from remixer.providers.kinds import capabilities
@@ -67,7 +68,8 @@ def remix_spec(
     workflow: str = "",
 ) -> JobSpec:
     """A remix, or an edit (a remix by the Videos API's other name): a new video made from
-    `source` by the engine that made it, at its size and length."""
+    `source` by the engine that made it, at its length and size (the one its recipe reshapes
+    it to, if any)."""
     if not source.is_remixable and not waiting_import(source):  # an upload's: checked on submit
         raise NotAllowed(not_completed(kind))
     provider = remix_provider(source, use_local=use_local, workflow=workflow)
@@ -80,7 +82,7 @@ def remix_spec(
         token=token,
         provider=provider,
         model=workflow_model(workflow) or can.model or remix_model(provider, source),
-        size=source.size,
+        size=remixed_size(recipe if can.follows_recipe else None, source.size),
         seconds=source.seconds,
         prompt=prompt,
         source=source,

@@ -27,6 +27,7 @@ from remixer.forms.imports import VideoUploadForm
 from remixer.forms.videos import ExtendForm, RemixForm
 from remixer.lib import media
 from remixer.models import Provider, Video, lengths
+from remixer.models.recipes import remixed_size
 
 # The forms of the jobs made from an uploaded file, by kind.
 FOLLOW_UP_FORMS: dict[str, type[RemixForm] | type[ExtendForm]] = {
@@ -76,7 +77,8 @@ def submitted_after_upload(
         length = extended(seconds, form.cleaned_data["seconds"])
 
     def follow_up(source: Video) -> jobs.JobSpec:
-        return replace(form.spec(owner=owner, source=source), size=size, seconds=length)
+        spec = form.spec(owner=owner, source=source)
+        return replace(spec, size=remixed_size(spec.recipe, size), seconds=length)
 
     return answered(
         lambda: jobs.submit_after_import(

@@ -7,12 +7,15 @@ settings; (3) peak memory of a fresh process rendering 12 s of 1792x1024 / the C
 and the heaviest look (memory must not grow with length); (5) the still preview's time (p95
 over 20 prompts on a 1280x720 source, each the median of 3 draws) / the time the same recipe
 takes to render the whole 4 s remix; (6) reading a 32,000-character prompt / a 320-character
-one (linear time).
+one (linear time); (7) a step for a moment ("black and white for the first 2 seconds") / the
+same step over the whole 4 s clip; (8) a 12 s 1280x720 remix with sound steps / the same
+remix without them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import statistics
@@ -22,6 +25,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import av
+import numpy as np
 
 from remixer.engine import render_create, render_remix
 from remixer.engine.base import encoding
@@ -64,6 +70,8 @@ PREVIEW_PROMPTS = [
 ]
 READER_UNIT = "make it slightly warmer, not mirrored, 2x faster 'Hi' and sparkles (x) 50% "
 RUNS = 5
+MOMENT = "black and white"
+SOUND_STEPS = "sepia, louder and add an echo"
 SIZE = "1792x1024"  # the largest size the engine is asked for
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Runs a command and prints its peak resident memory in kB, from wait4's rusage.
@@ -169,6 +177,38 @@ def _speed_ratio(workdir: Path, prompt: str) -> float:
     return statistics.median(engine_times) / statistics.median(cli_times)
 
 
+def _pair_ratio(source: Path, workdir: Path, prompt: str, baseline: str) -> float:
+    """Median time of `prompt` / median time of `baseline`, interleaved, on one source."""
+    times: dict[str, list[float]] = {prompt: [], baseline: []}
+    for _ in range(RUNS):
+        for asked in times:
+            times[asked].append(_time_engine(source, workdir / "engine.mp4", asked))
+    return statistics.median(times[prompt]) / statistics.median(times[baseline])
+
+
+def _with_sound(workdir: Path, source: Path) -> Path:
+    """The source's picture with a stereo 48 kHz tone of its length (AAC), as phones record."""
+    path = workdir / f"sound-{source.name}"
+    with av.open(str(source)) as given, av.open(str(path), "w") as out:
+        picture = out.add_stream_from_template(given.streams.video[0])
+        sound = out.add_stream("aac", rate=48000)
+        seconds = float(given.duration or 0) / 1_000_000
+        for packet in given.demux(given.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = picture
+                out.mux(packet)
+        for start in range(0, int(48000 * seconds), 1024):
+            t = np.arange(start, start + 1024) / 48000
+            wave = (0.4 * np.sin(2 * math.pi * 220 * t)).astype(np.float32)
+            frame = av.AudioFrame.from_ndarray(
+                np.stack([wave, wave]), format="fltp", layout="stereo"
+            )
+            frame.sample_rate, frame.pts = 48000, start
+            out.mux(sound.encode(frame))
+        out.mux(sound.encode(None))
+    return path
+
+
 def _lowest_peak(command: list[str], runs: int = 2) -> float:
     # The lowest of the runs: a peak can only be raised by something else on the machine.
     return min(_peak_rss_mb(command) for _ in range(runs))
@@ -208,6 +248,14 @@ def _reader_time(text: str) -> float:
     return best
 
 
+def _foreign_ratio() -> float:
+    """Reading 1,200 words of Spanish, or of misspelt English, / 1,200 words of English."""
+    english = _reader_time(" ".join(["make it warmer and a bit blurry, slow motion"] * 150))
+    spanish = _reader_time(" ".join(["hazlo más cálido y un poco borroso, cámara lenta"] * 150))
+    typos = _reader_time(" ".join(["make it wramer and a bit bluryr, slow moiton"] * 150))
+    return max(spanish, typos) / english
+
+
 def _reader_ratio() -> float:
     short = (READER_UNIT * 5)[:320]
     long = (READER_UNIT * 500)[:32_000]
@@ -243,6 +291,11 @@ def run(report: Report) -> None:
         workdir = Path(name)
         report("reader time, 32,000 / 320 characters (best of 5)", _reader_ratio(), "<= 150")
         report(
+            "reader time, 1,200 words of Spanish or misspelt English / of English (best of 5)",
+            _foreign_ratio(),
+            "<= 3",
+        )
+        report(
             "engine time / ffmpeg CLI time, 4 s 1280x720 sepia+mirror (median of 5)",
             _speed_ratio(workdir, RECIPE),
             "<= 1.15",
@@ -258,6 +311,18 @@ def run(report: Report) -> None:
             f"(medians {preview * 1000:.0f} ms / {render * 1000:.0f} ms)",
             p95,
             "<= 0.05",
+        )
+        four = _make_source(workdir, "1280x720", 4)
+        report(
+            "black and white for the first 2 s / for the whole clip, 4 s 1280x720 (median of 5)",
+            _pair_ratio(four, workdir, f"{MOMENT} for the first 2 seconds", MOMENT),
+            "<= 1.1",
+        )
+        twelve = _with_sound(workdir, _make_source(workdir, "1280x720", 12))
+        report(
+            f'"{SOUND_STEPS}" / "sepia", 12 s 1280x720 with sound (median of 5)',
+            _pair_ratio(twelve, workdir, SOUND_STEPS, "sepia"),
+            "<= 1.1",
         )
         _memory(workdir, report)
 

@@ -116,9 +116,14 @@ class SubmissionForm(TokenForm):
     def spec(self, *, owner: Any) -> jobs.JobSpec:
         raise NotImplementedError
 
+    # Why the variations asked for are one video, once `specs` has made them; for the answer.
+    notice: str | None = None
+
     def specs(self, *, owner: Any) -> list[jobs.JobSpec]:
         """The form's job, or one job per variation asked for."""
-        return jobs.variations(self.spec(owner=owner), self.cleaned_data["count"])
+        spec, count = self.spec(owner=owner), self.cleaned_data["count"]
+        self.notice = jobs.one_video_reason(spec, count)
+        return jobs.variations(spec, count)
 
 
 class CatalogChoiceField(forms.ChoiceField):
@@ -274,7 +279,8 @@ class RemixForm(SubmissionForm):
             return cleaned
         if capabilities(provider).follows_recipe and (prompt := cleaned.get("prompt")):
             try:
-                cleaned["recipe"] = parse_recipe(prompt).to_json()
+                source = (self.source.width, self.source.height)
+                cleaned["recipe"] = parse_recipe(prompt, source).to_json()
             except RecipeError as error:
                 self.add_error("prompt", str(error))
         return cleaned

@@ -191,6 +191,8 @@ class Video(models.Model):
     thumbnail_file = models.FileField(blank=True)
     spritesheet_file = models.FileField(blank=True)
     file_size = models.BigIntegerField(null=True, blank=True)
+    # The file's exact length in seconds (`seconds` is it rounded to whole seconds).
+    duration = models.FloatField(null=True, blank=True, editable=False)
     file_sha256 = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True)
     form_token = models.UUIDField(null=True, blank=True, editable=False)

@@ -67,9 +67,14 @@ def unfinished(videos: Iterable[Video]) -> list[Video]:
 
 @register.filter
 def variation_label(video: Video) -> str:
-    """For one of a batch, "variation 2 of 3"; empty for a video asked for alone."""
-    count = (video.submission or {}).get("variations") if video.batch else None
-    return f"variation {video.variation + 1} of {count}" if isinstance(count, int) else ""
+    """For one of a batch, "variation 2 of 3", and how a local remix's differs ("variation
+    1 of 3 · gentler"); empty for a video asked for alone."""
+    asked = (video.submission or {}) if video.batch else {}
+    count, spread = asked.get("variations"), asked.get("spread")
+    if not isinstance(count, int):
+        return ""
+    label = f"variation {video.variation + 1} of {count}"
+    return f"{label} · {spread}" if isinstance(spread, str) and spread else label
 
 
 register.filter("size_label", size_label)

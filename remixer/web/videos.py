@@ -30,6 +30,7 @@ from remixer.actions.videos import (
     rename_video,
 )
 from remixer.files.serving import serve_stored
+from remixer.forms.previews import EXTENSION_WORDS, PreviewForm
 from remixer.forms.videos import (
     EXTEND_PREFIX,
     STALE_FORM,
@@ -204,6 +205,7 @@ def video_page_context(
         "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
         "extend_to": extend_to,
         "extend_to_can": capabilities(extend_to),
+        "extend_follows": EXTENSION_WORDS,
         "understood": UNDERSTOOD,
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
@@ -286,6 +288,8 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     except NotAllowed as error:
         form.add_error(None, str(error))
         return remix_refused(request, source, form)
+    if form.notice:
+        messages.info(request, form.notice)
     if request.htmx:
         return HttpResponseClientRedirect(remix.get_absolute_url())
     return redirect(remix)
@@ -322,9 +326,10 @@ def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> H
 
 @require_http_methods(["GET", "POST"])
 def recipe_preview(request: HttpRequest) -> HttpResponse:
-    """The recipe the whole prompt reads as, and its still when a video is named."""
-    data = request.POST if request.method == "POST" else request.GET
-    context = stills.recipe_context(data.get("prompt", ""), request.GET.get("video", ""))
+    """What the engine will do with the prompt being typed into a form of the query's kind."""
+    data = request.GET.copy()
+    data.update(request.POST)  # the form's fields, the prompt among them, win
+    context = PreviewForm(data).context()
     return render(request, "videos/partials/recipe.html", context)
 
 
@@ -335,7 +340,8 @@ def video_still(request: HttpRequest, video_id: str) -> HttpResponse:
         recipe = stills.recipe_from_token(request.GET.get("r", ""))
     except RecipeError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    jpeg = stills.preview(video, recipe)
+    frame = stills.LAST if request.GET.get("frame") == stills.LAST else stills.FIRST
+    jpeg = stills.preview(video, recipe, frame)
     if jpeg is None:
         raise Http404("This video has no frame to preview yet.")
     response = HttpResponse(jpeg, content_type="image/jpeg")

@@ -131,7 +131,14 @@ def checked_files(
     paths = {names["video_file"]: assets.video, names["thumbnail_file"]: thumbnail}
     paths[names["spritesheet_file"]] = spritesheet
     store(video.pk, paths, leased=leased)
-    return {"file_size": size, "file_sha256": digest, **names}
+    return {
+        "file_size": size,
+        "file_sha256": digest,
+        "size": video.size,
+        "seconds": video.seconds,
+        "duration": round(probe.duration, 3),
+        **names,
+    }
 
 
 def store(video_id: str, paths: dict[str, Path], *, leased: bool) -> None:

@@ -86,7 +86,12 @@ def render(video_id: str) -> None:
         with held(video_id, moved := Progress()):  # renewed while the source's bytes come
             job = job_for(video, workdir, moved)
         submission = starter(video, provider)(job, ProgressWriter(video_id))
-        archive(video, provider.fetch_assets(submission.provider_video_id, workdir))
+        assets = provider.fetch_assets(submission.provider_video_id, workdir)
+        if video.recipe is not None:  # a recipe may reshape or lengthen: the file tells
+            made = media.probe(assets.video)
+            video.size = f"{made.width}x{made.height}"
+            video.seconds = str(max(1, round(made.duration)))
+        archive(video, assets)
 
 
 # HTTP jobs

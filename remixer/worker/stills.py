@@ -1,5 +1,7 @@
 """Still previews of a remix: the source's first frame, kept at most 1280 px on its long side
-when the video is archived, through the recipe's filter graph. Cached per (source, recipe)."""
+when the video is archived, through the recipe's filter graph. Cached per (source, recipe).
+An extension's preview starts from the last frame instead, kept in this host's cache of
+stills the first time it is asked for."""
 
 from __future__ import annotations
 
@@ -15,17 +17,35 @@ from pathlib import Path
 from django.core.cache import cache
 from django.urls import reverse
 
+from remixer.engine.render.extend import (
+    FOLLOWED_WORDS,
+    end_state,
+    extension_recipe,
+    follows_any,
+    keep_last_still,
+)
 from remixer.engine.render.still import fits, keep_still, refit_still, render_still
 from remixer.files import storage
 from remixer.lib.media import MediaError
 from remixer.models import Video
-from remixer.models.recipes import Recipe, RecipeError, parse_recipe, stored_recipe
+from remixer.models.recipes import (
+    Recipe,
+    RecipeError,
+    parse_recipe,
+    remixed_size,
+    stored_recipe,
+)
 from remixer.models.videos import PROMPT_MAX
 from remixer.worker import scratch
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 3600
 MAX_TOKEN = 6000
+FIRST, LAST = "first", "last"  # the frame a still starts from
+NOTHING_FOLLOWED = (
+    "An extension follows none of these words, so the new part moves slowly on from the "
+    "last frame, as it would without them."
+)
 
 
 def still_name(video_id: str) -> str:
@@ -95,18 +115,39 @@ def cached_still(video_id: str) -> Path:
     return scratch.scratch_root() / "stills" / f"{video_id}.npy"
 
 
+def _kept_last(video: Video) -> Path | None:
+    """The video's last frame as a kept still, made from the video once on each host."""
+    local = cached_still(f"{video.pk}.last")  # not "<id>-…": that names a job's work folder
+    if local.exists():
+        return local
+    scratch.own_folder().mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=scratch.own_folder()) as folder:
+            if not (stored := video.video_file.name) or not storage.exists(stored):
+                return None
+            made = Path(folder) / "last.npy"
+            keep_last_still(storage.working_copy(stored, Path(folder)), made)
+            local.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(made, local)
+    except (OSError, MediaError, ValueError, storage.StorageError):
+        logger.warning("%s: no last frame for previews", video.pk, exc_info=True)
+        return None
+    return local
+
+
 def recipe_key(recipe: Recipe) -> str:
     text = json.dumps(recipe.to_json(), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def preview(video: Video, recipe: Recipe) -> bytes | None:
-    """The JPEG still of `recipe` applied to `video`, or None without a kept frame."""
-    key = f"still:{video.pk}:{recipe_key(recipe)}"
+def preview(video: Video, recipe: Recipe, frame: str = FIRST) -> bytes | None:
+    """The JPEG still of `recipe` applied to `video`'s first (or last) frame, or None
+    without a kept frame."""
+    key = f"still:{video.pk}:{recipe_key(recipe)}" + (":last" if frame == LAST else "")
     cached: bytes | None = cache.get(key)
     if cached is not None:
         return cached
-    path = _kept(video)
+    path = _kept_last(video) if frame == LAST else _kept(video)
     if path is None:
         return None
     jpeg = render_still(path, recipe)
@@ -131,21 +172,39 @@ def recipe_from_token(token: str) -> Recipe:
     return stored_recipe(data)
 
 
-def recipe_context(prompt: str, video_id: str) -> dict[str, object]:
-    """What the recipe preview shows: the steps and notes, or the message, and the still."""
+def recipe_context(prompt: str, video_id: str, *, extension: bool = False) -> dict[str, object]:
+    """What the recipe preview shows: the steps and notes, or the message, and the still;
+    for an extension, what it follows of the prompt, and the last frame's still."""
     if not prompt.strip():
         return {}
-    try:
-        recipe = parse_recipe(prompt[:PROMPT_MAX])  # what will be submitted
-    except RecipeError as error:
-        return {"recipe_error": str(error)}
-    context: dict[str, object] = {"steps": recipe.describe(), "notes": recipe.notes()}
     video = Video.objects.in_library().filter(pk=video_id).first() if video_id else None
-    if video is not None and video.is_remixable:
-        url = reverse("video_still", args=[video.pk])
-        context |= {
-            "still_url": f"{url}?r={recipe_token(recipe)}",
-            "still_width": video.width,
-            "still_height": video.height,
-        }
-    return context
+    try:  # what will be submitted
+        recipe = parse_recipe(prompt[:PROMPT_MAX], (video.width, video.height) if video else None)
+    except RecipeError as error:
+        return _extension_context(None, video) if extension else {"recipe_error": str(error)}
+    if extension:
+        return _extension_context(recipe, video)
+    context: dict[str, object] = {"steps": recipe.describe(), "notes": recipe.notes()}
+    return context | _still_context(video, recipe, FIRST)
+
+
+def _extension_context(recipe: Recipe | None, video: Video | None) -> dict[str, object]:
+    followed = extension_recipe(recipe) if recipe is not None else None
+    if followed is None or not follows_any(followed):
+        context: dict[str, object] = {"recipe_error": f"{NOTHING_FOLLOWED} {FOLLOWED_WORDS}"}
+        return context | _still_context(video, Recipe(), LAST)
+    context = {"steps": followed.describe(), "notes": followed.notes()}
+    return context | _still_context(video, end_state(followed), LAST)
+
+
+def _still_context(video: Video | None, recipe: Recipe, frame: str) -> dict[str, object]:
+    if video is None or not video.is_remixable:
+        return {}
+    url = reverse("video_still", args=[video.pk])
+    width, _, height = remixed_size(recipe.to_json(), video.size).partition("x")
+    last = "&frame=last" if frame == LAST else ""
+    return {
+        "still_url": f"{url}?r={recipe_token(recipe)}{last}",
+        "still_width": width,
+        "still_height": height,
+    }

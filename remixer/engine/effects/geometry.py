@@ -1,12 +1,13 @@
-"""Geometry steps. Each keeps the canvas: what no longer fills it gets black bars."""
+"""Geometry steps. Each keeps the canvas (what no longer fills it gets black bars), except
+a reshape, which makes a new one: a vertical, landscape or square frame."""
 
 from __future__ import annotations
 
-from remixer.engine.base.encoding import FPS, even
+from remixer.engine.base.encoding import FPS, MAX_SIDE, even
 from remixer.engine.base.graph import Chain
 from remixer.engine.effects.spec import GEOMETRY, Param, Params, StepSpec, num, text
 
-ASPECTS = {"square": 1.0, "portrait": 9 / 16, "landscape": 16 / 9}
+ASPECTS = ("square", "portrait", "landscape")
 
 
 def mirror(chain: Chain, params: Params) -> None:
@@ -42,15 +43,66 @@ def rotate(chain: Chain, params: Params) -> None:
     _fit(chain, chain.height * scale, chain.width * scale)
 
 
-def crop(chain: Chain, params: Params) -> None:
-    ratio = ASPECTS[text(params, "aspect")]
-    w, h = float(chain.width), float(chain.height)
-    w, h = (h * ratio, h) if w / h > ratio else (w, w / ratio)
-    cw, ch = min(chain.width, even(w)), min(chain.height, even(h))
-    chain.add("crop", f"{cw}:{ch}")
-    chain.add(
-        "pad", f"{chain.width}:{chain.height}:{(chain.width - cw) // 2}:{(chain.height - ch) // 2}"
+def reshaped(aspect: str, width: int, height: int) -> tuple[int, int] | None:
+    """The frame `aspect` makes of a width x height picture, or None if it has that shape
+    already (a landscape picture asked to be landscape). The short side stays; the long side
+    is the picture's own when it is already about 16:9 (16:9 or 7:4, as the API's sizes are),
+    so 1280x720 turns to 720x1280 and 1792x1024 to 1024x1792, else 16/9 of the short side."""
+    short, long = min(width, height), max(width, height)
+    if aspect == "square":
+        return None if width == height else (short, short)
+    if (aspect == "portrait" and height > width) or (aspect == "landscape" and width > height):
+        return None
+    if not 1.74 <= long / short <= 1.78:
+        long = even(short * 16 / 9)
+    if long > MAX_SIDE:
+        short, long = even(MAX_SIDE * 9 / 16), MAX_SIDE
+    return (short, long) if aspect == "portrait" else (long, short)
+
+
+def _scaled(chain: Chain, width: int, height: int, cover: bool) -> tuple[int, int]:
+    """The picture's size scaled to cover width x height, or to fit inside it."""
+    scale = (max if cover else min)(width / chain.width, height / chain.height)
+    w, h = even(chain.width * scale), even(chain.height * scale)
+    return (max(width, w), max(height, h)) if cover else (min(width, w), min(height, h))
+
+
+def _cropped(chain: Chain, width: int, height: int) -> None:
+    w, h = _scaled(chain, width, height, True)
+    chain.add_all([("scale", f"{w}:{h}"), ("crop", f"{width}:{height}")])  # crop centres
+
+
+def _black_bars(chain: Chain, width: int, height: int) -> None:
+    w, h = _scaled(chain, width, height, False)
+    at = f"{(width - w) // 2}:{(height - h) // 2}"
+    chain.add_all([("scale", f"{w}:{h}"), ("pad", f"{width}:{height}:{at}")])
+
+
+def _blurred_sides(chain: Chain, width: int, height: int) -> None:
+    """The picture fitted inside, over a blurred copy of it that covers the frame."""
+    (cw, ch), (w, h) = _scaled(chain, width, height, True), _scaled(chain, width, height, False)
+    split = chain.fork(2)
+    back = chain.filters.steps(
+        chain.node("scale", f"{cw}:{ch}", (split, 0)),
+        [("crop", f"{width}:{height}"), ("gblur", f"sigma={min(width, height) / 24:.1f}")],
     )
+    front = chain.node("scale", f"{w}:{h}", (split, 1))
+    at = f"x={(width - w) // 2}:y={(height - h) // 2}"
+    chain.tail = chain.node("overlay", at, (back, 0), (front, 0))
+    chain.text.append("blurred sides")
+
+
+# How the picture fills a new frame: cropped to cover it, or fitted inside it with a blurred,
+# enlarged copy of itself or black around it. The first is the default.
+FILLERS = {"centre crop": _cropped, "blurred sides": _blurred_sides, "black bars": _black_bars}
+
+
+def crop(chain: Chain, params: Params) -> None:
+    """A new frame, which the picture fills as asked; the steps after it work on it."""
+    frame = reshaped(text(params, "aspect"), chain.width, chain.height)
+    if frame is not None:
+        FILLERS[text(params, "fill")](chain, *frame)
+        chain.width, chain.height = frame
 
 
 def _bars(chain: Chain, horizontal: bool, size: int) -> None:
@@ -100,7 +152,16 @@ STEPS = [
     StepSpec(
         "rotate", GEOMETRY, "Rotate", rotate, {"angle": Param("90", choices=("90", "180", "270"))}
     ),
-    StepSpec("crop", GEOMETRY, "Crop", crop, {"aspect": Param("square", choices=tuple(ASPECTS))}),
+    StepSpec(
+        "crop",
+        GEOMETRY,
+        "Reshape",
+        crop,
+        {
+            "aspect": Param("square", choices=ASPECTS),
+            "fill": Param("centre crop", choices=tuple(FILLERS)),
+        },
+    ),
     StepSpec("letterbox", GEOMETRY, "Letterbox", letterbox, {"ratio": Param(2.39, 1.0, 4.0)}),
     StepSpec("pillarbox", GEOMETRY, "Pillarbox", pillarbox, {"ratio": Param(4 / 3, 0.3, 1.78)}),
     StepSpec("zoom", GEOMETRY, "Zoom", zoom, {"factor": Param(1.5, 0.25, 4.0)}, "factor"),

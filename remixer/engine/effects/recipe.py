@@ -3,10 +3,12 @@ the video and checked again whenever it is read back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from remixer.engine.base.graph import Chain
 from remixer.engine.effects.captions import POSITIONS, check_caption
+from remixer.engine.effects.spans import Span
 from remixer.engine.effects.spec import KIND_ORDER, RecipeError, Value
 from remixer.engine.effects.steps import STEPS
 
@@ -34,6 +36,7 @@ class Step:
     name: str
     params: dict[str, Value] = field(default_factory=dict)
     look: str | None = None
+    span: Span | None = None  # the moment it holds for; None: the whole clip
 
     @property
     def kind(self) -> str:
@@ -41,14 +44,26 @@ class Step:
 
     def describe(self) -> str:
         spec = STEPS[self.name]
-        details = [_detail(key, value) for key, value in self.params.items()]
+        shown = [
+            (key, value)
+            for key, value in self.params.items()
+            if (key, value) != ("seed", 0) and not (self.span and key == "then")
+        ]
+        details = [_detail(key, value) for key, value in shown]
         line = spec.label + (f" ({', '.join(details)})" if details else "")
-        return f"{line}, from {self.look}" if self.look else line
+        line = f"{line}, from {self.look}" if self.look else line
+        return f"{line}, {self.span.describe()}" if self.span else line
+
+    def build(self, chain: Chain) -> None:
+        """Adds the step's filters to a picture's chain."""
+        STEPS[self.name].build(chain, self.params)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"step": self.name, "params": dict(self.params)}
         if self.look:
             data["look"] = self.look
+        if self.span:
+            data["span"] = self.span.to_json()
         return data
 
 
@@ -61,6 +76,12 @@ def _detail(key: str, value: Value) -> str:
         return f"{value:g} s"
     if key == "angle":
         return f"{value}°"
+    if key == "db" and isinstance(value, int | float) and value <= -90:
+        return "silent"
+    if key in ("db", "semitones") and isinstance(value, int | float):
+        return f"{value:+g} {'dB' if key == 'db' else 'semitones'}"
+    if key == "seed" and isinstance(value, int | float):
+        return f"take {value:g}"  # another draw of its noise: a variation's own
     if key == "then":
         return "then holds the last frame" if value == "hold" else "then loops"
     return f"{key} {value:g}" if isinstance(value, float) else str(value)
@@ -79,11 +100,14 @@ class Recipe:
     sound: bool = True
     unused: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+    # Sentences on how the prompt was read: its language, a word read as another, a step
+    # left out because it would change nothing.
+    remarks: tuple[str, ...] = ()
 
     def ordered(self) -> Recipe:
         """The steps in the order they are applied (stable within a kind)."""
         steps = sorted(self.steps, key=lambda step: KIND_ORDER.index(step.kind))
-        return Recipe(tuple(steps), self.caption, self.sound, self.unused, self.excluded)
+        return replace(self, steps=tuple(steps))
 
     def describe(self) -> list[str]:
         lines = [step.describe() for step in self.steps if step.kind != "finish"]
@@ -96,7 +120,8 @@ class Recipe:
 
     def notes(self) -> list[str]:
         """What the prompt asked to leave out, and the words that were not used."""
-        notes = [f"Left out: {', '.join(self.excluded)}"] if self.excluded else []
+        notes = list(self.remarks)
+        notes += [f"Left out: {', '.join(self.excluded)}"] if self.excluded else []
         if self.unused:
             notes.append("Not used: " + ", ".join(f'"{word}"' for word in self.unused))
         return notes
@@ -110,6 +135,7 @@ class Recipe:
             "sound": self.sound,
             "unused": list(self.unused),
             "excluded": list(self.excluded),
+            "remarks": list(self.remarks),
         }
 
     @classmethod
@@ -124,10 +150,10 @@ class Recipe:
         if not isinstance(steps, list) or len(steps) > MAX_STEPS:
             raise RecipeError(f"A stored recipe needs a list of at most {MAX_STEPS} steps.")
         sound, unused = data.get("sound", True), data.get("unused", [])
-        excluded = data.get("excluded", [])
+        excluded, remarks = data.get("excluded", []), data.get("remarks", [])
         if not isinstance(sound, bool):
             raise RecipeError("A stored recipe's sound must be true or false.")
-        for words in (unused, excluded):
+        for words in (unused, excluded, remarks):
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 raise RecipeError("A stored recipe's notes must be lists of text.")
         return cls(
@@ -136,6 +162,7 @@ class Recipe:
             sound,
             tuple(unused),
             tuple(excluded),
+            tuple(remarks),
         )
 
 
@@ -143,6 +170,7 @@ def _step(item: object) -> Step:
     if not isinstance(item, dict) or not isinstance(item.get("step"), str):
         raise RecipeError("Each step of a stored recipe needs a name.")
     name, params, look = item["step"], item.get("params", {}), item.get("look")
+    span = Span.from_json(item["span"]) if item.get("span") is not None else None
     spec = STEPS.get(name)
     if spec is None:
         raise RecipeError(f"The engine has no step called {name!r}.")
@@ -156,7 +184,7 @@ def _step(item: object) -> Step:
         problem = spec.params[key].check(key, value)
         if problem:
             raise RecipeError(f"In the {name} step, {problem}.")
-    return Step(name, merged, look)
+    return Step(name, merged, look, span)
 
 
 def _caption(data: object) -> Caption | None:

@@ -12,9 +12,12 @@ Value = float | str
 Params = Mapping[str, Value]
 
 COLOUR, TEXTURE, GEOMETRY, TIME, FINISH = "colour", "texture", "geometry", "time", "finish"
+SOUND = "sound"
 # Time decides which source frame is shown, geometry where it goes, then colour and texture;
-# the caption is drawn after those, and the finish (fades) covers the caption too.
-KIND_ORDER = (TIME, GEOMETRY, COLOUR, TEXTURE, FINISH)
+# the caption is drawn after those, and the finish (fades) covers the caption too. Sound
+# steps filter the sound alone, after the picture's timeline has been followed.
+KIND_ORDER = (TIME, GEOMETRY, COLOUR, TEXTURE, FINISH, SOUND)
+PICTURE = (GEOMETRY, COLOUR, TEXTURE)  # the kinds a picture's filter graph applies in turn
 
 
 class RecipeError(ValueError):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from remixer.engine.effects import colour, geometry, texture, timing
+from remixer.engine.effects import colour, geometry, sound, texture, timing
 from remixer.engine.effects.spec import StepSpec, Value
 
 STEPS: dict[str, StepSpec] = {
-    spec.name: spec for spec in [*timing.STEPS, *geometry.STEPS, *colour.STEPS, *texture.STEPS]
+    spec.name: spec
+    for spec in [*timing.STEPS, *geometry.STEPS, *colour.STEPS, *texture.STEPS, *sound.STEPS]
 }
 
 Look = tuple[str, list[tuple[str, dict[str, Value]]]]

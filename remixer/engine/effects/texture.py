@@ -5,14 +5,26 @@ from __future__ import annotations
 from remixer.engine.base.graph import Chain
 from remixer.engine.effects.spec import TEXTURE, Param, Params, StepSpec, num, strength
 
+# The steps that draw noise take a seed: each variation of a remix draws its own.
+SEED = {"seed": Param(0.0, 0.0, 1_000_000.0)}
+
 
 def _s(params: Params) -> float:
     return num(params, "strength")
 
 
+def _seed(params: Params) -> int:
+    """The random steps' draw: 0 is the engine's first, as rendered before steps had seeds."""
+    return int(num(params, "seed")) if "seed" in params else 0
+
+
+def _noise_seed(params: Params) -> str:
+    return f":all_seed={_seed(params)}" if _seed(params) else ""
+
+
 def grain(chain: Chain, params: Params) -> None:
     # Film grain is in the light, not the colour: noise on luma only.
-    chain.add("noise", f"c0s={4 + 30 * _s(params):.0f}:c0f=t")
+    chain.add("noise", f"c0s={4 + 30 * _s(params):.0f}:c0f=t{_noise_seed(params)}")
 
 
 def vignette(chain: Chain, params: Params) -> None:
@@ -30,7 +42,13 @@ def sharpen(chain: Chain, params: Params) -> None:
 def flicker(chain: Chain, params: Params) -> None:
     # hue's brightness is an expression of time: a gentle, irregular pulse of light.
     amp = 0.05 + 0.3 * _s(params)
-    chain.add("hue", f"b='{amp:.2f}*sin(t*47)*sin(t*13+1)'")
+    # Another seed starts both waves elsewhere in their cycles: the same pulse, other moments.
+    fast, slow = ("", "") if not _seed(params) else _phases(_seed(params))
+    chain.add("hue", f"b='{amp:.2f}*sin(t*47{fast})*sin(t*13+1{slow})'")
+
+
+def _phases(seed: int) -> tuple[str, str]:
+    return f"+{seed * 2.39996 % 6.28319:.4f}", f"+{seed * 1.61803 % 6.28319:.4f}"
 
 
 def glow(chain: Chain, params: Params) -> None:
@@ -97,7 +115,7 @@ def glitch(chain: Chain, params: Params) -> None:
     chain.add_all(
         [
             ("rgbashift", f"rh={shift}:bh={-shift}:gv={shift // 2}"),
-            ("noise", f"c0s={10 + 30 * _s(params):.0f}:c0f=t+u"),
+            ("noise", f"c0s={10 + 30 * _s(params):.0f}:c0f=t+u{_noise_seed(params)}"),
         ]
     )
 
@@ -136,11 +154,11 @@ def neon(chain: Chain, params: Params) -> None:
 
 
 STEPS = [
-    StepSpec("grain", TEXTURE, "Film grain", grain, strength(), "strength"),
+    StepSpec("grain", TEXTURE, "Film grain", grain, strength() | SEED, "strength"),
     StepSpec("vignette", TEXTURE, "Vignette", vignette, strength(), "strength"),
     StepSpec("blur", TEXTURE, "Blur", blur, strength(), "strength"),
     StepSpec("sharpen", TEXTURE, "Sharpen", sharpen, strength(), "strength"),
-    StepSpec("flicker", TEXTURE, "Flicker", flicker, strength(0.4), "strength"),
+    StepSpec("flicker", TEXTURE, "Flicker", flicker, strength(0.4) | SEED, "strength"),
     StepSpec("glow", TEXTURE, "Soft glow", glow, strength(), "strength"),
     StepSpec("scanlines", TEXTURE, "Scan lines", scanlines, strength(), "strength"),
     StepSpec("chroma_shift", TEXTURE, "Colour fringes", chroma_shift, strength(), "strength"),
@@ -151,6 +169,6 @@ STEPS = [
     StepSpec("outlines", TEXTURE, "Ink outlines", outlines),
     StepSpec("sketch", TEXTURE, "Pencil sketch", sketch),
     StepSpec("thermal", TEXTURE, "Thermal camera", thermal),
-    StepSpec("glitch", TEXTURE, "Glitch", glitch, strength(), "strength"),
+    StepSpec("glitch", TEXTURE, "Glitch", glitch, strength() | SEED, "strength"),
     StepSpec("neon", TEXTURE, "Neon glow", neon),
 ]

@@ -1,17 +1,21 @@
 """Time steps: which source frame each output frame shows, and fades.
 
-A remix keeps the source's length. Each step turns a clip (a list of source frame indices)
-into another; the result is then fitted to the length: a shorter clip loops (or holds its
-last frame when the speed step says so), a longer one is cut.
+A step for the whole clip keeps the source's length. Each step turns a clip (a list of
+source frame indices) into another; the result is then fitted to the length: a shorter clip
+loops (or holds its last frame when the speed step says so), a longer one is cut. A step for
+a moment ("slow motion for the first 2 seconds") turns only that part, the rest plays as it
+was, and the clip becomes as long as that makes it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from remixer.engine.base.encoding import FPS
 from remixer.engine.base.graph import Chain
+from remixer.engine.effects.spans import Span
 from remixer.engine.effects.spec import FINISH, TIME, Param, Params, StepSpec, num, text
 
 Clip = list[int]
@@ -57,14 +61,39 @@ ARRANGE: dict[str, Callable[[Clip, Params], Clip]] = {
 }
 
 
-def timeline(steps: Sequence[tuple[str, Params]], total: int, start: int | None = None) -> Clip:
-    """For each of `total` output frames, the index of the source frame (at FPS) it shows,
-    from a source of `start` frames (the output's own length unless said)."""
-    clip, hold = list(range(total if start is None else start)), False
-    for name, params in steps:
-        if name in ARRANGE:
+# For a moment, a loop plays that part `times` over and a freeze holds its first frame.
+IN_MOMENT: dict[str, Callable[[Clip, Params], Clip]] = {
+    **ARRANGE,
+    "loop": lambda clip, params: clip * int(num(params, "times")),
+    "freeze": lambda clip, params: clip[:1] * len(clip),
+}
+
+
+class TimeStep(NamedTuple):
+    name: str
+    params: Params
+    span: Span | None = None
+
+
+def timeline(steps: Sequence[TimeStep], total: int, start: int | None = None) -> Clip:
+    """For each output frame, the index of the source frame (at FPS) it shows, from a
+    source of `start` frames (the output's own length, `total`, unless said). Steps for the
+    whole clip give `total` frames; a step for a moment makes the clip as long as it needs."""
+    clip, hold, stretched = list(range(total if start is None else start)), False, False
+    for name, params, span in steps:
+        if name not in ARRANGE:
+            continue
+        if span is None:
             clip = ARRANGE[name](clip, params)
             hold = hold or params.get("then") == "hold"
+            continue
+        first, end = span.frames(len(clip), FPS)
+        if end > first:
+            part = IN_MOMENT[name](clip[first:end], params)
+            stretched = stretched or len(part) != end - first
+            clip = clip[:first] + part + clip[end:]
+    if stretched:
+        return clip
     if len(clip) < total:
         fill = [clip[-1]] * (total - len(clip)) if hold else _repeat(clip, total - len(clip))
         clip = clip + fill

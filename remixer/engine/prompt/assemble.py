@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from remixer.engine.effects.recipe import Caption, Recipe, Step
-from remixer.engine.effects.spec import RecipeError, Value
+from remixer.engine.effects.spans import MAX_SECONDS, Span
+from remixer.engine.effects.spec import SOUND, RecipeError, Value
 from remixer.engine.effects.steps import LOOKS, STEPS
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.suggest import refusal
@@ -32,6 +33,7 @@ class Named:
     params: dict[str, Value] = field(default_factory=dict)
     negated: bool = False
     bound: list[Item] = field(default_factory=list)
+    span: Span | None = None  # the moment it holds for
 
     @property
     def said(self) -> str:
@@ -59,14 +61,16 @@ def group(step: str, params: dict[str, Value]) -> tuple[str, object] | None:
         "crop": ("crop", params.get("aspect")),
         "high_key": ("key", "high"),
         "low_key": ("key", "low"),
+        "volume": ("volume", float(params.get("db", 0)) > 0),
+        "pitch": ("pitch", float(params.get("semitones", 0)) > 0),
     }
     return groups.get(step)
 
 
 def _explicit(named: list[Named]) -> list[Named]:
-    """The steps named outright, once each, with opposites refused."""
-    chosen: dict[str, Named] = {}
-    seen: dict[str, tuple[object, Named]] = {}
+    """The steps named outright, once each (for each moment), with opposites refused."""
+    chosen: dict[tuple[str, Span | None], Named] = {}
+    seen: dict[tuple[str, Span | None], tuple[object, Named]] = {}
     for entry in named:
         step = entry.effect.step
         if entry.negated or step not in STEPS:
@@ -75,13 +79,13 @@ def _explicit(named: list[Named]) -> list[Named]:
             continue  # "speed" with no number says nothing
         kind = group(step, entry.params)
         if kind is not None:
-            earlier = seen.get(kind[0])
+            earlier = seen.get((kind[0], entry.span))
             if earlier is not None and earlier[0] != kind[1]:
                 raise RecipeError(
                     f'"{earlier[1].said}" and "{entry.said}" ask for opposite things: choose one.'
                 )
-            seen[kind[0]] = (kind[1], entry)
-        chosen[step] = entry
+            seen[kind[0], entry.span] = (kind[1], entry)
+        chosen[step, entry.span] = entry
     return list(chosen.values())
 
 
@@ -105,7 +109,7 @@ def _steps(named: list[Named]) -> list[Step]:
     steps: list[Step] = []
     for entry in named:
         if id(entry) in explicit:
-            steps.append(Step(entry.effect.step, entry.params))
+            steps.append(_in_moment(Step(entry.effect.step, entry.params, span=entry.span)))
         elif entry.effect.look and not entry.negated:
             label, parts = LOOKS[entry.effect.look]
             for name, params in parts:
@@ -114,8 +118,29 @@ def _steps(named: list[Named]) -> list[Step]:
                 if name in excluded or name in taken or (kind and kind[0] in groups):
                     continue
                 taken.add(name)
-                steps.append(Step(name, full, label))
+                steps.append(_in_moment(Step(name, full, label, entry.span)))
     return steps
+
+
+# A new shape is the whole clip's frame; an echo or a pitch changes the sound as a whole.
+WHOLE_CLIP = ("crop", "echo", "pitch")
+FADES = ("fade_in", "fade_out", "sound_fade_in", "sound_fade_out")
+SILENT = -90.0  # dB: "mute the first 2 seconds"
+
+
+def _in_moment(step: Step) -> Step:
+    """A fade for "the first 2 seconds" or "the last second" is a fade of that length; a new
+    shape is the whole clip's frame."""
+    span = step.span
+    if step.name in WHOLE_CLIP:
+        return Step(step.name, step.params, step.look)
+    if step.name not in FADES or span is None:
+        return step
+    if span.share:
+        return Step(step.name, step.params, step.look)
+    length = span.seconds(MAX_SECONDS)
+    seconds = min(12.0, max(0.1, length[1] - length[0]))
+    return Step(step.name, {**step.params, "seconds": seconds}, step.look)
 
 
 # Words that only qualify an effect; unused, they are named back to the creator.
@@ -125,12 +150,15 @@ MODIFIERS = (
     "percent",
     "seconds",
     "degrees",
+    "decibels",
     "plain",
     "colour",
     "moment",
     "turn",
+    "fill",
 )
-UNUSED_IF_LEFT = (*MODIFIERS, "negation", "place", "unit", "number")
+# A negation with nothing after it ("but don't overdo it") says nothing of its own.
+UNUSED_IF_LEFT = (*MODIFIERS, "place", "unit", "number", "span")
 
 
 def _left_over(item: Item, caption: Caption | None) -> bool:
@@ -157,7 +185,9 @@ def _sound_and_hold(named: list[Named], steps: list[Step]) -> tuple[bool, list[S
     sound = True
     for entry in named:
         step = entry.effect.step
-        if step in ("sound", "mute"):
+        if step == "mute" and entry.span and not entry.negated:  # silent for a moment
+            steps.append(Step("volume", {"db": SILENT}, span=entry.span))
+        elif step in ("sound", "mute"):
             sound = sound and ((step == "sound") != entry.negated)
         elif step == "hold" and not entry.negated:
             speeds = [s for s in steps if s.name == "speed"]
@@ -168,14 +198,40 @@ def _sound_and_hold(named: list[Named], steps: list[Step]) -> tuple[bool, list[S
     return sound, steps
 
 
+def _muting_wins(sound: bool, steps: list[Step]) -> tuple[list[Step], list[str]]:
+    """With the sound muted, the steps on the sound are left out, and a remark says so."""
+    dropped = [step for step in steps if step.kind == SOUND]
+    if sound or not dropped:
+        return steps, []
+    names = ", ".join(step.describe() for step in dropped)
+    return [s for s in steps if s.kind != SOUND], [f"Left out {names}: the sound is muted."]
+
+
 def assemble(
-    named: list[Named], clauses: list[list[Item]], caption: Caption | None, prompt: str
+    named: list[Named],
+    clauses: list[list[Item]],
+    caption: Caption | None,
+    remarks: list[str],
+    impossible: list[str],
 ) -> Recipe:
+    """The recipe; a prompt with nothing to follow is refused, in the words of what it asked
+    beyond the engine when it did."""
     _refuse_contradictions(named)
     sound, steps = _sound_and_hold(named, _steps(named))
+    steps, muted = _muting_wins(sound, steps)
+    muted += [
+        f"{STEPS[n.effect.step].label} changes the whole clip, not a moment of it."
+        for n in named
+        if n.span and n.effect.step in WHOLE_CLIP and not n.negated
+    ]
+    remarks = [*remarks, *muted]
     unused = _unused(named, clauses, caption)
     if not steps and caption is None and sound:
+        if impossible:
+            raise RecipeError(" ".join(impossible))
         raise refusal(unused, any(i.kind == "caption_word" for c in clauses for i in c))
     excluded = [n.item.words for n in named if n.negated and n.effect.step not in AUDIO]
-    recipe = Recipe(tuple(steps), caption, sound, tuple(unused), tuple(excluded)).ordered()
+    recipe = Recipe(
+        tuple(steps), caption, sound, tuple(unused), tuple(excluded), (*remarks, *impossible)
+    ).ordered()
     return Recipe.from_json(recipe.to_json())

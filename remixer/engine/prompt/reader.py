@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import cast
 
-from remixer.engine.effects.captions import check_caption, clean
+from remixer.engine.effects.captions import check_caption, clean, undrawable
 from remixer.engine.effects.recipe import Caption, Recipe
+from remixer.engine.effects.spans import Span
 from remixer.engine.effects.spec import RecipeError, Value
 from remixer.engine.effects.steps import STEPS
+from remixer.engine.prompt import beyond, fills, languages, moments, typos
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.assemble import MODIFIERS, Item, Named, assemble
 from remixer.engine.prompt.tuning import tune
@@ -27,6 +29,7 @@ def _trie() -> Trie:
         ("place", dict(v.PLACES)),
         ("moment", dict(v.MOMENTS)),
         ("turn", dict(v.TURNS)),
+        ("fill", dict(fills.FILLS)),
         ("colour", dict(v.COLOUR_WORDS)),
         ("strength", dict(v.STRENGTH)),
         ("negation", dict.fromkeys(v.NEGATIONS)),
@@ -46,7 +49,7 @@ def _trie() -> Trie:
 TRIE = _trie()
 
 
-def _items(toks: list[str]) -> list[list[Item]]:
+def _items(toks: list[str], spans: list[Span]) -> list[list[Item]]:
     """The prompt's clauses, each a list of recognised items (unknown words included)."""
     clauses: list[list[Item]] = [[]]
     index = 0
@@ -59,6 +62,9 @@ def _items(toks: list[str]) -> list[list[Item]]:
             continue
         if token == CAPTION:
             item = Item("caption", None, "", index)
+        elif token.startswith(moments.MARK):
+            span = spans[int(token.removeprefix(moments.MARK))]
+            item = Item("span", span, span.describe(), index)
         elif (value := number(token)) is not None and not (found and found[0] > 1):
             item = Item("number", value, token, index)
         elif found:
@@ -109,9 +115,29 @@ def _bind(
             named[after[position].at].negated = item.used = True  # type: ignore[union-attr]
         elif item.kind == "place" and has_caption:
             place, item.used = str(item.value), True
+        elif item.kind == "place" and item.value == "middle":
+            item.kind, item.value = "span", Span(1 / 3, 2 / 3, True)
         elif item.kind in MODIFIERS:
             _modify(item, _closest(item, before[position], after[position]), named)
+    for item in clause:
+        if item.kind == "moment" and not item.used:  # "slow motion at the end": its last third
+            span = Span(0.0, 1 / 3, True) if item.value == "first" else Span(2 / 3, None, True)
+            item.kind, item.value = "span", span
+        if item.kind == "span":
+            _hold_for(item, clause, named, carry)
     return place
+
+
+def _hold_for(item: Item, clause: list[Item], named: dict[int, Named], carry: Item | None) -> None:
+    """A moment holds for the effects of its clause, or for the one before it ("slow motion,
+    only the first 2 seconds")."""
+    effects = [i for i in clause if i.kind == "effect"] or ([carry] if carry else [])
+    for effect in effects:
+        target = named[effect.at]
+        step = target.effect.step
+        if (step in STEPS or step == "mute" or target.effect.look) and target.span is None:
+            target.span, item.used = item.value, True  # type: ignore[assignment]
+            target.bound.append(item)
 
 
 def _neighbours(clause: list[Item]) -> tuple[list[Item | None], list[Item | None]]:
@@ -158,7 +184,19 @@ def _colours_as_tints(clause: list[Item]) -> None:
             item.value = v.Effect(step="tint", params={"colour": str(item.value)})
 
 
-def _caption(prompt: str) -> tuple[str | None, str]:
+def _decibels_as_volume(clauses: list[list[Item]]) -> None:
+    """With no volume step named, a number of decibels names one ("+6 dB", "volume -10 dB")."""
+    items = [item for clause in clauses for item in clause]
+    if not any(i.kind == "effect" and i.value.step == "volume" for i in items):  # type: ignore[attr-defined]
+        for item in items:
+            if item.kind == "decibels":
+                params = tune("volume", {"db": 0.0}, (item.kind, item.value)) or {}
+                item.kind, item.value = "effect", v.Effect(step="volume", params=params)
+                return
+
+
+def _caption(prompt: str) -> tuple[str | None, str, list[str]]:
+    """The caption, the prompt without it, and a remark on what no font here draws."""
     quoted, rest = split_quotes(prompt)
     texts = [text for text in (clean(q.text) for q in quoted) if text]
     if len(texts) > 1:
@@ -167,15 +205,32 @@ def _caption(prompt: str) -> tuple[str | None, str]:
             f"A remix takes one caption, and this prompt quotes {len(texts)}: {shown}. "
             "Keep one in quotes."
         )
-    if texts:
-        check_caption(texts[0])
-    return (texts[0] if texts else None), rest
+    if not texts:
+        return None, rest, []
+    check_caption(texts[0])
+    missing = undrawable(texts[0])
+    them = "them" if len(missing) > 1 else "it"
+    left_out = f"Left out of the caption: {' '.join(missing)} (no font here draws {them})."
+    return texts[0], rest, [left_out] if missing else []
 
 
 def read_prompt(prompt: str) -> Recipe:
-    caption_text, rest = _caption(prompt)
-    clauses = _items(tokens(rest))
+    caption_text, rest, remarks = _caption(prompt)
+    reading = languages.read(rest)
+    text, impossible = beyond.set_apart(reading.text)
+    # Words a language's table left are not English words misspelt ("mach" is not "much").
+    toks, corrected = (
+        typos.correct(tokens(text)) if reading.language is None else (tokens(text), [])
+    )
+    remarks += [f"Read as {reading.language}."] if reading.language else []
+    remarks += [
+        f"Read '{written}' as '{meant}'." for written, meant in [*reading.corrected, *corrected]
+    ]
+    toks, spans = moments.find_moments(toks, caption_text is not None)
+    clauses = _items(toks, spans)
     named: dict[int, Named] = {}
+    fills.read_alone(clauses)
+    _decibels_as_volume(clauses)
     for clause in clauses:
         _colours_as_tints(clause)
         for item in clause:
@@ -188,7 +243,7 @@ def read_prompt(prompt: str) -> Recipe:
         place = _bind(clause, named, caption_text is not None, carry) or place
         carry = next((i for i in reversed(clause) if i.kind == "effect"), carry)
     caption = Caption(caption_text, place or "bottom") if caption_text else None
-    return assemble(list(named.values()), clauses, caption, prompt)
+    return assemble(list(named.values()), clauses, caption, remarks, impossible)
 
 
 def _preset(effect: v.Effect) -> dict[str, Value]:

@@ -6,6 +6,7 @@ or None when the modifier means nothing for that step (its words are then report
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from remixer.engine.effects.spec import Params, RecipeError, Value
@@ -107,6 +108,38 @@ def _rotate(params: dict[str, Value], kind: str, value: object) -> dict[str, Val
     return {**params, "angle": str(angle)}
 
 
+def _volume(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
+    """A strength word scales the preset change ("much louder"); a number of decibels is the
+    change itself, quieter or louder as the step is unless its sign says ("6 dB quieter",
+    "-10 dB"); "twice" and "50%" are of the amplitude ("twice as loud" is +6 dB)."""
+    if not isinstance(value, int | float):
+        return None
+    base, n, down = _f(params, "db"), float(value), _f(params, "db") < 0
+    if kind == "strength":
+        db = base * n
+    elif kind in ("decibels", "plain"):
+        db = -n if down and n > 0 else n
+    elif kind == "multiplier" and n > 0:
+        db = 20 * math.log10(n)
+        db = -abs(db) if down else db  # "twice as quiet"
+    elif kind == "percent":
+        ratio = n / 100 if base == 0 else (1 - n / 100 if down else 1 + n / 100)
+        db = 20 * math.log10(max(0.01, ratio))
+    else:
+        return None
+    return {**params, "db": _clamp("volume", "db", round(db, 2))}
+
+
+def _pitch(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
+    """A strength word scales the preset; a number is semitones, up or down as the step is
+    unless its sign says ("pitch down 3", "pitch -3")."""
+    if kind not in ("strength", "plain") or not isinstance(value, int | float):
+        return None
+    base, n = _f(params, "semitones"), float(value)
+    semitones = base * n if kind == "strength" else (-n if base < 0 and n > 0 else n)
+    return {**params, "semitones": _clamp("pitch", "semitones", round(semitones, 2))}
+
+
 def _all(*tuners: Tuner) -> Tuner:
     def tune(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
         for tuner in tuners:
@@ -122,6 +155,7 @@ _FADE = _all(
     _number("fade_in", "seconds", ("seconds", "plain", "strength")),
     _choice("colour", ("colour",), ("black", "white")),
 )
+_SOUND_FADE = _number("sound_fade_in", "seconds", ("seconds", "plain", "strength"))
 TUNERS: dict[str, Tuner] = {
     "speed": _speed,
     "zoom": _zoom,
@@ -141,10 +175,16 @@ TUNERS: dict[str, Tuner] = {
     "posterize": _number("posterize", "levels", ("plain",)),
     "hue_shift": _number("hue_shift", "degrees", ("degrees", "plain")),
     "letterbox": _number("letterbox", "ratio", ("plain",)),
+    "crop": _choice("fill", ("fill",), tuple(STEPS["crop"].params["fill"].choices)),
     "tint": _all(
         _choice("colour", ("colour",), tuple(STEPS["tint"].params["colour"].choices)),
         _amount("tint", "strength"),
     ),
+    "volume": _volume,
+    "pitch": _pitch,
+    "sound_fade_in": _SOUND_FADE,
+    "sound_fade_out": _SOUND_FADE,
+    "echo": _all(_amount("echo", "strength"), _number("echo", "delay", ("seconds",))),
 }
 for _name, _spec in STEPS.items():
     if _name not in TUNERS and _spec.amount in ("strength", "amount"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from remixer.engine.effects.spec import Value
+from remixer.engine.prompt.sound_words import SOUND_PHRASES
 
 T = TypeVar("T")
 
@@ -174,16 +175,19 @@ EFFECTS: dict[str, Effect] = {
         "rotate, rotated, rotate it, turn sideways, sideways, quarter turn, rotation", _s("rotate")
     ),
     **_each(
-        "square, crop to square, crop to a square, square crop, make it square, 1:1, instagram square",
+        "square, crop to square, crop to a square, square crop, make it square, 1:1, instagram square, instagram, instagram post, square format",
         _s("crop", aspect="square"),
     ),
     **_each(
-        "portrait, vertical, crop to portrait, 9:16, tiktok, reel, reels, story format",
+        "portrait, vertical, crop to portrait, 9:16, tiktok, tik tok, reel, reels, instagram reel, instagram reels, story format, story, stories, instagram story, instagram stories, shorts, youtube shorts, snapchat, portrait format, vertical format",
         _s("crop", aspect="portrait"),
     ),
-    **_each("landscape, crop to landscape, 16:9, horizontal", _s("crop", aspect="landscape")),
     **_each(
-        "letterbox, letterboxed, black bars, cinema bars, widescreen, bars top and bottom, anamorphic, 2.39:1",
+        "landscape, crop to landscape, 16:9, horizontal, landscape format, horizontal format, youtube",
+        _s("crop", aspect="landscape"),
+    ),
+    **_each(
+        "letterbox, letterboxed, cinema bars, widescreen, bars top and bottom, anamorphic, 2.39:1",
         _s("letterbox"),
     ),
     **_each("pillarbox, pillarboxed, side bars, bars on the sides, 4:3", _s("pillarbox")),
@@ -227,6 +231,7 @@ EFFECTS: dict[str, Effect] = {
     ),
     **_each("fade from white", _s("fade_in", colour="white")),
     **_each("fade to white", _s("fade_out", colour="white")),
+    **{phrase: _s(step, **params) for phrase, (step, params) in SOUND_PHRASES.items()},
     **_each("sound, audio, music, soundtrack, the sound, the audio", Effect(step="sound")),
     **_each(
         "mute, muted sound, muted audio, silent, silence, no sound, no audio, without sound, without audio, remove the sound, remove the audio, drop the audio, drop the sound, sound off, audio off, mute it, mute the sound, mute the audio, kill the sound",
@@ -295,6 +300,8 @@ UNITS: dict[str, str] = {
     **_keys("%, percent, per cent, pct", "percent"),
     **_keys("s, sec, secs, second, seconds", "seconds"),
     **_keys("degrees, degree, deg, °", "degrees"),
+    **_keys("db, decibels, decibel", "decibels"),
+    **_keys("semitones, semitone", "plain"),  # a pitch step's number
 }
 COLOUR_WORDS: dict[str, str] = {
     **{
@@ -366,6 +373,10 @@ STOP_WORDS = frozenset(
         "thing, something, play, playing, played, plays, run, mode, treatment, grade, graded, "
         "grading, quality, our, we, us, your, overall, pls, plz, thanks, thank, hey, hi, yo, "
         "ok, okay, maybe, now, again, lot, same, time, rate, level, amount, degree, "
-        "intensity, strength, keep, kept"
+        "intensity, strength, keep, kept, only, part, section, rest, was, were, been, being, am, "
+        "are, did, does, do, doing, done, there, here, when, where, which, who, what, how, "
+        "if, than, shot, filmed, recorded, taken, into, onto, will, shall, might, must, "
+        "may, need, needs, try, trying, bring, around, about, sorta, actually, basically, "
+        "literally"
     )
 )

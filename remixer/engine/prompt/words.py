@@ -100,13 +100,15 @@ def _numeric_join(text: str, index: int, word: list[str]) -> bool:
 
 
 def split_units(items: list[str]) -> list[str]:
-    """ "3x" -> "3", "x"; "2s" -> "2", "s"; "x2" -> "x", "2"."""
+    """ "3x" -> "3", "x"; "2s" -> "2", "s"; "x2" -> "x", "2"; "+6db" -> "6", "db"."""
     out: list[str] = []
-    for token in items:
+    for at, token in enumerate(items):
+        if token == "+" and items[at + 1 : at + 2] and items[at + 1][0] in DIGITS:
+            continue  # a plus sign says no more than the number after it
         head = 0
         while head < len(token) and (token[head] in DIGITS or token[head] in ".:-"):
             head += 1
-        if 0 < head < len(token) and token[head:] in ("x", "s", "sec", "secs", "fps", "mm", "bit"):
+        if 0 < head < len(token) and token[head:] in UNIT_SUFFIXES:
             out += [token[:head], token[head:]] if token[head:] != "mm" else [token]
         elif token.startswith("x") and len(token) > 1 and _is_number(token[1:]):
             out += ["x", token[1:]]
@@ -116,6 +118,7 @@ def split_units(items: list[str]) -> list[str]:
 
 
 DIGITS = frozenset("0123456789")
+UNIT_SUFFIXES = ("x", "s", "sec", "secs", "fps", "mm", "bit", "db")
 
 
 def _is_number(token: str) -> bool:

@@ -1,4 +1,5 @@
-"""The source's sound following the picture's timeline, or dropped."""
+"""The source's sound following the picture's timeline, then through the recipe's sound
+steps (louder, an echo, a fade of the sound alone), or dropped."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from av.container import InputContainer, OutputContainer
 
 from remixer.engine.base.deferred import np
 from remixer.engine.base.encoding import FPS, audio_layout
-from remixer.engine.base.graph import Filters
+from remixer.engine.base.graph import Filters, held
 from remixer.engine.effects.recipe import Recipe
-from remixer.engine.effects.spec import Params, num
-from remixer.engine.effects.timing import ARRANGE, timeline
+from remixer.engine.effects.sound import AudioFilters, SoundStepSpec, SoundTrack
+from remixer.engine.effects.spec import SOUND, Params, num
+from remixer.engine.effects.steps import STEPS
+from remixer.engine.effects.timing import ARRANGE, TimeStep, timeline
 from remixer.engine.render.frames import spool_file
 
 
@@ -45,9 +48,12 @@ def remix_audio(
     steps give: backwards where the picture goes back, silent where it holds still. Never
     FFmpeg's in-memory reverse or loop."""
     stream = source.streams.audio[0]
-    rate, layout = stream.codec_context.sample_rate, audio_layout(stream)
+    codec = stream.codec_context
+    rate, layout = codec.sample_rate, audio_layout(stream)
     channels = 1 if layout == "mono" else 2
-    graph = AudioGraph(stream, _tempo_filters(recipe, duration))
+    graph = AudioGraph(
+        _tempo_filters(recipe, duration), rate, (codec.format.name, codec.layout.name), layout
+    )
     with spool_file(workdir, ".pcm") as spool:
         with spool.open("wb") as raw:
             for frame in _sound(source, graph):
@@ -58,6 +64,7 @@ def remix_audio(
         sound = np.memmap(spool, dtype=np.float32, mode="r", shape=(samples, channels))
         blocks = math.ceil(samples * FPS / rate)
         order = timeline(_sound_steps(recipe), max(1, round(duration * FPS)), start=blocks)
+        steps = SoundSteps(recipe, SoundTrack(len(order) / FPS, rate), layout)
         written = 0
         for block in _blocks(sound, order, rate):
             frame = AudioFrame.from_ndarray(
@@ -65,7 +72,10 @@ def remix_audio(
             )
             frame.sample_rate, frame.pts, frame.time_base = rate, written, Fraction(1, rate)
             written += block.shape[0]
-            container.mux(out.encode(frame))
+            for shaped in steps.process(frame):
+                container.mux(out.encode(shaped))
+        for shaped in steps.process(None):
+            container.mux(out.encode(shaped))
         container.mux(out.encode(None))
 
 
@@ -92,7 +102,7 @@ def _blocks(sound: np.ndarray, order: list[int], rate: int) -> Iterator[np.ndarr
 
 
 def _speed(recipe: Recipe) -> Params:
-    speeds = [step.params for step in recipe.steps if step.name == "speed"]
+    speeds = [step.params for step in recipe.steps if step.name == "speed" and not step.span]
     return speeds[0] if speeds else {"factor": 1.0}
 
 
@@ -111,10 +121,17 @@ def _tempo_filters(recipe: Recipe, duration: float) -> list[tuple[str, str]]:
     return [*steps, ("atempo", f"{factor:.4f}")]
 
 
-def _sound_steps(recipe: Recipe) -> list[tuple[str, Params]]:
-    """The picture's time steps, the speed already in the sound's tempo (its "then" kept)."""
+def _sound_steps(recipe: Recipe) -> list[TimeStep]:
+    """The picture's time steps, a whole clip's speed already in the sound's tempo (its "then"
+    kept); a speed for a moment picks the sound's blocks as it picks the picture's frames."""
     return [
-        (step.name, {**step.params, "factor": 1.0} if step.name == "speed" else step.params)
+        TimeStep(
+            step.name,
+            {**step.params, "factor": 1.0}
+            if step.name == "speed" and not step.span
+            else step.params,
+            step.span,
+        )
         for step in recipe.steps
         if step.name in ARRANGE
     ]
@@ -134,22 +151,17 @@ def _sound(source: InputContainer, graph: AudioGraph) -> Iterator[AudioFrame]:
 
 
 class AudioGraph(Filters):
-    def __init__(self, stream: AudioStream, steps: list[tuple[str, str]]) -> None:
+    """Sound in the `given` sample format and channel layout through `steps`, out as planar
+    floats at `rate` in `layout` (mono or stereo)."""
+
+    def __init__(self, steps: AudioFilters, rate: int, given: tuple[str, str], layout: str) -> None:
         super().__init__()
-        codec = stream.codec_context
         self.source = self.graph.add_abuffer(
-            sample_rate=codec.sample_rate,
-            format=codec.format.name,
-            layout=codec.layout.name,
-            time_base=Fraction(1, codec.sample_rate),
+            sample_rate=rate, format=given[0], layout=given[1], time_base=Fraction(1, rate)
         )
-        layout = audio_layout(stream)
         steps = [
             *steps,
-            (
-                "aformat",
-                f"sample_fmts=fltp:sample_rates={codec.sample_rate}:channel_layouts={layout}",
-            ),
+            ("aformat", f"sample_fmts=fltp:sample_rates={rate}:channel_layouts={layout}"),
         ]
         self.sink = self.chain(self.steps(self.source, steps), "abuffersink")
         self.graph.configure()
@@ -163,3 +175,49 @@ class AudioGraph(Filters):
                 self.finished = True
         for out in self.drain(self.sink):
             yield cast(AudioFrame, out)
+
+
+class SoundSteps:
+    """The recipe's sound steps over the sound as the output plays it, so their times are the
+    output's own. A limiter keeps a boost or an echo from clipping, and the sound is kept to
+    the output's length (an echo rings on; a pitch change may end a few samples short)."""
+
+    def __init__(self, recipe: Recipe, track: SoundTrack, layout: str) -> None:
+        frames = max(1, round(track.seconds * FPS))
+        filters = [
+            (name, held(name, args, step.span.enable(frames, FPS) if step.span else None))
+            for step in recipe.steps
+            if step.kind == SOUND
+            for name, args in _sound_spec(step.name).filters(step.params, track)
+        ]
+        samples = round(track.seconds * track.rate)
+        self.graph = (
+            AudioGraph(
+                [
+                    *filters,
+                    ("alimiter", "limit=0.98:level=false:latency=true"),
+                    ("apad", f"whole_len={samples}"),
+                    ("atrim", f"end_sample={samples}"),
+                ],
+                track.rate,
+                ("fltp", layout),
+                layout,
+            )
+            if filters
+            else None
+        )
+        self.rate, self.written = track.rate, 0
+
+    def process(self, frame: AudioFrame | None) -> Iterator[AudioFrame]:
+        """The frame (None at the end) through the steps, stamped in output samples."""
+        shaped = self.graph.process(frame) if self.graph else iter([frame] if frame else [])
+        for out in shaped:
+            out.pts, out.time_base = self.written, Fraction(1, self.rate)
+            self.written += out.samples
+            yield out
+
+
+def _sound_spec(name: str) -> SoundStepSpec:
+    spec = STEPS[name]
+    assert isinstance(spec, SoundStepSpec)
+    return spec

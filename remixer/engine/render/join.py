@@ -4,12 +4,14 @@ sound, and the source and the segment written end to end on one timeline.
 Both parts are decoded and encoded again, so that the joined file has one set of encoder
 settings, one frame rate and one audio layout whatever the segment came with. Each part's
 sound is cut or padded with silence to its picture's length, so the sound never drifts
-from the picture at the seam.
+from the picture at the seam. A segment without sound may carry the source's sound on: its
+closing stretch looped, then shaped (dying away, say) by the caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -30,8 +32,14 @@ from remixer.engine.base.encoding import (
     audio_layout,
 )
 
+# What a carried sound becomes: given its samples (channels x samples, planar floats), its
+# rate and its layout, the samples to play (as many).
+SoundShaper = Callable[[np.ndarray, int, str], np.ndarray]
+
 AUDIO_CHUNK = 1024  # samples per AAC frame
 PROGRESS_EVERY = 8
+LOOP_FADE = 0.05  # seconds of crossfade where the carried sound loops
+SHORTEST_CARRIED = 0.1  # seconds: a closing stretch shorter than this is not carried on
 
 
 class JoinError(ValueError):
@@ -69,16 +77,27 @@ def layout_of(path: Path) -> Layout:
 
 def last_frame(path: Path, output: Path) -> Path:
     """The video's last frame as a PNG image, at the video's size."""
-    last: VideoFrame | None = None
-    with _opened(path) as container:
-        stream = _video_stream(container)
-        stream.thread_type = "AUTO"
-        for frame in container.decode(stream):
-            last = frame
-    if last is None:
-        raise JoinError("The video has no frames to continue from.")
+    last = last_video_frame(path)
     Image.fromarray(last.to_ndarray(format="rgb24")).save(output, "PNG")
     return output
+
+
+def last_video_frame(path: Path) -> VideoFrame:
+    """The video's last frame, decoded from its last keyframe on (from its start where the
+    file cannot seek)."""
+    for seek in (True, False):
+        with _opened(path) as container:
+            stream = _video_stream(container)
+            stream.thread_type = "AUTO"
+            try:
+                if seek and container.duration:
+                    container.seek(container.duration, backward=True)
+                last = deque(container.decode(stream), maxlen=1)
+            except av.error.FFmpegError:
+                continue
+            if last:
+                return last[0]
+    raise JoinError("The video has no frames to continue from.")
 
 
 def conform(
@@ -90,11 +109,17 @@ def conform(
 
 
 def join(
-    source: Path, segment: Path, output: Path, on_progress: ProgressCallback | None = None
+    source: Path,
+    segment: Path,
+    output: Path,
+    on_progress: ProgressCallback | None = None,
+    *,
+    carry_sound: SoundShaper | None = None,
 ) -> Layout:
-    """Source then segment as one MP4 in the source's layout; the segment is conformed."""
+    """Source then segment as one MP4 in the source's layout; the segment is conformed.
+    With `carry_sound`, a segment without sound carries the source's sound on, shaped by it."""
     layout = layout_of(source)
-    _write([source, segment], output, layout, on_progress)
+    _write([source, segment], output, layout, on_progress, carry_sound)
     return layout
 
 
@@ -139,6 +164,9 @@ class _Joined:
             self.audio.bit_rate = 128_000
         self.frames = 0
         self.samples = 0
+        self.kept: list[np.ndarray] = []  # the closing stretch of the sound written so far
+        self.kept_samples = 0
+        self.keep = 0  # how many samples of the part being written to keep
 
     def picture(self, frame: VideoFrame, on_progress: ProgressCallback | None) -> None:
         out = frame.reformat(self.layout.width, self.layout.height, "yuv420p")
@@ -166,8 +194,36 @@ class _Joined:
             chunk = AudioFrame.from_ndarray(kept, format="fltp", layout=self.layout.channels)
             chunk.sample_rate = self.layout.sample_rate
         chunk.pts, chunk.time_base = self.samples, Fraction(1, self.layout.sample_rate)
+        if self.keep:
+            self._remember(chunk.to_ndarray())
         self.container.mux(self.audio.encode(chunk))
         self.samples += chunk.samples
+
+    def _remember(self, samples: np.ndarray) -> None:
+        self.kept.append(samples)
+        self.kept_samples += samples.shape[1]
+        while self.kept_samples > self.keep:
+            extra, first = self.kept_samples - self.keep, self.kept[0]
+            self.kept[0] = first[:, extra:]
+            if self.kept[0].shape[1] == 0:
+                self.kept.pop(0)
+            self.kept_samples -= min(extra, first.shape[1])
+
+    def carried(self, shape: SoundShaper) -> Iterator[AudioFrame]:
+        """The sound kept so far, looped over the rest of the picture, then shaped."""
+        assert self.layout.sample_rate
+        rate = self.layout.sample_rate
+        wanted = round(self.frames * rate / self.layout.fps) - self.samples
+        tail = np.concatenate(self.kept, axis=1) if self.kept else None
+        self.kept, self.kept_samples = [], 0
+        if tail is None or wanted <= 0 or tail.shape[1] < SHORTEST_CARRIED * rate:
+            return
+        sound = shape(_looped(tail, wanted, round(LOOP_FADE * rate)), rate, self.layout.channels)
+        for start in range(0, wanted, AUDIO_CHUNK):
+            part = np.ascontiguousarray(sound[:, start : start + AUDIO_CHUNK])
+            chunk = AudioFrame.from_ndarray(part, format="fltp", layout=self.layout.channels)
+            chunk.sample_rate = rate
+            yield chunk
 
     def _silence(self, samples: int) -> AudioFrame:
         channels = 1 if self.layout.channels == "mono" else 2
@@ -182,21 +238,47 @@ class _Joined:
             self.container.mux(self.audio.encode(None))
 
 
+def _looped(tail: np.ndarray, count: int, fade: int) -> np.ndarray:
+    """`count` samples of `tail` played again and again, each pass crossfaded into the next
+    over `fade` samples (the first fades in from silence too), so no loop clicks."""
+    fade = max(1, min(fade, tail.shape[1] // 4))
+    piece = tail.astype(np.float32)
+    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+    piece[:, :fade] *= ramp
+    piece[:, -fade:] *= ramp[::-1]
+    out = np.zeros((tail.shape[0], count), dtype=np.float32)
+    for start in range(0, count, piece.shape[1] - fade):
+        length = min(piece.shape[1], count - start)
+        out[:, start : start + length] += piece[:, :length]
+    return out
+
+
 def _write(
-    parts: list[Path], output: Path, layout: Layout, on_progress: ProgressCallback | None
+    parts: list[Path],
+    output: Path,
+    layout: Layout,
+    on_progress: ProgressCallback | None,
+    carry_sound: SoundShaper | None = None,
 ) -> None:
-    total = max(1, sum(round(duration_of(part) * layout.fps) for part in parts))
+    lengths = [duration_of(part) for part in parts]
+    total = max(1, sum(round(seconds * layout.fps) for seconds in lengths))
     try:
         with av.open(
             str(output), "w", format="mp4", container_options={"movflags": "+faststart"}
         ) as container:
             joined = _Joined(container, layout, total)
-            for part in parts:
+            for index, part in enumerate(parts):
+                keeps = carry_sound is not None and index + 1 < len(parts)
+                joined.keep = round(lengths[-1] * (layout.sample_rate or 0)) if keeps else 0
                 for frame in _pictures(part, layout.fps):
                     joined.picture(frame, on_progress)
                 if joined.audio is not None:
                     with _opened(part) as source:
-                        joined.sound_until_picture(_sound(source, layout))
+                        if index and carry_sound is not None and not source.streams.audio:
+                            sound = joined.carried(carry_sound)
+                        else:
+                            sound = _sound(source, layout)
+                        joined.sound_until_picture(sound)
             joined.finish()
     except BaseException:
         output.unlink(missing_ok=True)

@@ -95,10 +95,16 @@ MOTION_WORDS = {
 
 def _named(words: list[str], table: dict[str, str]) -> str | None:
     """The entry named by the first word that names one."""
+    found = _naming(words, table)
+    return found[0] if found else None
+
+
+def _naming(words: list[str], table: dict[str, str]) -> tuple[str, str] | None:
+    """The entry named by the first word that names one, and that word."""
     for word in words:
         for name, triggers in table.items():
             if word in triggers.split():
-                return name
+                return name, word
     return None
 
 
@@ -299,3 +305,61 @@ def _tinted(image: Image.Image, gains: np.ndarray[Any, np.dtype[np.float64]]) ->
     ramp = np.arange(256, dtype=np.float64)
     table = np.concatenate([np.clip(ramp * (1 + g), 0, 255) for g in gains]).astype(np.uint8)
     return image.point(table.tolist())
+
+
+# Reading a prompt as the painter will: what it draws, told before it is drawn.
+
+THEME_LABELS = {
+    "ocean": "ocean blues",
+    "sunset": "warm sunset colours",
+    "forest": "forest greens",
+    "neon": "neon brights",
+    "night": "night-sky blues",
+    "fire": "fire reds and oranges",
+    "snow": "snowy whites and blues",
+    "desert": "desert sands",
+    "candy": "candy pastels",
+}
+SHAPE_LABELS = {"circles": "soft circles", "bars": "sweeping bars", "waves": "rolling waves"}
+MOTION_LABELS = {"drift": "a slow drift", "spin": "a slow spin", "pulse": "a pulse"}
+# Words that name nothing and say nothing either: never listed as unused.
+FILLER = (
+    "a an and the of in on at to with by for from into over under through is are it its this "
+    "that my some very"
+)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What the painter draws for a prompt (without a reference image), and the words it
+    does not use."""
+
+    lines: tuple[str, ...]
+    unused: tuple[str, ...]
+
+    def notes(self) -> list[str]:
+        return ["Not used: " + ", ".join(f'"{w}"' for w in self.unused)] if self.unused else []
+
+
+def drawing(prompt: str) -> Drawing:
+    words = _words(prompt)
+    scene = _scene(prompt, _seed(prompt))
+    theme, shape, motion = (
+        _naming(words, table) for table in (THEME_WORDS, SHAPE_WORDS, MOTION_WORDS)
+    )
+    colours = (
+        f'Colours: {THEME_LABELS[theme[0]]} (from "{theme[1]}")'
+        if theme
+        else "Colours: around one hue, picked by chance (no colour word)"
+    )
+    lines = (
+        colours,
+        _told("Shapes", SHAPE_LABELS[scene.shape], shape),
+        _told("Motion", MOTION_LABELS[scene.motion], motion),
+    )
+    used = {found[1] for found in (theme, shape, motion) if found} | set(FILLER.split())
+    return Drawing(lines, tuple(dict.fromkeys(word for word in words if word not in used)))
+
+
+def _told(what: str, label: str, found: tuple[str, str] | None) -> str:
+    return f'{what}: {label} (from "{found[1]}")' if found else f"{what}: {label}, picked by chance"

@@ -14,9 +14,9 @@ from remixer.engine.base.encoding import FPS, TIME_BASE, ProgressCallback, writi
 from remixer.engine.base.graph import Chain, Filters
 from remixer.engine.effects import captions
 from remixer.engine.effects.recipe import Caption, Recipe
-from remixer.engine.effects.spec import FINISH, TIME
-from remixer.engine.effects.steps import STEPS
-from remixer.engine.effects.timing import timeline
+from remixer.engine.effects.shape import output_size
+from remixer.engine.effects.spec import FINISH, PICTURE, TIME
+from remixer.engine.effects.timing import TimeStep, timeline
 from remixer.engine.render.audio import audio_source, remix_audio
 from remixer.engine.render.frames import Shape, source_frames
 from remixer.lib.media import probe
@@ -31,7 +31,10 @@ def filter_text(recipe: Recipe, width: int, height: int, total: int) -> list[str
 class VideoGraph(Filters):
     """The recipe's geometry, colour and texture steps, its caption, then its fades."""
 
-    def __init__(self, recipe: Recipe, shape: Shape, width: int, height: int, total: int) -> None:
+    def __init__(
+        self, recipe: Recipe, shape: Shape, width: int, height: int, total: int, timed: bool = True
+    ) -> None:
+        """`timed`: steps hold for their moments; a still preview shows every step."""
         super().__init__()
         self.source = self.graph.add_buffer(
             width=shape.width,
@@ -39,14 +42,15 @@ class VideoGraph(Filters):
             format=VideoFormat(shape.format),
             time_base=TIME_BASE,
         )
-        chain = Chain(self, self.source, width, height, total, [])
+        chain = Chain(self, self.source, width, height, total, [], timed=timed)
         if (shape.width, shape.height) != (width, height):
             chain.add("scale", f"{width}:{height}")
-        self._apply(chain, recipe, lambda kind: kind not in (TIME, FINISH))
+        self._apply(chain, recipe, lambda kind: kind in PICTURE)
         caption = self._caption(chain, recipe.caption) if recipe.caption else None
         self._apply(chain, recipe, lambda kind: kind == FINISH)
         chain.add("format", "yuv420p")
         self.text = chain.text
+        self.width, self.height = chain.width, chain.height  # a reshape makes a new frame
         self.sink = self.chain(chain.tail, "buffersink")
         self.graph.configure()
         if caption:
@@ -59,7 +63,10 @@ class VideoGraph(Filters):
     def _apply(chain: Chain, recipe: Recipe, wanted: object) -> None:
         for step in recipe.steps:
             if wanted(step.kind):  # type: ignore[operator]
-                STEPS[step.name].build(chain, step.params)
+                if step.span is None or not chain.timed:
+                    step.build(chain)
+                else:
+                    chain.add_during(step.span.enable(chain.total, FPS), step.build)
 
     def _caption(self, chain: Chain, caption: Caption) -> tuple[FilterContext, VideoFrame]:
         """Lays the caption over the tail; returns its source and the frame to push in."""
@@ -85,8 +92,10 @@ class VideoGraph(Filters):
             yield cast(VideoFrame, out)
 
 
-def _time_steps(recipe: Recipe) -> list[tuple[str, dict[str, float | str]]]:
-    return [(step.name, step.params) for step in recipe.steps if step.kind == TIME]
+def _time_steps(recipe: Recipe) -> list[TimeStep]:
+    return [
+        TimeStep(step.name, step.params, step.span) for step in recipe.steps if step.kind == TIME
+    ]
 
 
 def render_remix(
@@ -100,12 +109,16 @@ def render_remix(
         audio_source(source, info.has_audio and recipe.sound) as audio,
         source_frames(source, order, total, width, height, output.parent) as frames,
         writing(
-            output, width, height, total, on_progress, audio.streams.audio[0] if audio else None
+            output,
+            *output_size(recipe, width, height),
+            len(order),
+            on_progress,
+            audio.streams.audio[0] if audio else None,
         ) as (writer, audio_out),
     ):
         if audio is not None and audio_out is not None:
             remix_audio(audio, audio_out, writer.container, recipe, info.duration, output.parent)
-        graph = VideoGraph(recipe, frames.shape, width, height, total)
+        graph = VideoGraph(recipe, frames.shape, width, height, len(order))
         for frame in frames:
             for out in graph.process(frame):
                 writer.write(out)

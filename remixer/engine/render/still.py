@@ -60,14 +60,15 @@ def _save(frame: VideoFrame, still: Path) -> None:
 
 def render_still(still: Path, recipe: Recipe, quality: int = 85) -> bytes:
     """The kept frame, within STILL_MAX_SIDE, with the recipe's picture steps and caption,
-    as a JPEG."""
+    as a JPEG of the remix's own shape (a vertical remix's still is vertical)."""
     frame = _fitted(_load(still))  # scaled first: a still kept large costs no more
     width, height, total = frame.width, frame.height, STILL_SECONDS * FPS
-    graph = VideoGraph(recipe, Shape(width, height, "yuv420p"), width, height, total)
+    graph = VideoGraph(recipe, Shape(width, height, "yuv420p"), width, height, total, timed=False)
     graph.pushed = total // 2  # mid-clip: fades neither begun nor ended
     shown = next(iter(graph.process(frame)), None)
     if shown is None:  # filters that hold a frame back (blend) give it up at the end
         shown = next(iter(graph.process(None)))
+    shown = _fitted(shown)  # a reshape may make the long side longer than the frame's
     out = io.BytesIO()
     Image.fromarray(shown.to_ndarray(format="rgb24")).save(out, format="JPEG", quality=quality)
     return out.getvalue()

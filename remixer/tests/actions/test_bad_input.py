@@ -358,7 +358,7 @@ def configured_handlers(name: str) -> list[logging.Handler]:
 
 
 def test_a_page_error_is_logged_with_its_traceback(client, ana, monkeypatch, settings):
-    def broken(prompt: str) -> None:
+    def broken(prompt: str, source: object = None) -> None:
         raise RuntimeError("the recipe parser broke")
 
     settings.DEBUG = False  # as in production

@@ -15,7 +15,7 @@ from remixer.actions.errors import TooManyJobs
 from remixer.models import Provider, Video
 from remixer.models.recipes import parse_recipe
 from remixer.providers.local import render_create
-from remixer.tests.conftest import job
+from remixer.tests.conftest import finished_video, job
 from remixer.tests.support.uploads import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,60 @@ def test_variations_of_an_image_each_start_from_the_image(client, ana):
     for video in Video.objects.all():
         with Image.open(video.reference_image.path) as image:
             assert (image.format, image.size) == ("PNG", (64, 36))
+
+
+def remix(client, source, prompt, count, **headers):  # type: ignore[no-untyped-def]
+    data = {"prompt": prompt, "count": str(count), "form_token": str(uuid.uuid4())}
+    return client.post(f"/videos/{source.id}/remix", data, **headers)
+
+
+def strengths(video: Video) -> list[float]:
+    return [step["params"]["strength"] for step in video.recipe["steps"]]
+
+
+def test_local_remix_variations_go_gentler_to_stronger_each_with_its_recipe(client, ana, source):
+    client.force_login(ana)
+    assert remix(client, source, "grainy and warmer", 3).status_code == 302
+    made = list(Video.objects.filter(remixed_from=source).order_by("created_at", "id"))
+    assert [strengths(v) for v in made] == [[0.3, 0.3], [0.5, 0.5], [0.75, 0.75]]
+    assert made[1].recipe == parse_recipe("grainy and warmer").to_json()  # as asked, as alone
+    seeds = [v.recipe["steps"][1]["params"]["seed"] for v in made]
+    assert len(set(seeds)) == 3  # each grain its own draw
+    library = client.get("/").content.decode()
+    for number, label in enumerate(["gentler", "as asked", "stronger"], start=1):
+        assert library.count(f"variation {number} of 3 · {label}</span>") == 1
+    page = client.get(made[0].get_absolute_url()).content.decode()
+    assert "Warmer (30%)" in page and "Film grain (30%, take 1)" in page
+
+    Video.objects.filter(pk=made[2].pk).update(status=Video.Status.FAILED)
+    made[2].refresh_from_db()
+    retry = specs.retry_spec(user=ana, video=made[2], token=uuid.uuid4())
+    assert retry.recipe == made[2].recipe  # run again, the stronger one renders the same
+
+
+def test_a_mirror_alone_makes_one_video_and_says_why(client, ana, source):
+    client.force_login(ana)
+    response = remix(client, source, "mirror it", 3, HTTP_HX_REQUEST="true")
+    (video,) = Video.objects.filter(remixed_from=source)
+    assert response["HX-Redirect"] == video.get_absolute_url() and video.batch is None
+    page = client.get(video.get_absolute_url()).content.decode()
+    assert "This recipe has nothing to vary (mirror), so it makes one video." in page
+    assert "variation" not in video.submission
+    alone = remix(client, source, "mirror it", 1)  # asked for one: nothing to say
+    assert "nothing to vary" not in client.get(alone["Location"]).content.decode()
+
+
+def test_variations_elsewhere_stay_takes_of_one_prompt(client, ana, clip_path):
+    provider = Provider.objects.create(name="api", base_url="http://127.0.0.1:9/v1")
+    source = finished_video(
+        ana, clip_path, provider=provider, model="sora-2", provider_video_id="video_upstream"
+    )
+    client.force_login(ana)
+    assert remix(client, source, "mirror it", 2).status_code == 302
+    made = list(Video.objects.filter(remixed_from=source).order_by("created_at", "id"))
+    assert [(v.provider, v.recipe, v.variation) for v in made] == [
+        (provider, None, 0),
+        (provider, None, 1),
+    ]
+    library = client.get("/").content.decode()
+    assert "variation 2 of 2</span>" in library and "nothing to vary" not in library

