@@ -91,6 +91,17 @@ def _detail(key: str, value: Value) -> str:
 class Caption:
     text: str
     position: str = "bottom"
+    span: Span | None = None  # the moment it shows for; None: the whole clip
+
+    def describe(self) -> str:
+        line = f'Caption "{self.text}" ({self.position})'
+        return f"{line}, {self.span.describe()}" if self.span else line
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "position": self.position}
+        if self.span:
+            data["span"] = self.span.to_json()
+        return data
 
 
 @dataclass(frozen=True)
@@ -112,7 +123,7 @@ class Recipe:
     def describe(self) -> list[str]:
         lines = [step.describe() for step in self.steps if step.kind != "finish"]
         if self.caption:
-            lines.append(f'Caption "{self.caption.text}" ({self.caption.position})')
+            lines.append(self.caption.describe())
         lines += [step.describe() for step in self.steps if step.kind == "finish"]
         if not self.sound:
             lines.append("No sound")
@@ -131,7 +142,7 @@ class Recipe:
         return {
             "version": VERSION,
             "steps": [step.to_json() for step in self.steps],
-            "caption": {"text": caption.text, "position": caption.position} if caption else None,
+            "caption": caption.to_json() if caption else None,
             "sound": self.sound,
             "unused": list(self.unused),
             "excluded": list(self.excluded),
@@ -196,7 +207,8 @@ def _caption(data: object) -> Caption | None:
     if position not in POSITIONS:
         raise RecipeError(f"A caption's position is one of {', '.join(POSITIONS)}.")
     check_caption(data["text"])
-    return Caption(data["text"], position)
+    span = Span.from_json(data["span"]) if data.get("span") is not None else None
+    return Caption(data["text"], position, span)
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

@@ -86,7 +86,14 @@ def _explicit(named: list[Named]) -> list[Named]:
                 )
             seen[kind[0], entry.span] = (kind[1], entry)
         chosen[step, entry.span] = entry
-    return list(chosen.values())
+    # Said again without the moment ("the first 3 secs in slow mo, half speed"), a step is the
+    # same step restated, not one for the whole clip.
+    spanned = {(step, str(group(step, n.params))) for (step, span), n in chosen.items() if span}
+    return [
+        n
+        for (step, span), n in chosen.items()
+        if span or (step, str(group(step, n.params))) not in spanned
+    ]
 
 
 def _refuse_contradictions(named: list[Named]) -> None:
@@ -122,8 +129,8 @@ def _steps(named: list[Named]) -> list[Step]:
     return steps
 
 
-# A new shape is the whole clip's frame; an echo or a pitch changes the sound as a whole.
-WHOLE_CLIP = ("crop", "echo", "pitch")
+# A new shape is the whole clip's frame.
+WHOLE_CLIP = ("crop",)
 FADES = ("fade_in", "fade_out", "sound_fade_in", "sound_fade_out")
 SILENT = -90.0  # dB: "mute the first 2 seconds"
 
@@ -173,7 +180,7 @@ def _unused(named: list[Named], clauses: list[list[Item]], caption: Caption | No
     words: list[str] = []
     for clause in clauses:
         for item in clause:
-            if _left_over(item, caption):
+            if _left_over(item, caption) and any(c.isalnum() for c in item.words):
                 words.append(item.words)
     words += [
         n.item.words for n in named if n.effect.step == "speed" and n.params.get("factor") == 1.0

@@ -44,7 +44,9 @@ ASKS: list[tuple[str, str]] = [
         rf"(?:\s+(?:to|into|with|for)\s+(?:an?\s+)?{_WHO}(?:['’]?s)?(?:\s+voices?)?)?"
         rf"|\b(?:an?\s+)?{_WHO}(?:['’]?s)?\s+voices?\b"
         rf"|\bsounds?\s+like\s+(?:an?\s+)?{_WHO}\b|\bvoice\s+(?:changer|swap|clone|cloning)\b"
-        rf"|\bclone\s+{_THE}voices?\b",
+        rf"|\bclone\s+{_THE}voices?\b"
+        rf"|\b(?:change|swap|replace|disguise)\s+(?:my|his|her|our|their|your)\s+voices?\b"
+        rf"|\bvoices?\s+(?:sound\s+)?like\b{_CLAUSE_REST}",
         "Changing the voice into someone else's needs a generative model; the local engine "
         "can only make it higher or lower (write “higher pitch” or “deeper voice”).",
     ),
@@ -55,7 +57,10 @@ ASKS: list[tuple[str, str]] = [
     ),
     (
         rf"(?:\b{_ADD}\s+{_KIND})?\b(?:sound effects?|sfx|foley|laugh track|canned laughter"
-        r"|applause|explosion sounds?|whooshe?s?)\b",
+        r"|applause|explosion sounds?|whooshe?s?)\b"
+        rf"|\b{_ADD}\s+{_KIND}(?:the\s+)?(?:sounds?|noises?)\s+of\b{_CLAUSE_REST}"
+        rf"|\b{_ADD}\s+{_KIND}[a-z]+(?:\s+[a-z]+)?\s+(?:sounds?|chirping|singing|barking"
+        r"|crashing|crackling|ambience|ambiance)\b",
         f"Adding sound effects needs a generative model; {KEEP_INSTEAD}.",
     ),
     (
@@ -65,6 +70,11 @@ ASKS: list[tuple[str, str]] = [
         rf"|\badd\s+{_KIND}(?:voice|narrator|speech)\b",
         "Making it speak needs a generative model; the local engine can show words as a "
         "caption in quotes instead.",
+    ),
+    (
+        rf"\btranslat(?:e|ed|ing|ion)\b{_CLAUSE_REST}|\bsubtitles?\s+in\s+[a-z]+\b",
+        "Translating what is said needs a generative model; the local engine can show your "
+        "own translation as a caption in quotes.",
     ),
 ]
 _PATTERNS = [(re.compile(pattern, re.IGNORECASE), sentence) for pattern, sentence in ASKS]

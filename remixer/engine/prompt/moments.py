@@ -42,7 +42,8 @@ def _seconds(toks: list[str], at: int, ordinal: bool = True) -> tuple[float, int
     if found is None and at < len(toks) and toks[at] in ("a", "one"):
         found = (1.0, at + 1)
     if found and found[1] < len(toks) and toks[found[1]] in UNIT:
-        return found[0], found[1] + 1
+        end = found[1] + 1
+        return found[0], end + (toks[end : end + 1] in (["mark"], ["point"], ["timestamp"]))
     return None
 
 

@@ -130,8 +130,11 @@ def _bind(
 
 def _hold_for(item: Item, clause: list[Item], named: dict[int, Named], carry: Item | None) -> None:
     """A moment holds for the effects of its clause, or for the one before it ("slow motion,
-    only the first 2 seconds")."""
-    effects = [i for i in clause if i.kind == "effect"] or ([carry] if carry else [])
+    only the first 2 seconds"); in a caption's clause without effects, for the caption."""
+    effects = [i for i in clause if i.kind == "effect"]
+    if not effects and any(i.kind == "caption" for i in clause):
+        return  # the caption's own (see _caption_moment)
+    effects = effects or ([carry] if carry else [])
     for effect in effects:
         target = named[effect.at]
         step = target.effect.step
@@ -242,8 +245,21 @@ def read_prompt(prompt: str) -> Recipe:
     for clause in clauses:
         place = _bind(clause, named, caption_text is not None, carry) or place
         carry = next((i for i in reversed(clause) if i.kind == "effect"), carry)
-    caption = Caption(caption_text, place or "bottom") if caption_text else None
+    caption = (
+        Caption(caption_text, place or "bottom", _caption_moment(clauses)) if caption_text else None
+    )
     return assemble(list(named.values()), clauses, caption, remarks, impossible)
+
+
+def _caption_moment(clauses: list[list[Item]]) -> Span | None:
+    """The moment a caption shows for: one said in its clause and bound to nothing else."""
+    for clause in clauses:
+        if any(item.kind == "caption" for item in clause):
+            for item in clause:
+                if item.kind == "span" and not item.used:
+                    item.used = True
+                    return item.value  # type: ignore[return-value]
+    return None
 
 
 def _preset(effect: v.Effect) -> dict[str, Value]:

@@ -26,6 +26,8 @@ SOUND_PHRASES: dict[str, Preset] = {
         "louder, loud, turn it up, turn up the volume, turn the volume up, turn up the sound, "
         "turn the sound up, turn up the music, turn the music up, volume up, raise the volume, "
         "increase the volume, more volume, higher volume, boost the audio, boost the sound, "
+        "raise the audio, raise the sound, increase the audio, increase the sound, "
+        "turn up the audio, turn the audio up, louder audio, louder sound, louder music, "
         "boost the volume, boost the music, amplify, amplified, amplify the sound, amplify the "
         "audio, pump up the volume, crank it up, crank up the volume, too quiet, not loud enough",
         "volume",
@@ -37,6 +39,8 @@ SOUND_PHRASES: dict[str, Preset] = {
         "down, turn down the sound, turn the sound down, turn down the music, turn the music "
         "down, volume down, lower the volume, lower volume, reduce the volume, decrease the "
         "volume, less volume, less loud, lower the sound, too loud, not so loud, not as loud, "
+        "lower the audio, reduce the audio, reduce the sound, decrease the audio, decrease "
+        "the sound, turn down the audio, turn the audio down, cut the volume, drop the volume, "
         "attenuate",
         "volume",
         db=-6.0,
@@ -61,7 +65,8 @@ SOUND_PHRASES: dict[str, Preset] = {
     **_each(
         "higher pitch, high pitch, pitch up, pitch it up, pitched up, raise the pitch, higher "
         "pitched, high pitched, higher voice, high voice, the voice higher, voice higher, "
-        "squeaky, squeaky voice",
+        "squeaky, squeaky voice, pitch the voice up, pitch the audio up, pitch the sound up, "
+        "pitch up the voice, pitch up the audio, raise the voice, make the voice higher",
         "pitch",
         semitones=4.0,
     ),
@@ -78,7 +83,9 @@ SOUND_PHRASES: dict[str, Preset] = {
     **_each(
         "lower pitch, low pitch, pitch down, pitch it down, pitched down, lower the pitch, lower "
         "pitched, low pitched, deeper voice, deep voice, deeper, lower voice, low voice, the "
-        "voice deeper, voice deeper, the voice lower, voice lower, deeper sound, deeper audio",
+        "voice deeper, voice deeper, the voice lower, voice lower, deeper sound, deeper audio, "
+        "pitch the voice down, pitch the audio down, pitch the sound down, pitch down the voice, "
+        "pitch down the audio, lower the voice, make the voice deeper, make the voice lower",
         "pitch",
         semitones=-4.0,
     ),

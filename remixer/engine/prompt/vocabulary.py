@@ -45,6 +45,19 @@ def _each(phrases: str, effect: Effect) -> dict[str, Effect]:
     return {phrase.strip(): effect for phrase in phrases.split(",")}
 
 
+def _turned() -> dict[str, tuple[str, float]]:
+    """ "reduce the saturation", "increase contrast", "lower the brightness"."""
+    steps = {"saturation": 0.5, "contrast": 0.3, "brightness": 0.25, "exposure": 0.25}
+    ways = {"increase, raise, boost, up, add": 1.0, "reduce, decrease, lower, cut, drop": -1.0}
+    return {
+        f"{verb}{the} {noun}": ("brightness" if noun == "exposure" else noun, sign * amount)
+        for noun, amount in steps.items()
+        for verbs, sign in ways.items()
+        for verb in _list(verbs)
+        for the in ("", " the")
+    }
+
+
 FASTER, SLOWER = _s("speed", factor=2.0), _s("speed", factor=0.5)
 EFFECTS: dict[str, Effect] = {
     **_each(
@@ -175,7 +188,7 @@ EFFECTS: dict[str, Effect] = {
         "rotate, rotated, rotate it, turn sideways, sideways, quarter turn, rotation", _s("rotate")
     ),
     **_each(
-        "square, crop to square, crop to a square, square crop, make it square, 1:1, instagram square, instagram, instagram post, square format",
+        "square, insta, crop to square, crop to a square, square crop, make it square, 1:1, instagram square, instagram, instagram post, square format",
         _s("crop", aspect="square"),
     ),
     **_each(
@@ -232,6 +245,7 @@ EFFECTS: dict[str, Effect] = {
     **_each("fade from white", _s("fade_in", colour="white")),
     **_each("fade to white", _s("fade_out", colour="white")),
     **{phrase: _s(step, **params) for phrase, (step, params) in SOUND_PHRASES.items()},
+    **{phrase: _s(step, amount=amount) for phrase, (step, amount) in _turned().items()},
     **_each("sound, audio, music, soundtrack, the sound, the audio", Effect(step="sound")),
     **_each(
         "mute, muted sound, muted audio, silent, silence, no sound, no audio, without sound, without audio, remove the sound, remove the audio, drop the audio, drop the sound, sound off, audio off, mute it, mute the sound, mute the audio, kill the sound",
@@ -286,6 +300,9 @@ NUMBER_WORDS: dict[str, float] = {
         )
     },
     "a half": 0.5,
+    "a few": 3.0,
+    "a couple": 2.0,
+    "a couple of": 2.0,
     "one and a half": 1.5,
 }
 MULTIPLIER_WORDS: dict[str, float] = {
@@ -377,6 +394,6 @@ STOP_WORDS = frozenset(
         "are, did, does, do, doing, done, there, here, when, where, which, who, what, how, "
         "if, than, shot, filmed, recorded, taken, into, onto, will, shall, might, must, "
         "may, need, needs, try, trying, bring, around, about, sorta, actually, basically, "
-        "literally"
+        "literally, screen, mark"
     )
 )

@@ -4,8 +4,9 @@ steps (louder, an echo, a fade of the sound alone), or dropped."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
@@ -14,10 +15,11 @@ import av
 from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
+from av.filter.context import FilterContext
 
 from remixer.engine.base.deferred import np
 from remixer.engine.base.encoding import FPS, audio_layout
-from remixer.engine.base.graph import Filters, held
+from remixer.engine.base.graph import Filters, held, takes_enable
 from remixer.engine.effects.recipe import Recipe
 from remixer.engine.effects.sound import AudioFilters, SoundStepSpec, SoundTrack
 from remixer.engine.effects.spec import SOUND, Params, num
@@ -150,11 +152,25 @@ def _sound(source: InputContainer, graph: AudioGraph) -> Iterator[AudioFrame]:
     yield from graph.process(None)
 
 
+@dataclass(frozen=True)
+class Moment:
+    """Filters that cannot be switched by time (an echo, a pitch change), held for a moment:
+    the sound is split, the filtered copy heard while `enable` holds, the original otherwise."""
+
+    enable: str
+    filters: AudioFilters
+
+
+AudioStep = tuple[str, str] | Moment
+
+
 class AudioGraph(Filters):
     """Sound in the `given` sample format and channel layout through `steps`, out as planar
     floats at `rate` in `layout` (mono or stereo)."""
 
-    def __init__(self, steps: AudioFilters, rate: int, given: tuple[str, str], layout: str) -> None:
+    def __init__(
+        self, steps: Sequence[AudioStep], rate: int, given: tuple[str, str], layout: str
+    ) -> None:
         super().__init__()
         self.source = self.graph.add_abuffer(
             sample_rate=rate, format=given[0], layout=given[1], time_base=Fraction(1, rate)
@@ -163,9 +179,19 @@ class AudioGraph(Filters):
             *steps,
             ("aformat", f"sample_fmts=fltp:sample_rates={rate}:channel_layouts={layout}"),
         ]
-        self.sink = self.chain(self.steps(self.source, steps), "abuffersink")
+        tail = self.source
+        for step in steps:
+            tail = self._moment(tail, step) if isinstance(step, Moment) else self.chain(tail, *step)
+        self.sink = self.chain(tail, "abuffersink")
         self.graph.configure()
         self.finished = False
+
+    def _moment(self, tail: FilterContext, moment: Moment) -> FilterContext:
+        split = self.chain(tail, "asplit", "2")
+        dry = self.node("volume", f"0:enable='{moment.enable}'", (split, 0))
+        wet = self.steps(self.node("anull", "", (split, 1)), moment.filters)
+        wet = self.chain(wet, "volume", f"0:enable='not({moment.enable})'")
+        return self.node("amix", "inputs=2:normalize=0:duration=first", (dry, 0), (wet, 0))
 
     def process(self, frame: AudioFrame | None) -> Iterator[AudioFrame]:
         if not self.finished:
@@ -184,12 +210,16 @@ class SoundSteps:
 
     def __init__(self, recipe: Recipe, track: SoundTrack, layout: str) -> None:
         frames = max(1, round(track.seconds * FPS))
-        filters = [
-            (name, held(name, args, step.span.enable(frames, FPS) if step.span else None))
-            for step in recipe.steps
-            if step.kind == SOUND
-            for name, args in _sound_spec(step.name).filters(step.params, track)
-        ]
+        filters: list[AudioStep] = []
+        for step in recipe.steps:
+            if step.kind != SOUND:
+                continue
+            made = _sound_spec(step.name).filters(step.params, track)
+            enable = step.span.enable(frames, FPS) if step.span else None
+            if enable and not all(takes_enable(name) for name, _ in made):
+                filters.append(Moment(enable, made))
+            else:
+                filters += [(name, held(name, args, enable)) for name, args in made]
         samples = round(track.seconds * track.rate)
         self.graph = (
             AudioGraph(

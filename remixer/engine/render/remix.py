@@ -11,7 +11,7 @@ from av.video.format import VideoFormat
 from av.video.frame import VideoFrame
 
 from remixer.engine.base.encoding import FPS, TIME_BASE, ProgressCallback, writing
-from remixer.engine.base.graph import Chain, Filters
+from remixer.engine.base.graph import Chain, Filters, held
 from remixer.engine.effects import captions
 from remixer.engine.effects.recipe import Caption, Recipe
 from remixer.engine.effects.shape import output_size
@@ -76,8 +76,13 @@ class VideoGraph(Filters):
         )
         frame = VideoFrame.from_bytes(box.tobytes(), box.width, box.height, "rgba")
         frame.pts = 0
+        timed = caption.span is not None and chain.timed
+        enable = caption.span.enable(chain.total, FPS) if timed and caption.span else None
         chain.tail = self.node(
-            "overlay", f"x={x}:y={y}:format=yuv420:eof_action=repeat", (chain.tail, 0), (source, 0)
+            "overlay",
+            held("overlay", f"x={x}:y={y}:format=yuv420:eof_action=repeat", enable),
+            (chain.tail, 0),
+            (source, 0),
         )
         chain.text.append("caption")
         return source, frame

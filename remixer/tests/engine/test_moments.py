@@ -139,7 +139,33 @@ def test_sound_steps_hold_for_their_moment(source, tmp_path):
     assert muted[0] < plain[0] / 100 and muted[1] == pytest.approx(plain[1], rel=0.1)
 
 
-def test_a_step_that_changes_the_whole_clip_says_so():
-    recipe = read_prompt("add an echo for the first second")
+def test_a_new_shape_is_the_whole_clips_and_says_so():
+    recipe = read_prompt("vertical for the first 2 seconds")
     assert recipe.steps[0].span is None
-    assert "Echo changes the whole clip, not a moment of it." in recipe.remarks
+    assert "Reshape changes the whole clip, not a moment of it." in recipe.remarks
+
+
+def peak(samples: np.ndarray) -> float:
+    """The strongest frequency, in Hz, of 48 kHz samples."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / 48000)[int(np.argmax(spectrum))])
+
+
+def test_a_pitch_for_a_moment_changes_only_that_moment(source, tmp_path):
+    remix(source, "lower the pitch for the last second", tmp_path / "out.mp4")
+    with av.open(str(tmp_path / "out.mp4")) as container:
+        samples = np.concatenate([f.to_ndarray()[0] for f in container.decode(audio=0)])
+    edge = round(0.9 * 48000)
+    assert peak(samples[:edge]) == pytest.approx(440, rel=0.02)
+    assert peak(samples[-edge:]) == pytest.approx(440 * 2 ** (-4 / 12), rel=0.02)
+
+
+def test_a_caption_for_a_moment_shows_only_then(source, tmp_path):
+    original = [f.astype(int) for f in decode(source)]
+    frames = remix(source, '"HELLO" at the top for the first second', tmp_path / "out.mp4")
+    assert read_prompt('"HELLO" at the top for the first second').caption.span == Span(0, 1)
+    top = slice(0, 50)
+    assert np.abs(frames[5][top] - original[5][top]).mean() > 5  # drawn
+    assert np.abs(frames[40][top] - original[40][top]).mean() < 3  # gone
+    stored = read_prompt('"HELLO" for the first second').to_json()
+    assert Recipe.from_json(stored).caption.span == Span(0, 1)
