@@ -12,11 +12,20 @@ from remixer.models.recipes import Recipe, parse_recipe
 from remixer.tests.support.phrasings import READ
 from remixer.tests.support.phrasings.languages import (
     CAPTIONS,
+    DECIBELS,
     IN_LANGUAGES,
     MIDDLES,
     MOMENTS,
     MUTED,
+    NOT_INFLECTED,
     TYPOS_IN_LANGUAGES,
+)
+from remixer.tests.support.phrasings.languages_everyday import (
+    COMPLAINTS,
+    PLATFORMS,
+    SHORT_FORMS,
+    VIVID_AND_DULL,
+    VOICES,
 )
 from remixer.tests.support.source_clips import decode, diff, remix, write_source
 
@@ -27,7 +36,10 @@ def applied(recipe: Recipe) -> list[tuple[str, dict]]:
     return [(step.name, step.params) for step in recipe.steps]
 
 
-@pytest.mark.parametrize(("prompt", "language", "expected"), IN_LANGUAGES)
+@pytest.mark.parametrize(
+    ("prompt", "language", "expected"),
+    IN_LANGUAGES + VIVID_AND_DULL + COMPLAINTS + VOICES + SHORT_FORMS + PLATFORMS,
+)
 def test_a_prompt_in_another_language_reads_as_these_steps(prompt, language, expected):
     recipe = parse_recipe(prompt)
     steps = applied(recipe)
@@ -62,6 +74,27 @@ def test_a_caption_and_its_place_in_another_language(prompt, text, place):
     assert recipe.steps and recipe.unused == ()
 
 
+@pytest.mark.parametrize(("prompt", "language", "english"), DECIBELS)
+def test_a_number_of_decibels_follows_its_volume_word(prompt, language, english):
+    reading = languages.read(prompt)
+    assert (reading.language, reading.text) == (language, english)
+    (step,) = parse_recipe(prompt).steps
+    assert step.name == "volume"
+    assert (step.params["db"] < 0) == ("quieter" in english)
+
+
+@pytest.mark.parametrize(("prompt", "word"), NOT_INFLECTED)
+def test_only_the_endings_of_a_word_are_read_as_its_other_forms(prompt, word):
+    assert word in languages.read(prompt).text.split()
+
+
+def test_a_louder_word_is_louder_only_about_the_sound():
+    assert languages.read("sépia un peu plus fort").text == "sepia a bit more"
+    assert languages.read("un peu plus fort").text == "a bit louder"
+    assert languages.read("sépia, la musique plus forte").text == "sepia , music louder"
+    assert languages.read("sube el brillo").text == "more brightness"
+
+
 @pytest.mark.parametrize("prompt", MUTED)
 def test_no_sound_in_another_language(prompt):
     assert parse_recipe(prompt).sound is False
@@ -82,6 +115,10 @@ def test_an_english_prompt_is_never_read_as_another_language(prompt):
         "a tempo de sepia",  # as many words English as Portuguese: English
         "noir",
         "die hard sepia",
+        "fade",
+        "too dark",
+        "square for insta",
+        "rock n roll vibe",
     ],
 )
 def test_a_tie_is_english(prompt):
@@ -105,11 +142,37 @@ def test_accents_may_be_written_or_not():
     assert languages.read("in schwarzweiss").text == languages.read("in Schwarzweiß").text
 
 
+def test_a_complaint_asks_for_the_opposite():
+    assert languages.read("trop sombre").text == "brighter"
+    assert languages.read("c'est un peu trop clair").text == "a bit darker"
+    assert languages.read("escuro demais").text == "brighter"  # "demais" follows
+    assert languages.read("暗すぎる").text == "brighter"  # so does "すぎる"
+    assert languages.read("trop granuleux").text == "less grain"  # no opposite: less of it
+
+
+def test_muy_is_a_complaint_unless_a_verb_asks_for_it():
+    assert languages.read("muy oscuro").text == "brighter"
+    assert languages.read("hazlo muy oscuro").text == "make it very darker"
+    assert languages.read("está muito quente, mas deixa muito escuro").text == (
+        "cooler , but make it very darker"
+    )
+
+
+def test_a_word_of_degree_inside_a_phrase_is_said_first():
+    assert languages.read("voz un poco más grave").text == "a bit lower the pitch"
+    assert languages.read("die Stimme ein bisschen tiefer").text == "the a bit lower the pitch"
+    assert languages.read("声をちょっと高く").text == "a bit higher pitch"
+
+
 def test_false_friends_read_as_meant():
     assert languages.read("spiegel das Video horizontal").text == "flip horizontally"
     assert languages.read("en noir et blanc").text == "black and white"
     assert languages.read("negro").text == languages.read("preto").text == "black"
     assert languages.read("sépia très léger").language == "French"  # not "tres", three
+    assert languages.read("c'est trop fade").text == "more saturated"  # dull, not a fade
+    assert languages.read("la vidéo est fade").text == "the video muted"
+    assert languages.read("fondu au noir").text == "fade to black"
+    assert languages.read("un fade out à la fin").text == "a fade out at the end"
 
 
 @pytest.mark.parametrize(("prompt", "language", "corrected", "text"), TYPOS_IN_LANGUAGES)
@@ -121,7 +184,7 @@ def test_a_misspelt_word_of_the_language_is_read_and_named(prompt, language, cor
 def test_every_english_phrase_of_every_table_is_known_to_the_reader():
     for language in languages.LANGUAGES:
         for phrase, english in language.phrases.items():
-            for word in tokens(english.replace("<", "")):
+            for word in tokens(english.replace("<", "").replace("|", " ")):
                 assert word in typos.WORDS or number(word) is not None, (language.name, phrase)
 
 
@@ -135,6 +198,18 @@ def test_german_horizontal_mirroring_mirrors_the_pixels(source, tmp_path):
     original = decode(source)
     assert frames[5].shape == original[5].shape  # not cropped to landscape
     assert diff(frames[5], original[5][:, ::-1]) < 3
+
+
+def colourfulness(frame: np.ndarray) -> float:
+    return float((frame.max(axis=-1).astype(np.int16) - frame.min(axis=-1)).mean())
+
+
+def test_french_complaints_correct_the_pixels(source, tmp_path):
+    original = decode(source)[10]
+    too_dull = remix(source, "c'est trop fade", tmp_path / "dull.mp4")[10]
+    too_dark = remix(source, "c'est trop sombre", tmp_path / "dark.mp4")[10]
+    assert colourfulness(too_dull) > colourfulness(original) + 5
+    assert too_dark.mean() > original.mean() + 5
 
 
 def test_french_noir_et_blanc_is_black_and_white_not_the_noir_look(source, tmp_path):

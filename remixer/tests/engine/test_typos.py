@@ -3,10 +3,16 @@ followed, that come from what a word means rather than how it is spelt."""
 
 import pytest
 
-from remixer.engine.prompt import suggest, typos
+from remixer.engine.prompt import languages, suggest, typos
 from remixer.engine.prompt import vocabulary as v
 from remixer.models.recipes import UNDERSTOOD, RecipeError, parse_recipe
-from remixer.tests.support.phrasings.languages import HINTS, NOT_TYPOS, TYPOS
+from remixer.tests.support.phrasings.languages import (
+    HINTS,
+    NOT_TYPOS,
+    SHORT_NOT_TYPOS_IN_LANGUAGES,
+    TYPOS,
+    TYPOS_IN_LANGUAGES,
+)
 
 pytestmark = pytest.mark.database_free
 
@@ -25,6 +31,29 @@ def test_a_misspelt_word_is_read_as_the_word_meant_and_said(prompt, corrected, e
 @pytest.mark.parametrize("word", NOT_TYPOS)
 def test_a_real_word_is_not_read_as_another(word):
     assert typos.correct([word]) == ([word], [])
+
+
+@pytest.mark.parametrize(("prompt", "language"), SHORT_NOT_TYPOS_IN_LANGUAGES)
+def test_a_short_word_of_another_language_is_never_read_as_misspelt(prompt, language):
+    reading = languages.read(prompt)
+    assert (reading.language, reading.corrected) == (language, ())
+    assert "freeze" not in reading.text.split()
+
+
+@pytest.mark.parametrize(("prompt", "language", "corrected", "text"), TYPOS_IN_LANGUAGES)
+def test_a_long_misspelt_word_of_another_language_is_read_and_said(
+    prompt, language, corrected, text
+):
+    recipe = parse_recipe(prompt)
+    assert f"Read '{corrected[0]}' as '{corrected[1]}'." in recipe.remarks
+    assert recipe.unused == ()
+
+
+def test_a_common_word_of_another_language_is_never_read_as_misspelt():
+    for language in languages.LANGUAGES[:5]:
+        assert language.keep, language.name
+        for word in language.keep:
+            assert languages.read(f"{word} {word}").corrected == ()
 
 
 def test_a_word_near_two_others_is_left_alone():

@@ -5,14 +5,24 @@ The language is the one whose table explains most of the prompt's words; English
 tie, so an English prompt is never read as another language, and a prompt mixing two is read
 as the one it says most in (its English words pass through untouched). Words no table knows
 are kept, so the reader can name them back. A misspelt word of the chosen language is read
-as the one table word a letter away.
+as the one table word a letter away, if it has six letters or more (shorter words are too
+often other real words: "passe" is not "pause") and is not one of the language's common
+words (`keep`).
 
 Adding a language is adding a module here with one `LANGUAGE = Language(...)`: its name in
 English, a table of "phrase, phrase = english phrase" lines (lower case; accents may be
-written or not, "más" and "mas" are one word), the filler words a phrase may step over
-("das", "le", "video"), and `spaced=False` for a language written without spaces (its
-phrases are then found inside the text, longest first). Then list it in `LANGUAGES` below.
-The English side may use any phrase the reader knows (`vocabulary.py`, `moments.py`).
+written or not, "más" and "mas" are one word; "sube, baja + el volumen, el sonido = ..."
+is every verb with every object), the filler words a phrase may step over ("das", "le",
+"video"), the endings its adjectives and participles take ("o a os as | e es": a table that
+says "quente" knows "quentes"), its short forms ("pa": "para"), its common words never read
+as misspelt, and `spaced=False` for a language written without spaces (its phrases are then
+found inside the text, longest first). Then list it in `LANGUAGES`.
+The English side may use any phrase the reader knows (`vocabulary.py`, `moments.py`);
+"more | louder" gives a second reading for where the prompt is about the sound; "<after"
+is said before the phrase it follows (with `reorder=governed_first`); "~too" is "too" in a
+complaint and "very" after a verb; "too dark" is read as the correction it asks for,
+"brighter" (`english_order.py`). The platforms' names ("feed", "insta", "reels") are in
+every table (`platforms.py`).
 """
 
 from __future__ import annotations
@@ -22,12 +32,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from remixer.engine.prompt import typos
-from remixer.engine.prompt.languages import de, es, fr, it, ja, pt
+from remixer.engine.prompt.languages import de, english_order, es, fr, it, ja, pt
 from remixer.engine.prompt.languages.english import explained
 from remixer.engine.prompt.languages.table import Language, fold
-from remixer.engine.prompt.moments import UNIT
-from remixer.engine.prompt.vocabulary import NUMBER_WORDS
-from remixer.engine.prompt.words import number, tokens
+from remixer.engine.prompt.words import tokens
+
+MIN_CORRECTED = 6  # letters a word needs before it is read as a misspelt table word
 
 LANGUAGES: tuple[Language, ...] = (
     es.LANGUAGE,
@@ -44,7 +54,8 @@ def _speller(language: Language) -> tuple[dict[str, str], typos.Speller]:
     """The language's words as spelt in its table, and a speller for them (built when a
     prompt in that language first has a word the table does not know)."""
     spelled = language.words()
-    return spelled, typos.Speller(spelled, keep=typos.WORDS, meaning=language.meanings())
+    keep = typos.WORDS | language.keep
+    return spelled, typos.Speller(spelled, keep=keep, meaning=language.meanings())
 
 
 @dataclass(frozen=True)
@@ -84,12 +95,9 @@ def read(text: str) -> Reading:
             translation = language.translate(
                 [new if old in kept else old for old, new in zip(words, respelt, strict=True)]
             )
-    english = language.reorder(translation.pieces) if language.reorder else translation.english
-    return Reading(
-        " ".join(_ordinals_first(english)),
-        language.name,
-        tuple(corrected),
-    )
+    pieces = english_order.choose(translation.pieces)
+    english = language.reorder(pieces) if language.reorder else [w for p in pieces for w in p]
+    return Reading(" ".join(english_order.tidy(english)), language.name, tuple(corrected))
 
 
 def _respelt(
@@ -100,20 +108,12 @@ def _respelt(
     meant: dict[str, str] = {}
     for word in dict.fromkeys(unknown):
         folded = fold(word)
+        if len(folded) < MIN_CORRECTED:
+            continue
         if found := speller.read_as([folded], 0, speller.nearest(folded)):
             meant[word] = found
     corrected = [(word, spelled[found]) for word, found in meant.items()]
     return [meant.get(word, word) for word in words], corrected
-
-
-def _ordinals_first(words: list[str]) -> list[str]:
-    """ "les 2 premières secondes" says "the 2 first seconds": English puts "first" first."""
-    out = list(words)
-    for index in range(len(out) - 2):
-        ordinal = out[index + 1] in ("first", "last") and out[index + 2] in UNIT
-        if ordinal and (number(out[index]) is not None or out[index] in NUMBER_WORDS):
-            out[index], out[index + 1] = out[index + 1], out[index]
-    return out
 
 
 def _decimal_points(text: str) -> str:

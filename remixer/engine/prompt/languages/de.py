@@ -1,7 +1,8 @@
 """German phrasings and the English the reader takes them as ("horizontal spiegeln" mirrors
 the picture; it is not a landscape crop)."""
 
-from remixer.engine.prompt.languages.table import Language, table, wordset
+from remixer.engine.prompt.languages.platforms import platforms
+from remixer.engine.prompt.languages.table import Language, endings, table, wordset
 
 LANGUAGE = Language(
     "German",
@@ -11,7 +12,8 @@ LANGUAGE = Language(
         kälter, kühler, kalt, kühl, kühle farben, kalte farben, kalte töne, eisig = cooler
         heller, hell, aufhellen, hell machen, heller machen, mehr licht, erhellen = brighter
         helligkeit = brightness
-        dunkler, dunkel, abdunkeln, verdunkeln, dunkler machen, weniger licht, düster = darker
+        dunkler, dunkel, dunkle, abdunkeln, verdunkeln, dunkler machen, weniger licht = darker
+        düster = darker
         mehr kontrast, kontrastreicher = more contrast
         hoher kontrast, kontrast erhöhen, kontrastreich = more contrast
         weniger kontrast, kontrastärmer, niedriger kontrast, kontrast verringern = less contrast
@@ -20,6 +22,10 @@ LANGUAGE = Language(
         gesättigt, lebendig, lebendiger, leuchtend, leuchtende farben, farbenfroh, knallig = vivid
         weniger sättigung, entsättigt, entsättigen, blasse farben, blass, matt, gedämpft = muted
         ausgewaschen, verblasst, gedeckte farben = muted
+        flau, fahl, trist, stumpf, matte farben, farbarm, weniger farbe, weniger farben = muted
+        farben + kräftiger, leuchtender, satter, bunter, intensiver, lebendiger = more saturated
+        sattere farben, satte farben, intensive farben, intensivere farben = more saturated
+        mehr farbe, mehr farben, farbiger, bunter, farbintensiver = more saturated
         sättigung = saturation
         schwarzweiß, schwarz weiß, in schwarzweiß = black and white
         in schwarz weiß, s/w, sw, graustufen = black and white
@@ -88,20 +94,40 @@ LANGUAGE = Language(
         zoom, zoomen = zoom
         vertikal, senkrecht, hochformat, im hochformat, hochkant = vertical
         porträt, porträtformat = portrait
-        für tiktok, tiktok, für reels, für instagram reels, für stories = for tiktok
+        für tiktok = for tiktok
+        für = for
         quadratisch, quadrat, im quadrat, quadratformat = square
         horizontal, querformat, im querformat, waagerecht, breitbild = landscape
-        mit balken, mit schwarzen balken, schwarze balken = with bars
-        mit unscharfen seiten, mit verschwommenen seiten, unscharfe seiten = blurred sides
+        schwarze + balken, streifen, ränder, rändern = with black bars
+        mit + schwarzen balken, schwarzen streifen, schwarzen rändern, balken = with black bars
+        unscharfe, verschwommene + ränder, seiten, kanten, hintergrund = with blurred sides
+        mit + unscharfen, verschwommenen + rändern, seiten, kanten = with blurred sides
+        mit + unscharfem, verschwommenem + rand, hintergrund = with blurred sides
+        unscharfer, verschwommener + rand, hintergrund = with blurred sides
+        ränder, seiten, hintergrund + unscharf, verschwommen, weichzeichnen = with blurred sides
         stumm, stummschalten, stumm schalten, ohne ton, ohne sound, ton aus, kein ton = mute
         tonlos, lautlos, ohne audio, ton weg, ton entfernen = mute
         lauter, lauter machen, ton lauter, lautstärke erhöhen, mehr lautstärke = louder
+        lauter stellen, lauter drehen, lautstärke hoch, lautstärke rauf = louder
+        dreh, dreh mal, drehe + den ton auf, die musik auf, den sound auf, lauter = louder
+        dreh, dreh mal, drehe + den ton runter, die musik runter, den sound runter = quieter
+        dreh, dreh mal, drehe + leiser = quieter
+        mach + den ton, die musik, den sound, das audio + lauter = louder
+        mach + den ton, die musik, den sound, das audio + leiser = quieter
         laut = loud
         leiser, leiser machen, ton leiser, lautstärke verringern, weniger lautstärke = quieter
+        leiser stellen, leiser drehen, lautstärke runter, lautstärke senken = quieter
+        erhöhen, erhöhe, erhöht, anheben, hochdrehen, aufdrehen = more | louder
+        senken, senke, verringern, verringere, reduzieren, reduziere = less | quieter
+        runterdrehen, absenken = less | quieter
+        lautstärke = volume
+        dezibel, db = db
         leise = quiet
         echo, hall, mit echo, mit hall, echo hinzufügen, hall hinzufügen = add an echo
         tiefere stimme, tiefer, tonhöhe senken, stimme tiefer, tiefe stimme = lower the pitch
+        stimme + tiefer machen, runter, senken, dunkler = lower the pitch
         höhere stimme, höher, tonhöhe erhöhen, stimme höher, hohe stimme = higher pitch
+        stimme + höher machen, rauf, hoch, heller = higher pitch
         gedämpfter ton, gedämpfter sound, dumpf, dumpfer, dumpfer klang = muffled
         wie ein telefonat, wie am telefon, wie ein anruf, telefon, telefonstimme = like a phone call
         unter wasser, unterwasser = underwater
@@ -126,6 +152,7 @@ LANGUAGE = Language(
         anfang, beginn = beginning
         ende, schluss = end
         ab sekunde, von sekunde = from second
+        an, von da an, ab da = on
         von, zwischen = from
         bis sekunde = until second
         bis zu, bis zur, bis = until
@@ -139,6 +166,7 @@ LANGUAGE = Language(
         auch = also
         oder = or
         ein bisschen, ein wenig, etwas, leicht, ein klein wenig, etwas mehr = a bit
+        bisschen, ein tick, einen tick, ein kleines bisschen = a bit
         ein hauch von, ein hauch = a touch of
         ziemlich, eher, sanft = somewhat
         sehr, richtig, stark, kräftig = very
@@ -146,7 +174,10 @@ LANGUAGE = Language(
         super, extrem, total, komplett, völlig, maximal = super
         mehr = more
         weniger = less
-        zu = too
+        zu, viel zu, etwas zu = too
+        nicht zu, nicht allzu, nicht zu sehr, nicht allzu sehr = a bit
+        zu viel, zuviel, viel zu viel = too much
+        ist, es ist, das ist, ist es, wirkt, klingt, ist mir = -
         ein, eine, einen, einem, einer = a
         eins = one
         zwei = two
@@ -178,21 +209,32 @@ LANGUAGE = Language(
         tönung, getönt, farbstich, einfärben = tint
         mach, mache, machen, mach es, mach das, gib, gib ihm, füge, hinzufügen = make it
         ich will, ich möchte, bitte mach, mach mal, mach es mal = make it
+        ändere, ändern, änder, wandle, verwandle, umwandeln = make it
         stell, stelle, stellen, setz, setze, leg, lege, lass, lasse, lassen, spiel, spiele = make it
         um, per, auf = by
         der, die, das, den, dem, des = the
         es, ihn, sie = it
         zum, zur = to
         im, in = in
-        bitte = please
+        bitte, bitteschön, pls, plz = please
         oben = at the top
         unten = at the bottom
         in der ecke = in the corner
         text, titel, untertitel, beschriftung, schriftzug, mit der aufschrift = caption
+        schreib, schreibe, schreiben, schreibt, darauf schreiben = write
         video, clip, bild, aufnahme, film = video
         effekt, filter, look, stil, farben, farbe, töne = style
         wie = like
         """
+        + platforms("von, vom, bei, auf, für")
     ),
     fillers=wordset("das den die der dem es video clip bild ganze ganzen"),
+    endings=endings("- e en er es em n"),
+    short={"n": "ein", "nen": "einen", "ne": "eine", "a": "ein", "machs": "mach", "gibs": "gib"}
+    | {"bissl": "bisschen", "bisserl": "bisschen", "bissel": "bisschen", "bisle": "bisschen"}
+    | {"fürs": "für"},
+    keep=wordset(
+        "mach mache machst gib stell bitte danke könntest kannst würdest packe packen "
+        "einfach nochmal"
+    ),
 )

@@ -1,6 +1,7 @@
 """Spanish phrasings and the English the reader takes them as."""
 
-from remixer.engine.prompt.languages.table import Language, table, wordset
+from remixer.engine.prompt.languages.platforms import platforms
+from remixer.engine.prompt.languages.table import Language, endings, table, wordset
 
 LANGUAGE = Language(
     "Spanish",
@@ -23,6 +24,13 @@ LANGUAGE = Language(
         saturado, saturada, vívido, vívida, vibrante, colorido, colorida = vivid
         menos saturado, menos saturada, menos saturación, desaturado, desaturada = muted
         colores apagados, colores suaves, pálido, pálida, descolorido = muted
+        colores, tonos + vivos, vibrantes, intensos, fuertes, saturados, brillantes = vivid
+        colores, tonos + más vivos, más vibrantes, más intensos, más fuertes = more saturated
+        colores, tonos + más saturados, más brillantes, con más vida = more saturated
+        más vivo, más viva, más vibrante, más colorido, más colorida = more saturated
+        más color, más colores, con más color, con más vida = more saturated
+        apagado, apagada, sin vida, colores sin vida, deslavado, desvaído = muted
+        menos color, menos colores = muted
         saturación = saturation
         blanco y negro, en blanco y negro, byn, b/n, escala de grises = black and white
         monocromo, monocroma, monocromático, monocromática, sin color = black and white
@@ -82,22 +90,45 @@ LANGUAGE = Language(
         zoom lento, acercamiento lento, zoom progresivo = slow zoom
         vertical, en vertical, formato vertical, para móvil = vertical
         retrato, modo retrato, formato retrato = portrait
-        para tiktok, tiktok, para reels, para historias = for tiktok
+        para tiktok = for tiktok
+        historias, historias de instagram, historias de insta = stories
         cuadrado, cuadrada, formato cuadrado, en cuadrado = square
         horizontal, en horizontal, apaisado, formato horizontal, panorámico = landscape
-        con barras, con bandas negras, barras negras = with bars
-        con los lados desenfocados, con bordes desenfocados, con fondo desenfocado = blurred sides
+        barras negras, bandas negras, franjas negras, bordes negros = with black bars
+        con + barras negras, bandas negras, franjas negras, bordes negros, barras = with black bars
+        con + bandas = with black bars
+        bordes, lados, laterales, costados, márgenes, fondo + difuminados = with blurred sides
+        bordes, lados, laterales, costados, márgenes, fondo + desenfocados = with blurred sides
+        bordes, lados, laterales, costados, márgenes, fondo + borrosos = with blurred sides
+        con + bordes, lados, laterales, costados, márgenes, fondo + difuminados = with blurred sides
+        con + bordes, lados, laterales, márgenes, fondo + desenfocados = with blurred sides
+        con + bordes, lados, laterales, costados, márgenes, fondo + borrosos = with blurred sides
+        con + costados + desenfocados = with blurred sides
+        difumina, desenfoca, difuminar, desenfocar + bordes, lados, fondo = blur the sides
         silencio, silencia, silenciar, sin sonido, sin audio, quita el sonido = mute
         quitar el sonido, mudo, muda, sonido apagado, silenciado, silenciada = mute
-        más alto, sonido más fuerte, sube el volumen, subir el volumen, más volumen = louder
-        alto volumen, volumen alto, sube el sonido, audio más fuerte = louder
-        más fuerte = more
-        fuerte, fuertemente, intenso, intensa = strong
-        más bajo, más bajito, baja el volumen, bajar el volumen, menos volumen = quieter
-        bajito, volumen bajo = quieter
+        más alto, sonido más fuerte, más volumen, alto volumen, volumen alto = louder
+        sube, súbele, súbelo, subir, subirle, aumenta, auméntale, aumentar = more | louder
+        sube, súbele, subir, subirle + volumen, el volumen, al volumen, a la música = louder
+        sube, súbele, subir, subirle + el sonido, al sonido, el audio, al audio = louder
+        aumenta, auméntale, aumentar + volumen, el volumen, al volumen, a la música = louder
+        aumenta, auméntale, aumentar + el sonido, al sonido, el audio, al audio = louder
+        más fuerte = more | louder
+        fuerte, fuertemente = strong | loud
+        intenso, intensa = strong
+        más bajo, más bajito, menos volumen, bajito, volumen bajo = quieter
+        menos fuerte = less | quieter
+        baja, bájale, bájalo, bajar, bajarle, redúcele, reducir, disminuye = less | quieter
+        baja, bájale, bajar, bajarle + volumen, el volumen, al volumen, a la música = quieter
+        baja, bájale, bajar, bajarle + el sonido, al sonido, el audio, al audio = quieter
+        reduce, redúcele, reducir, disminuye + volumen, el volumen, el sonido, el audio = quieter
+        volumen, el volumen = volume
+        decibelios, decibeles, decibelio, decibel, db = db
         eco, con eco, añade eco, añade un eco, añadir eco, ponle eco = add an echo
         reverberación = reverb
         voz más grave, tono más grave, más grave = lower the pitch
+        voz grave, voz más gruesa, voz gruesa, voz más profunda, voz profunda = lower the pitch
+        voz más aguda, voz aguda, voz más fina, voz fina, tono más alto = higher pitch
         baja el tono, grave, tono más bajo = lower the pitch
         voz más aguda, tono más agudo, más agudo, más aguda, sube el tono, agudo = higher pitch
         amortiguado, amortiguada, sonido amortiguado, ahogado, sonido ahogado = muffled
@@ -129,8 +160,11 @@ LANGUAGE = Language(
         final, fin = end
         desde el segundo, del segundo = from second
         desde, entre, de = from
-        hasta el segundo, hasta los, hasta el, hasta, antes de, antes del segundo = until
-        después de, a partir de, a partir del segundo, después del segundo = after
+        hasta el segundo, antes del segundo = until second
+        hasta los, hasta el, hasta, antes de = until
+        después de, a partir de = after
+        a partir del segundo, después del segundo = after second
+        en adelante, de ahí en adelante = on
         y = and
         pero = but
         luego, después, entonces, y luego, y después = then
@@ -143,13 +177,18 @@ LANGUAGE = Language(
         un toque de, un toque = a touch of
         algo, suave, suavemente = somewhat
         un poquitín, apenas = a little bit
-        muy, mucho, bien, bastante más = very
+        muy = ~too
+        mucho, bien, bastante más = very
         mucho más = much more
         bastante, más bien = quite
         súper, super, extremadamente, muchísimo, totalmente, extremo = super
         más = more
         menos = less
-        demasiado = too
+        demasiado, demasiada, está demasiado = too
+        no tan, no demasiado, no muy, sin pasarse = a bit
+        alto, alta = loud
+        bajo = quiet
+        está, esta, es, se ve, se ven, se oye, suena, queda, para mí = -
         un, una = a
         uno = one
         dos = two
@@ -180,6 +219,8 @@ LANGUAGE = Language(
         turquesa, cian = cyan
         tinte, tintado, tintada, matiz = tint
         hazlo, hazla, haz, hacer, hazme, ponlo, ponla, pon, poner, dale, dame = make it
+        hazle, ponle, déjalo, déjala, pasa, pásalo, pásala, quiero que sea = make it
+        cambia, cambiar, cámbialo, convierte, conviértelo, transforma, transfórmalo = make it
         quiero, quisiera, que sea, que se vea, que parezca = make it
         el, la, los, las, lo, le = the
         a, al = to
@@ -189,14 +230,22 @@ LANGUAGE = Language(
         para = for
         que = that
         como, tipo, estilo = like
-        por favor = please
+        por favor, porfa, porfis, porfavor, xfa, plis = please
         arriba, en la parte de arriba = at the top
         abajo, en la parte de abajo = at the bottom
         en la esquina = in the corner
-        texto, título, subtítulo, subtítulos, leyenda, que diga, que dice = caption
+        texto, título, subtítulo, subtítulos, leyenda, que diga, que dice, que ponga = caption
+        escribe, escríbele, escríbelo, escribir, escriba, escrito = write
         video, vídeo, clip, imagen, metraje = video
         efecto, filtro, aspecto, look, tono, tonos, colores, color = style
         """
+        + platforms("de, del")
     ),
-    fillers=wordset("el la los las lo le video vídeo clip imagen todo"),
+    fillers=wordset("el la los las lo le unos unas video vídeo clip imagen todo"),
+    endings=endings("o a os as | e es | - es | z ces"),
+    short={"pa": "para", "q": "que", "k": "que", "tb": "también", "tmb": "también"},
+    keep=wordset(
+        "pon haz pasa pásalo quiero necesito puedes podrías agrega agregar agrégale añade "
+        "añádele quita quítale quitar edita editar gracias mejor ponerle dejarlo así"
+    ),
 )

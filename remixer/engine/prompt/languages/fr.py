@@ -1,7 +1,8 @@
 """French phrasings and the English the reader takes them as ("en noir et blanc" is black
-and white, not the noir look)."""
+and white, not the noir look; "fade" is dull, the French for a fade is "fondu")."""
 
-from remixer.engine.prompt.languages.table import Language, table, wordset
+from remixer.engine.prompt.languages.platforms import platforms
+from remixer.engine.prompt.languages.table import Language, endings, table, wordset
 
 LANGUAGE = Language(
     "French",
@@ -23,6 +24,15 @@ LANGUAGE = Language(
         saturé, saturée, vif, vive, vibrant, vibrante, coloré, colorée, éclatant = vivid
         moins saturé, moins saturée, moins de saturation, désaturé, désaturée = muted
         couleurs ternes, couleurs douces, délavé, délavée, terne, pâle = muted
+        couleurs, tons + vibrantes, intenses, saturées, pétantes, flashy = vivid
+        couleurs, tons + plus vives, plus éclatantes, plus vibrantes = more saturated
+        couleurs, tons + plus intenses, plus saturées, plus pétantes = more saturated
+        plus vif, plus vive, plus éclatant, plus coloré, plus colorée, plus pétant = more saturated
+        plus de couleur, plus de couleurs, plus de peps, plus de vie = more saturated
+        fade, fadasse, sans vie, blafard, couleurs fades = muted
+        moins de couleur, moins de couleurs = muted
+        fade in = fade in
+        fade out = fade out
         saturation = saturation
         noir et blanc, en noir et blanc, noir & blanc, n&b, n/b, niveaux de gris = black and white
         monochrome, sans couleur, en noir & blanc = black and white
@@ -83,25 +93,35 @@ LANGUAGE = Language(
         zoom = zoom
         vertical, verticale, en vertical, format vertical, à la verticale = vertical
         portrait, format portrait, mode portrait = portrait
-        pour tiktok, tiktok, pour les reels, pour les stories = for tiktok
+        pour tiktok = for tiktok
+        histoires instagram, histoires d'instagram, histoires insta = stories
         carré, carrée, format carré, en carré = square
         horizontal, horizontale, paysage, format paysage, en paysage, à l'horizontale = landscape
-        avec des bandes, avec bandes noires, avec des bandes noires, avec des barres = with bars
-        avec des barres noires, avec bandes = with bars
-        bandes noires, barres noires = black bars
-        avec les côtés flous, côtés flous, avec fond flou, bords flous = blurred sides
+        avec + bandes noires, barres noires, bords noirs, bandes, barres = with black bars
+        bandes noires, barres noires, bords noirs = black bars
+        bords, côtés, bordures, marges, fond + flous, floutés, estompés = with blurred sides
+        avec + bords, côtés, bordures, marges, fond + flous, floutés, estompés = with blurred sides
+        floute, flouter, floutez, estompe + bords, côtés, bordures, fond = blur the sides
         muet, muette, sans son, sans audio, coupe le son, couper le son, silence = mute
         sourdine, en sourdine, enlever le son, enlève le son, mets en sourdine = mute
-        son plus fort, volume plus fort, monte le son, augmente le son, plus de volume = louder
-        augmenter le volume, augmente le volume, monter le son = louder
-        plus fort = more
-        fort, forte, fortement, intense = strong
-        son plus bas, son moins fort, baisse le son, baisser le volume, moins de volume = quieter
-        baisse le volume, baisser le son = quieter
-        moins fort = less
+        son plus fort, volume plus fort, plus de volume = louder
+        monte, monter, montez, augmente, augmenter, augmentez = more | louder
+        monte, monter, montez, augmente, augmenter + le son, le volume, la musique = louder
+        plus fort = more | louder
+        fort, fortement = strong | loud
+        intense = strong
+        son plus bas, son moins fort, moins de volume = quieter
+        baisse, baisser, baissez, diminue, diminuer, diminuez, réduis, réduire = less | quieter
+        baisse, baisser, baissez, diminue, diminuer + le son, le volume, la musique = quieter
+        réduis, réduire, réduisez + le son, le volume, la musique = quieter
+        moins fort = less | quieter
+        volume, le volume = volume
+        décibels, décibel, db = db
         écho, avec écho, avec un écho, ajoute un écho, ajouter un écho, mets de l'écho = add an echo
         réverbération, réverb = reverb
         voix plus grave, plus grave, baisser la hauteur, grave = lower the pitch
+        voix grave, voix plus profonde, voix profonde, voix plus basse = lower the pitch
+        voix aiguë, voix plus fine, voix plus haute = higher pitch
         voix plus aiguë, plus aigu, plus aiguë, monter la hauteur, aigu, aiguë = higher pitch
         étouffé, étouffée, son étouffé, assourdi = muffled
         comme un appel, comme au téléphone = like a phone call
@@ -128,8 +148,10 @@ LANGUAGE = Language(
         fin = end
         de la seconde, depuis la seconde = from second
         de, depuis, entre = from
-        jusqu'à la seconde, jusqu'à, jusqu'au, jusqu'aux, jusqu, avant = until
-        après, à partir de, à partir de la seconde, après la seconde = after
+        jusqu'à la seconde, avant la seconde = until second
+        jusqu'à, jusqu'au, jusqu'aux, jusqu, avant = until
+        après, à partir de = after
+        à partir de la seconde, après la seconde, dès la seconde = after second
         et = and
         mais = but
         puis, ensuite, et puis, et ensuite = then
@@ -147,7 +169,11 @@ LANGUAGE = Language(
         super, extrêmement, complètement, totalement, ultra = super
         plus = more
         moins = less
-        trop = too
+        trop, beaucoup trop, bien trop = too
+        trop de, beaucoup trop de = too much
+        pas trop, pas trop de, sans trop = a bit
+        pas assez = more
+        c'est, c'était, est, il est, elle est, ça fait, on dirait = -
         un, une = a
         deux = two
         trois = three
@@ -177,6 +203,7 @@ LANGUAGE = Language(
         turquoise, cyan = cyan
         teinte, teinté, teintée = tint
         rends, rendre, fais, faire, mets, mettre, donne, donner, applique = make it
+        passe, passer, passe le, passe la, transforme, transformer = make it
         je veux, je voudrais, ajoute, ajouter = make it
         le, la, les, l = the
         du, des, d, de l = of the
@@ -186,15 +213,23 @@ LANGUAGE = Language(
         pour = for
         que, qu, c, ce, cette, ça = that
         comme, style, genre, façon = like
-        s'il te plaît, s'il vous plaît, stp, svp = please
+        s'il te plaît, s'il vous plaît, stp, svp, stpl, plz, pls = please
         en haut = at the top
         en bas = at the bottom
         dans le coin, dans un coin = in the corner
         texte, titre, sous titre, sous titres, légende, qui dit = caption
+        écris, écrire, écrivez, écrit, écrite = write
         vidéo, video, clip, image, séquence = video
         effet, filtre, aspect, ambiance, ton, tons, couleurs, couleur = style
         """
+        + platforms("de, du, d, des")
     ),
-    fillers=wordset("le la les l vidéo video clip image tout toute"),
+    fillers=wordset("le la les l des vidéo video clip image tout toute"),
     elisions=wordset("l d j m n s t c qu jusqu lorsqu puisqu"),
+    endings=endings("- e s es | eux euse euses | al ale aux ales | if ive ifs ives"),
+    short={"pr": "pour", "ds": "dans", "tt": "tout", "bcp": "beaucoup", "ptit": "petit"},
+    keep=wordset(
+        "passe mets fais rends mettez passez faites ajoutez enlève enlever change changer "
+        "changez voudrais pourrais pouvez merci vraiment quelque chose encore"
+    ),
 )

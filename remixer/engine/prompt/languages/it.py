@@ -1,6 +1,7 @@
 """Italian phrasings and the English the reader takes them as."""
 
-from remixer.engine.prompt.languages.table import Language, table, wordset
+from remixer.engine.prompt.languages.platforms import platforms
+from remixer.engine.prompt.languages.table import Language, endings, table, wordset
 
 LANGUAGE = Language(
     "Italian",
@@ -20,6 +21,13 @@ LANGUAGE = Language(
         saturo, satura, vivace, vivaci, vibrante, colorato, colorata = vivid
         meno saturo, meno satura, meno saturazione, desaturato, desaturata = muted
         colori spenti, colori tenui, spento, spenta, sbiadito, sbiadita, pallido = muted
+        smorto, smorta, slavato, slavata, scialbo, scialba, senza vita, opaco = muted
+        meno colore, meno colori = muted
+        colori, toni + vivi, accesi, intensi, saturi, brillanti, forti = vivid
+        colori, toni + più vivi, più accesi, più intensi, più saturi, più vivaci = more saturated
+        colori, toni + più brillanti, più forti = more saturated
+        più vivace, più vivaci, più acceso, più accesa, più colorato, più colorata = more saturated
+        più colore, più colori, più vita = more saturated
         saturazione = saturation
         bianco e nero, in bianco e nero, b/n, scala di grigi, monocromatico = black and white
         monocromatica, senza colore, senza colori = black and white
@@ -79,20 +87,31 @@ LANGUAGE = Language(
         zoom = zoom
         verticale, in verticale, formato verticale = vertical
         ritratto, formato ritratto = portrait
-        per tiktok, tiktok, per i reels, per le storie = for tiktok
+        per tiktok = for tiktok
+        storie, storie di instagram, storie instagram, storie di insta, storie insta = stories
         quadrato, quadrata, formato quadrato = square
         orizzontale, in orizzontale, formato orizzontale, panoramico = landscape
-        con le bande, con bande nere, bande nere, con le barre = with bars
-        con i lati sfocati, con lati sfocati, lati sfocati, con sfondo sfocato = blurred sides
+        bande nere, barre nere, strisce nere, bordi neri = with black bars
+        con + bande nere, barre nere, strisce nere, bordi neri, bande, barre = with black bars
+        bordi, lati, margini, sfondo + sfocati, sfumati, offuscati = with blurred sides
+        con + bordi, lati, margini, sfondo + sfocati, sfumati, offuscati = with blurred sides
+        sfoca, sfocare, sfuma, sfumare + bordi, lati, margini, sfondo = blur the sides
         muto, muta, senza audio, senza suono, senza sonoro, togli l'audio, silenzio = mute
         togli il suono, silenzioso, disattiva l'audio = mute
-        più alto, suono più forte, alza il volume, alzare il volume, volume più alto = louder
-        più volume, audio più forte = louder
-        più basso, più piano, abbassa il volume, abbassare il volume, volume più basso = quieter
-        meno volume = quieter
+        più alto, suono più forte, volume più alto, più volume, audio più forte = louder
+        alza, alzare, alzalo, aumenta, aumentare, aumentalo = more | louder
+        alza, alzare, aumenta, aumentare + il volume, l'audio, il suono, la musica = louder
+        più basso, più piano, volume più basso, meno volume = quieter
+        abbassa, abbassare, abbassalo, diminuisci, diminuire, riduci, ridurre = less | quieter
+        abbassa, abbassare, diminuisci, diminuire, riduci + il volume, l'audio = quieter
+        abbassa, abbassare, diminuisci, diminuire, riduci + il suono, la musica = quieter
+        volume, il volume = volume
+        decibel, db = db
         eco, con eco, con l'eco, aggiungi eco, aggiungi un eco, aggiungi l'eco = add an echo
         riverbero = reverb
         voce più grave, più grave, tono più basso, abbassa il tono, grave = lower the pitch
+        voce grave, voce più profonda, voce profonda, voce più bassa = lower the pitch
+        voce acuta, voce più sottile, voce sottile, voce più alta = higher pitch
         voce più acuta, più acuto, più acuta, tono più alto, alza il tono, acuto = higher pitch
         ovattato, ovattata, suono ovattato, attutito = muffled
         come una telefonata, come al telefono, telefonata, telefono = like a phone call
@@ -119,10 +138,12 @@ LANGUAGE = Language(
         inizio = beginning
         fine = end
         dal secondo = from second
+        in poi, in avanti = on
         da, dal, fra, tra = from
         fino al secondo = until second
         fino a, fino al, fino, prima di, prima del = until
-        dopo, a partire da, a partire dal, dopo il secondo = after
+        dopo, a partire da, a partire dal = after
+        dopo il secondo, a partire dal secondo = after second
         e, ed = and
         ma, però = but
         poi, dopo di che, e poi, quindi = then
@@ -131,18 +152,25 @@ LANGUAGE = Language(
         non, no = not
         anche = also
         o, oppure = or
-        un po', un po, leggermente, un pochino, leggero, leggera = a bit
+        un po', un po, po, leggermente, un pochino, leggero, leggera = a bit
+        un pò, pò, un poco = a bit
         molto leggero, molto leggera, appena, un pochino pochino = a little bit
         un tocco di = a touch of
         abbastanza, piuttosto, delicatamente, morbido = somewhat
         molto, tanto, davvero = very
-        più forte = more
-        forte, intenso, intensa = strong
+        più forte = more | louder
+        meno forte = less | quieter
+        forte = strong | loud
+        intenso, intensa = strong
         molto più = much more
         super, estremamente, tantissimo, totalmente, completamente = super
         più = more
         meno = less
-        troppo = too
+        troppo, davvero troppo, un po' troppo = too
+        non troppo, senza esagerare = a bit
+        alto, alta = loud
+        basso, bassa = quiet
+        sembra, risulta, si sente = -
         un, una, uno = a
         due = two
         tre = three
@@ -172,7 +200,7 @@ LANGUAGE = Language(
         turchese, ciano = cyan
         tinta, tinto, tonalità = tint
         rendi, rendilo, rendila, fai, fallo, falla, metti, mettilo, dai, aggiungi = make it
-        voglio, vorrei = make it
+        voglio, vorrei, cambia, cambialo, trasforma, trasformalo, fammi, passa = make it
         il, lo, la, i, gli, le, l = the
         di, del, della, dei, delle, d = of the
         al, alla, ai, alle, all, a = to
@@ -180,15 +208,22 @@ LANGUAGE = Language(
         per = for
         che = that
         come, stile, tipo = like
-        per favore, per piacere = please
+        per favore, per piacere, perfavore, pf, pls, plz = please
         in alto = at the top
         in basso = at the bottom
         nell'angolo, in un angolo = in the corner
         testo, titolo, sottotitolo, sottotitoli, didascalia, scritta = caption
+        scrivi, scrivere, scriva, scrivete, scritto = write
         video, clip, filmato, immagine = video
         effetto, filtro, aspetto, look, toni, tono, colori, colore = style
         """
+        + platforms("di, del, su")
     ),
     fillers=wordset("il lo la i gli le l video clip filmato tutto"),
     elisions=wordset("l d un dell all nell sull dall c quest sott"),
+    endings=endings("o a i e | e i | co ca chi che | go ga ghi ghe"),
+    short={"nn": "non", "ke": "che", "cn": "con", "tt": "tutto", "qst": "questo"},
+    keep=wordset(
+        "metti fai fammi rendi mettere rendere aggiungere togli grazie potresti vorrei mettilo"
+    ),
 )

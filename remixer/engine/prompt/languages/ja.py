@@ -1,36 +1,12 @@
 """Japanese phrasings and the English the reader takes them as. Japanese is written without
 spaces, so its phrases are found inside the text, longest first; particles carry nothing
 the reader needs and read as nothing. Words that follow what they govern ("1秒から",
-"3秒後", "ビネットなし") are marked "<" and moved before it, into English order."""
+"3秒後", "ビネットなし", "暗すぎる") are marked "<" and moved before it, into English order.
+A particle or a word of degree may stand inside a phrase: "声をちょっと高く" is "a bit" and
+"声を高く"."""
 
-from remixer.engine.prompt.languages.table import Language, table
-
-UNITS = frozenset(("seconds", "second", "degrees", "x", "%", "times"))
-
-
-def _is_number(piece: list[str]) -> bool:
-    return len(piece) == 1 and piece[0].replace(".", "", 1).isdigit()
-
-
-def _governed(out: list[list[str]]) -> int | None:
-    """Where the last phrase starts: a number with its unit, or one table phrase."""
-    if not out:
-        return None
-    if len(out) > 1 and out[-1][0] in UNITS and _is_number(out[-2]):
-        return len(out) - 2
-    return len(out) - 1
-
-
-def reorder(pieces: list[list[str]]) -> list[str]:
-    out: list[list[str]] = []
-    for piece in pieces:
-        at = _governed(out) if piece[0].startswith("<") else None
-        if at is not None:
-            out.insert(at, [piece[0][1:], *piece[1:]])
-        elif not piece[0].startswith("<"):
-            out.append(piece)
-    return [word for piece in out for word in piece]
-
+from remixer.engine.prompt.languages.english_order import governed_first
+from remixer.engine.prompt.languages.table import Language, table, wordset
 
 LANGUAGE = Language(
     "Japanese",
@@ -48,6 +24,8 @@ LANGUAGE = Language(
         コントラスト = contrast
         鮮やか, 彩度を上げ, 彩度高め, ビビッド, カラフル, 色鮮やか, 彩度アップ = vivid
         彩度を下げ, 彩度低め, くすんだ, 淡い色, 落ち着いた色 = muted
+        派手, 色を濃く, 色濃く, 色を濃いめ, 色濃いめ, 彩度が高, 彩度高 = vivid
+        地味, 色を薄く, 色薄く, 色薄め, 色が薄い, 淡く = muted
         彩度 = saturation
         白黒, モノクロ, モノクローム, グレースケール = black and white
         セピア, セピア色, セピア調 = sepia
@@ -101,17 +79,32 @@ LANGUAGE = Language(
         縦長, 縦型, 縦向き, 縦画面, 縦 = vertical
         ポートレート = portrait
         ティックトック用, ティックトック, tiktok用, tiktok向け, ティックトック向け = for tiktok
+        インスタ, インスタグラム, フィード = instagram
+        リール = reels
+        ストーリーズ, ストーリー = stories
+        ショート動画, ショーツ, youtubeショート, ユーチューブショート = youtube shorts
+        ユーチューブ = youtube
+        用に, 用, 向けに, 向け = -
         正方形, スクエア, 真四角 = square
         横長, 横向き, 横型, 横画面, 横 = landscape
-        黒帯, 黒い帯, 帯付き, 帯をつけ, 帯を付け = with bars
-        両側をぼかし, 背景をぼかし, 背景ぼかし, ぼかした背景, 両端をぼかし = blurred sides
+        黒帯, 黒い帯, 帯付き, 帯をつけ, 帯を付け, 黒いバー, 黒い余白, 黒枠 = with black bars
+        両側をぼかし, 背景をぼかし, 背景ぼかし, ぼかした背景, 両端をぼかし = with blurred sides
+        左右をぼかし, 周りをぼかし, 余白をぼかし, 端をぼかし, ぼかした余白 = with blurred sides
         ミュート, 消音, 音なし, 無音, 音を消, 音声なし, 音を無し, 音を切 = mute
-        音を大きく, 音量を上げ, 音量アップ, 大音量, 音を上げ = louder
-        音を小さく, 音量を下げ, 音量ダウン, 小さい音, 音を下げ = quieter
+        音を大きく, 音量を上げ, 音量アップ, 大音量, 音を上げ, 音量を大きく, 音量大きめ = louder
+        ボリュームを上げ, ボリュームアップ, ボリュームを大きく = louder
+        音を小さく, 音量を下げ, 音量ダウン, 小さい音, 音を下げ, 音量を小さく, 音量小さめ = quieter
+        ボリュームを下げ, ボリュームダウン, ボリュームを小さく = quieter
+        音量, ボリューム = volume
+        デシベル = db
+        デシベル上げ, デシベル大きく, db上げ, db大きく = db louder
+        デシベル下げ, デシベル小さく, db下げ, db小さく = db quieter
         エコー, 反響, こだま = add an echo
         リバーブ, 残響 = reverb
-        ピッチを下げ, 低い声, 声を低く, 声を低 = lower the pitch
-        ピッチを上げ, 高い声, 声を高く, 声を高 = higher pitch
+        ピッチを下げ, 低い声, 声を低く, 声を低, 声低く, 声低め, 低めの声 = lower the pitch
+        声を太く, 太い声, 声のトーンを下げ = lower the pitch
+        ピッチを上げ, 高い声, 声を高く, 声を高, 声高く, 声高め, 高めの声 = higher pitch
+        声のトーンを上げ = higher pitch
         こもった, こもった音, くぐもった = muffled
         電話のよう, 電話みたい, 電話の声, 電話越し, 電話 = like a phone call
         水中, 水の中 = underwater
@@ -135,8 +128,21 @@ LANGUAGE = Language(
         後, 以降, 以後 = <after
         なし, 無し, 抜き, なしで, 無しで, 抜きで = <without
         秒間, 秒 = seconds
+        秒目 = second
         少し, ちょっと, やや, 軽く, 少しだけ, 弱め = a bit
         ほんの少し, ちょっとだけ = a little bit
+        もう少し, もうちょっと, もう少しだけ = a bit
+        すぎる, すぎ, 過ぎる, 過ぎ = <too
+        暗 = darker
+        明る, 眩し, まぶし = brighter
+        うるさ, 音が大き, 音大き, 音量が大き = loud
+        うるさい = quieter
+        音が小さ, 音小さ, 音量が小さ = quiet
+        遅 = slow
+        速, 早 = fast
+        冷た = cooler
+        暖か, 温か = warmer
+        コントラストが強, コントラスト強, コントラストが高 = more contrast
         とても, すごく, かなり, 非常に, めっちゃ, 強め, 強く = very
         超, 最大 = super
         もっと, より, さらに = more
@@ -168,12 +174,14 @@ LANGUAGE = Language(
         下に, 下部に = at the bottom
         隅に, 角に = in the corner
         テロップ, 字幕, タイトル, 文字 = caption
+        と書い, と書く, と書き, を書い, って書い, と入れ, と表示, を表示, 書い, 書く, 書き = write
         色 = colour
         にして, して, にする, する, させて, したい, です, ます = -
         を, に, は, が, で, の, も, へ, て = -
         かけて, かける, つけて, つける, 入れて, 入れる, 加えて, 加える, あげて, くれ = -
         """
     ),
+    fillers=wordset("を が は"),
     spaced=False,
-    reorder=reorder,
+    reorder=governed_first,
 )

@@ -1,6 +1,8 @@
 """Portuguese phrasings (Brazil and Portugal) and the English the reader takes them as."""
 
-from remixer.engine.prompt.languages.table import Language, table, wordset
+from remixer.engine.prompt.languages.english_order import governed_first
+from remixer.engine.prompt.languages.platforms import platforms
+from remixer.engine.prompt.languages.table import Language, endings, table, wordset
 
 LANGUAGE = Language(
     "Portuguese",
@@ -20,6 +22,13 @@ LANGUAGE = Language(
         saturado, saturada, vívido, vívida, vibrante, colorido, colorida = vivid
         menos saturado, menos saturada, menos saturação, dessaturado, dessaturada = muted
         cores apagadas, cores suaves, pálido, pálida, desbotado, desbotada = muted
+        cores, tons + vivas, vibrantes, intensas, fortes, saturadas, brilhantes = vivid
+        cores, tons + mais vivas, mais vibrantes, mais intensas, mais fortes = more saturated
+        cores, tons + mais saturadas, mais brilhantes, com mais vida = more saturated
+        mais vivo, mais viva, mais vibrante, mais colorido, mais colorida = more saturated
+        mais cor, mais cores, com mais cor, com mais vida = more saturated
+        apagado, apagada, sem vida, cores sem vida, sem graça, sem cor viva = muted
+        menos cor, menos cores = muted
         saturação = saturation
         preto e branco, em preto e branco, p&b = black and white
         p/b, escala de cinza, tons de cinza = black and white
@@ -77,18 +86,39 @@ LANGUAGE = Language(
         zoom lento, aproximação lenta = slow zoom
         vertical, na vertical, formato vertical, em pé = vertical
         retrato, modo retrato, formato retrato = portrait
-        para tiktok, pro tiktok, tiktok, para reels, para stories = for tiktok
+        para tiktok, pro tiktok = for tiktok
         quadrado, quadrada, formato quadrado = square
         horizontal, na horizontal, formato horizontal, paisagem, deitado = landscape
-        com barras, com faixas pretas, barras pretas = with bars
-        com as laterais desfocadas, com laterais desfocadas, com fundo desfocado = blurred sides
+        barras pretas, faixas pretas, tarjas pretas, bordas pretas = with black bars
+        com + barras pretas, faixas pretas, tarjas pretas, bordas pretas, barras = with black bars
+        com + faixas, tarjas = with black bars
+        bordas, laterais, lados, cantos, margens, fundo + desfocadas, borradas = with blurred sides
+        bordas, laterais, lados, cantos, margens, fundo + embaçadas = with blurred sides
+        com + bordas, laterais, lados, cantos, margens, fundo + desfocadas = with blurred sides
+        com + bordas, laterais, lados, cantos, margens, fundo + borradas = with blurred sides
+        com + bordas, laterais, lados, cantos, margens, fundo + embaçadas = with blurred sides
+        desfoca, desfocar, desfoque, borra, borrar + bordas, laterais, fundo = blur the sides
         mudo, muda, silencioso, sem som, sem áudio, tirar o som, tira o som, silenciar = mute
         silencia, sem barulho = mute
-        mais alto, som mais alto, aumenta o volume, aumentar o volume, mais volume = louder
-        mais baixo, som mais baixo, abaixa o volume, diminuir o volume, menos volume = quieter
+        mais alto, som mais alto, mais volume, volume alto = louder
+        aumenta, aumente, aumentar, sobe, suba, subir = more | louder
+        aumenta, aumente, aumentar, sobe, suba, subir + o volume, o som, o áudio, a música = louder
+        mais forte = more | louder
+        forte = strong | loud
+        mais baixo, som mais baixo, menos volume, volume baixo = quieter
+        abaixa, abaixe, abaixar, baixa, baixe, baixar, diminui, diminua, diminuir = less | quieter
+        reduz, reduza, reduzir = less | quieter
+        abaixa, abaixe, abaixar, baixa, baixe, baixar + o volume, o som, o áudio = quieter
+        diminui, diminua, diminuir, reduz, reduza, reduzir + o volume, o som, o áudio = quieter
+        abaixa, abaixe, abaixar, baixa, baixe, baixar, diminui, reduz + a música = quieter
+        menos forte = less | quieter
+        volume, o volume = volume
+        decibéis, decibel, decibels, db = db
         eco, com eco, adiciona eco, adicionar eco, coloca eco, põe eco = add an echo
         reverberação = reverb
         voz mais grave, tom mais grave, mais grave, abaixa o tom, grave = lower the pitch
+        voz grave, voz mais grossa, voz grossa, voz mais profunda, tom mais baixo = lower the pitch
+        voz aguda, voz mais fina, voz fina, tom mais alto = higher pitch
         voz mais aguda, tom mais agudo, mais agudo, mais aguda, aumenta o tom, agudo = higher pitch
         abafado, abafada, som abafado = muffled
         como uma ligação, como uma chamada, como telefone, ligação telefônica = like a phone call
@@ -115,9 +145,12 @@ LANGUAGE = Language(
         final, fim = end
         do segundo, desde o segundo = from second
         de, desde, entre = from
-        até o segundo, até os, até o, até = until
-        depois de, a partir de, a partir do segundo, depois do segundo, após = after
+        até o segundo, antes do segundo = until second
+        até os, até o, até = until
+        depois de, a partir de, após = after
+        a partir do segundo, depois do segundo, após o segundo = after second
         antes de = until
+        em diante, daí em diante, dali em diante = on
         e = and
         mas, porém = but
         depois, então, e depois, em seguida = then
@@ -130,12 +163,17 @@ LANGUAGE = Language(
         bem leve, bem levinho, quase nada = a little bit
         um toque de = a touch of
         meio, suave, suavemente = somewhat
-        muito, bem, bastante = very
+        muito = ~too
+        bem, bastante = very
         muito mais = much more
         super, extremamente, totalmente, muitíssimo = super
         mais = more
         menos = less
-        demais = too
+        demais, demasiado = <too
+        não muito, nem tanto, sem exagerar = a bit
+        alto, alta = loud
+        baixo = quiet
+        está, esta, tá, ta, ficou, fica, parece, o vídeo está, o vídeo tá, para mim = -
         um, uma = a
         dois, duas = two
         três = three
@@ -165,7 +203,8 @@ LANGUAGE = Language(
         turquesa, ciano = cyan
         matiz, tingido, tingida, tonalidade = tint
         deixa, deixe, deixar, faz, faça, fazer, coloca, coloque, põe, ponha = make it
-        quero, queria, que fique = make it
+        quero, queria, que fique, bota, bote, botar, transforma, transforme = make it
+        troca, troque, trocar, muda, mude, mudar, converte, converter, passa, passar = make it
         o, os, as = the
         a = to
         do, da, dos, das = of the
@@ -174,14 +213,24 @@ LANGUAGE = Language(
         por, pelo, pela = by
         que = that
         como, tipo, estilo = like
-        por favor = please
+        por favor, pfv, pf, plis, pls = please
         em cima, no topo, na parte de cima = at the top
         embaixo, em baixo, na parte de baixo = at the bottom
         no canto = in the corner
-        texto, título, legenda, legendas, escrito = caption
+        texto, título, legenda, legendas, escrito, escrita, dizendo = caption
+        escreve, escreva, escrever, escrevendo = write
         vídeo, video, clipe, clip, imagem = video
         efeito, filtro, aparência, visual, tom, tons, cores, cor = style
         """
+        + platforms("de, do, da, dos, das")
     ),
-    fillers=wordset("o a os as vídeo video clipe imagem todo"),
+    fillers=wordset("o a os as uns umas vídeo video clipe imagem todo"),
+    endings=endings("o a os as | e es | l is"),
+    short={"pro": "para", "pra": "para", "pros": "para", "pras": "para", "q": "que"}
+    | {"tb": "também", "tbm": "também", "mto": "muito", "mt": "muito"},
+    keep=wordset(
+        "deixa deixe põe bota faz preciso gostaria poderia pode adiciona adicionar "
+        "obrigado obrigada colocar deixar assim ficar fique você"
+    ),
+    reorder=governed_first,
 )

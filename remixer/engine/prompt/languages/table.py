@@ -3,19 +3,29 @@
 Words are compared lower case with their accents folded ("más" and "mas" are one word), and
 the longest phrase starting at each word wins. Within a phrase, a few words that carry no
 meaning (articles, "video") may stand between its words: "spiegel das Video horizontal" is
-"spiegel horizontal". Languages written without spaces are matched inside the text instead.
+"spiegel horizontal"; so may a word of degree, said before the phrase: "voz un poco más
+grave" is "a bit" and "voz más grave", "声ちょっと高く" is "a bit" and "声高く". Short forms
+are read as the words they stand for ("pa" as "para", "bissl" as "bisschen"). A word the
+table does not have as written may be read with another ending of its language ("quentes"
+as "quente", "wärmere" as "wärmer"), but only where that form continues a phrase. Languages
+written without spaces are matched inside the text instead.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import product
 
 from remixer.engine.prompt.words import APOSTROPHES, tokens
 
 END = "\x01"  # marks a trie node where a phrase ends
 MAX_SKIPPED = 3  # filler words a phrase may step over
+MIN_STEM = 3  # letters a word keeps before an ending is changed: "ore" is never "oro"
+OR = "|"  # "more | louder": a second reading, for the sound (see english_order.py)
+# The English of the words of degree that may stand inside another phrase.
+DEGREES = frozenset(("a bit", "a little bit", "very", "somewhat", "quite", "much more", "more"))
 
 
 def fold(text: str) -> str:
@@ -25,14 +35,26 @@ def fold(text: str) -> str:
 
 
 def table(lines: str) -> dict[str, str]:
-    """Lines of "phrase, phrase = english" as {phrase: english}; "-" is nothing."""
+    """Lines of "phrase, phrase = english" as {phrase: english}; "-" is nothing. A line
+    "verb, verb + object, object = english" holds every verb followed by every object."""
     out: dict[str, str] = {}
     for line in lines.strip().splitlines():
         sources, _, english = line.partition("=")
-        for source in sources.split(","):
-            if source.strip():
-                out[source.strip()] = english.strip().removeprefix("-")
+        for words in product(*(_phrases(part) for part in sources.split("+"))):
+            out[" ".join(words)] = english.strip().removeprefix("-")
     return out
+
+
+def _phrases(text: str) -> list[str]:
+    return [phrase.strip() for phrase in text.split(",") if phrase.strip()]
+
+
+def endings(groups: str) -> tuple[tuple[str, ...], ...]:
+    """ "o a os as | e es": the endings one word takes in its forms; "-" is none."""
+    return tuple(
+        tuple("" if ending == "-" else fold(ending) for ending in group.split())
+        for group in groups.split("|")
+    )
 
 
 def wordset(words: str) -> frozenset[str]:
@@ -44,14 +66,20 @@ def is_word(token: str) -> bool:
     return any(char.isalpha() for char in token) and token not in ("x", "s", "\x00caption")
 
 
+@dataclass(frozen=True)
+class Match:
+    end: int  # where the phrase ends in the text
+    english: str
+    said: tuple[str, ...] = ()  # the English of the words of degree inside it, said first
+
+
 @dataclass
 class Translation:
-    english: list[str]
-    explained: int  # words of the prompt the table knew
+    explained: int = 0  # words of the prompt the table knew
     exact: int = 0  # of those, written with the table's own accents (tells "très" from "tres")
     phrases: int = 0  # how many phrases explained them: fewer is the more fluent reading
     unknown: list[str] = field(default_factory=list)  # words it did not
-    pieces: list[list[str]] = field(default_factory=list)  # unspaced: English per phrase
+    pieces: list[list[str]] = field(default_factory=list)  # the English of each phrase
 
 
 @dataclass(eq=False)
@@ -62,7 +90,10 @@ class Language:
     name: str
     phrases: dict[str, str]
     fillers: frozenset[str] = frozenset()
+    short: dict[str, str] = field(default_factory=dict)  # "pa": "para", "bissl": "bisschen"
+    keep: frozenset[str] = frozenset()  # common words never read as a misspelt table word
     elisions: frozenset[str] = frozenset()  # "l", "d": "l'image" is "l image"
+    endings: tuple[tuple[str, ...], ...] = ()  # of adjectives and participles: see endings()
     spaced: bool = True
     reorder: Callable[[list[list[str]]], list[str]] | None = None  # into English order
     root: dict[str, object] = field(init=False, default_factory=dict)
@@ -70,18 +101,19 @@ class Language:
     inside: dict[str, list[tuple[str, str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.fillers = frozenset(fold(word) for word in self.fillers)
+        self.fillers = frozenset(map(fold if self.spaced else _spaceless, self.fillers))
+        self.keep = frozenset(map(fold, self.keep))
         self.spellings = frozenset(
             word.casefold() for phrase in self.phrases for word in self.split(phrase)
         )
         for phrase, english in self.phrases.items():
             if not self.spaced:
-                key = unicodedata.normalize("NFKC", phrase).casefold()
+                key = _spaceless(phrase)
                 self.inside.setdefault(key[0], []).append((key, english))
                 continue
             node = self.root
             for word in self.split(fold(phrase)):
-                node = node.setdefault(word, {})  # type: ignore[assignment]
+                node = node.setdefault(self.short.get(word, word), {})  # type: ignore[assignment]
             node.setdefault(END, english)
         for found in self.inside.values():
             found.sort(key=lambda pair: -len(pair[0]))
@@ -98,7 +130,7 @@ class Language:
     def meanings(self) -> dict[str, str]:
         """The English of each word that is a phrase on its own ("cálido" -> "warmer")."""
         return {
-            fold(phrase): english
+            fold(phrase): english.partition(OR)[0].strip()
             for phrase, english in self.phrases.items()
             if self.spaced and len(self.split(phrase)) == 1
         }
@@ -115,64 +147,130 @@ class Language:
                 start = index + 1
         return tokens("".join(chars))
 
-    def longest(self, folded: list[str], start: int) -> tuple[int, str] | None:
-        """(end, english) of the longest phrase at `start`, stepping over filler words."""
-        node, found, skipped, index = self.root, None, 0, start
-        while index < len(folded):
-            child = node.get(folded[index])
-            if isinstance(child, dict):
-                node = child
-                if END in node:
-                    found = (index + 1, str(node[END]))
-            elif index == start or folded[index] not in self.fillers or skipped >= MAX_SKIPPED:
+    def longest(self, folded: list[str], start: int) -> Match | None:
+        """The longest phrase at `start`, stepping over filler words and words of degree; a
+        word that starts none as written may start one with another ending."""
+        found = self._longest(folded, start, folded[start])
+        for form in () if found else self._forms(folded[start]):
+            if found := self._longest(folded, start, form):
                 break
-            else:
-                skipped += 1
-            index += 1
         return found
 
+    def _longest(self, folded: list[str], start: int, first: str) -> Match | None:
+        node, found, skipped, index = self.root, None, 0, start
+        said: tuple[str, ...] = ()
+        while index < len(folded):
+            word = first if index == start else folded[index]
+            child = node.get(word) or (index > start and self._inflected(node, word))
+            if isinstance(child, dict):
+                node, index = child, index + 1
+                if END in node:
+                    found = Match(index, str(node[END]), said)
+                continue
+            degree = self._degree(folded, index) if index > start else None
+            if skipped >= MAX_SKIPPED or not (degree or folded[index] in self.fillers):
+                break
+            index, said = (degree.end, (*said, degree.english)) if degree else (index + 1, said)
+            skipped += 1
+        return found
+
+    def _degree(self, folded: list[str], start: int) -> Match | None:
+        """The longest word of degree at `start` ("un poco", "etwas"), if one is."""
+        node, found = self.root, None
+        for index in range(start, len(folded)):
+            child = node.get(folded[index])
+            if not isinstance(child, dict):
+                break
+            node = child
+            if node.get(END) in DEGREES:
+                found = Match(index + 1, str(node[END]))
+        return found
+
+    def _inflected(self, node: dict[str, object], word: str) -> object:
+        """The node the word leads to with another ending ("frias" -> "frio")."""
+        return next((node[form] for form in self._forms(word) if form in node), None)
+
+    def _forms(self, word: str) -> Iterator[str]:
+        """The word with each other ending of its endings' groups."""
+        for group in self.endings:
+            for ending in group:
+                stem = word[: len(word) - len(ending)]
+                if word.endswith(ending) and len(stem) >= MIN_STEM:
+                    yield from (stem + other for other in group if other != ending)
+
     def translate(self, words: list[str]) -> Translation:
-        folded = [fold(word) for word in words]
-        out = Translation([], 0)
+        folded = [self.short.get(word, word) for word in map(fold, words)]
+        out = Translation()
         index = 0
         while index < len(words):
             found = self.longest(folded, index)
             if found is None:
                 if is_word(words[index]):
                     out.unknown.append(words[index])
-                out.english.append(words[index])
+                out.pieces.append([words[index]])
                 index += 1
                 continue
-            end, english = found
-            out.english += english.split()
-            matched = [word for word in words[index:end] if is_word(word)]
+            out.pieces += [said.split() for said in found.said]
+            out.pieces.append(found.english.split())
+            matched = [word for word in words[index : found.end] if is_word(word)]
             out.explained += len(matched)
             out.exact += sum(1 for word in matched if word in self.spellings)
             out.phrases += 1
-            index = end
+            index = found.end
         return out
 
     def find_inside(self, text: str) -> Translation:
         """The longest phrase at each character, for languages without spaces; the text
         between phrases is kept as written."""
-        text = unicodedata.normalize("NFKC", text).casefold()
-        out, kept, index = Translation([], 0), 0, 0
+        text = _spaceless(text)
+        out, kept, index = Translation(), 0, 0
         while index < len(text):
-            phrase = next(
-                (p for p in self.inside.get(text[index], ()) if text.startswith(p[0], index)),
+            found = next(
+                (
+                    m
+                    for key, english in self.inside.get(text[index], ())
+                    if (m := self._inside(text, index, key, english))
+                ),
                 None,
             )
-            if phrase is None:
+            if found is None:
                 index += 1
                 continue
             _kept(text[kept:index], out)
-            if phrase[1]:
-                out.pieces.append(phrase[1].split())
-            out.explained += 1
-            index = kept = index + len(phrase[0])
+            out.pieces += [said.split() for said in found.said]
+            if found.english:
+                out.pieces.append(found.english.split())
+            out.explained += 1 + len(found.said)
+            index = kept = found.end
         _kept(text[kept:], out)
-        out.english = [word for piece in out.pieces for word in piece]
         return out
+
+    def _inside(self, text: str, start: int, key: str, english: str) -> Match | None:
+        """The phrase `key` at `start`, stepping over fillers and words of degree inside it."""
+        at, skipped = start, 0
+        said: tuple[str, ...] = ()
+        for position, char in enumerate(key):
+            while position and not text.startswith(char, at) and skipped < MAX_SKIPPED:
+                step = self._inside_step(text, at)
+                if step is None:
+                    break
+                at, said, skipped = step.end, (*said, *step.said), skipped + 1
+            if not text.startswith(char, at):
+                return None
+            at += 1
+        return Match(at, english, said)
+
+    def _inside_step(self, text: str, at: int) -> Match | None:
+        """A filler or a word of degree at `at` (the longest), as a step over it."""
+        for key, english in self.inside.get(text[at], ()) if at < len(text) else ():
+            if text.startswith(key, at) and (english in DEGREES or key in self.fillers):
+                return Match(at + len(key), "", (english,) if english in DEGREES else ())
+        return None
+
+
+def _spaceless(text: str) -> str:
+    """Text without spaces as its phrases are compared: its accents are letters ("が")."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _kept(text: str, out: Translation) -> None:

@@ -2,6 +2,9 @@
 
 OLD_FILM = ["saturation", "warmer", "grain", "vignette", "flicker"]
 VINTAGE = ["sepia", "grain", "vignette"]
+PORTRAIT_BLURRED = {"aspect": "portrait", "fill": "blurred sides"}
+PORTRAIT_BARS = {"aspect": "portrait", "fill": "black bars"}
+SQUARE_BARS = {"aspect": "square", "fill": "black bars"}
 
 # (prompt, language, steps): a step is a name, or (name, {parameter: value}).
 IN_LANGUAGES = [
@@ -31,6 +34,15 @@ IN_LANGUAGES = [
     ("baja el volumen", "Spanish", [("volume", {"db": -6.0})]),
     ("voz más grave", "Spanish", [("pitch", {"semitones": -4.0})]),
     ("con eco", "Spanish", ["echo"]),
+    ("colores más cálidos y más oscuros", "Spanish", ["warmer", "brightness"]),
+    ("un poco difuminados", "Spanish", [("blur", {"strength": 0.25})]),
+    ("súbele el volumen", "Spanish", [("volume", {"db": 6.0})]),
+    ("bájale al sonido", "Spanish", [("volume", {"db": -6.0})]),
+    ("la música más alta", "Spanish", [("volume", {"db": 6.0})]),
+    ("sepia más fuerte", "Spanish", ["sepia"]),  # more sepia, not louder
+    ("baja la saturación", "Spanish", [("saturation", {"amount": -0.5})]),
+    ("vertical con los bordes difuminados", "Spanish", [("crop", PORTRAIT_BLURRED)]),
+    ("cuadrado con barras negras", "Spanish", [("crop", SQUARE_BARS)]),
     # Portuguese
     ("deixa um pouco mais quente", "Portuguese", [("warmer", {"strength": 0.25})]),
     ("em preto e branco", "Portuguese", ["grayscale"]),
@@ -45,6 +57,14 @@ IN_LANGUAGES = [
     ("mais alto", "Portuguese", [("volume", {"db": 6.0})]),
     ("som abafado", "Portuguese", ["muffled"]),
     ("debaixo d'água", "Portuguese", ["underwater"]),
+    ("cores mais quentes", "Portuguese", ["warmer"]),
+    ("tons frios e escuros", "Portuguese", ["cooler", "brightness"]),
+    ("aumenta o som", "Portuguese", [("volume", {"db": 6.0})]),
+    ("abaixa o som", "Portuguese", [("volume", {"db": -6.0})]),
+    ("baixa a música", "Portuguese", [("volume", {"db": -6.0})]),
+    ("sépia mais forte", "Portuguese", ["sepia"]),
+    ("vertical com bordas desfocadas", "Portuguese", [("crop", PORTRAIT_BLURRED)]),
+    ("quadrado com barras pretas", "Portuguese", [("crop", SQUARE_BARS)]),
     # French
     ("rends-le un peu plus chaud", "French", [("warmer", {"strength": 0.25})]),
     ("plus froid et plus lumineux", "French", ["cooler", ("brightness", {"amount": 0.25})]),
@@ -61,6 +81,15 @@ IN_LANGUAGES = [
     ("baisse le son", "French", [("volume", {"db": -6.0})]),
     ("comme au téléphone", "French", ["phone"]),
     ("sous l'eau", "French", ["underwater"]),
+    ("des couleurs plus chaudes", "French", ["warmer"]),
+    ("un peu floues", "French", [("blur", {"strength": 0.25})]),
+    ("couleurs froides et sombres", "French", ["cooler", "brightness"]),
+    ("monte la musique", "French", [("volume", {"db": 6.0})]),
+    ("le son plus fort", "French", [("volume", {"db": 6.0})]),
+    ("le son un peu moins fort", "French", [("volume", {"db": -3.0})]),
+    ("sépia plus fort", "French", ["sepia"]),
+    ("vertical avec des bords flous", "French", [("crop", PORTRAIT_BLURRED)]),
+    ("vertical avec des bandes noires", "French", [("crop", PORTRAIT_BARS)]),
     # German
     ("mach es ein bisschen wärmer", "German", [("warmer", {"strength": 0.25})]),
     ("kühler und heller", "German", ["cooler", ("brightness", {"amount": 0.25})]),
@@ -79,6 +108,14 @@ IN_LANGUAGES = [
     ("lauter", "German", [("volume", {"db": 6.0})]),
     ("tiefere Stimme", "German", [("pitch", {"semitones": -4.0})]),
     ("ton ausblenden", "German", ["sound_fade_out"]),
+    ("wärmere Farben", "German", ["warmer"]),
+    ("ein dunkleres Bild", "German", [("brightness", {"amount": -0.25})]),
+    ("kältere und hellere Farben", "German", ["cooler", ("brightness", {"amount": 0.25})]),
+    ("mach den Ton leiser", "German", [("volume", {"db": -6.0})]),
+    ("dreh die Musik auf", "German", [("volume", {"db": 6.0})]),
+    ("Lautstärke runter", "German", [("volume", {"db": -6.0})]),
+    ("Hochformat mit unscharfen Rändern", "German", [("crop", PORTRAIT_BLURRED)]),
+    ("quadratisch mit schwarzen Balken", "German", [("crop", SQUARE_BARS)]),
     # Italian
     ("rendilo un po' più caldo", "Italian", [("warmer", {"strength": 0.25})]),
     ("in bianco e nero", "Italian", ["grayscale"]),
@@ -94,6 +131,14 @@ IN_LANGUAGES = [
     ("quadrato con bande nere", "Italian", [("crop", {"aspect": "square"})]),
     ("alza il volume", "Italian", [("volume", {"db": 6.0})]),
     ("suono ovattato", "Italian", ["muffled"]),
+    ("colori più freddi", "Italian", ["cooler"]),
+    ("toni caldi e scuri", "Italian", ["warmer", "brightness"]),
+    ("alza l'audio", "Italian", [("volume", {"db": 6.0})]),
+    ("abbassa la musica", "Italian", [("volume", {"db": -6.0})]),
+    ("l'audio più forte", "Italian", [("volume", {"db": 6.0})]),
+    ("seppia più forte", "Italian", ["sepia"]),
+    ("verticale con i bordi sfocati", "Italian", [("crop", PORTRAIT_BLURRED)]),
+    ("verticale con bande nere", "Italian", [("crop", PORTRAIT_BARS)]),
     # Japanese
     ("少し暖かくして", "Japanese", [("warmer", {"strength": 0.25})]),
     ("冷たく明るくして", "Japanese", ["cooler", ("brightness", {"amount": 0.25})]),
@@ -117,6 +162,13 @@ IN_LANGUAGES = [
     ("音を大きく", "Japanese", [("volume", {"db": 6.0})]),
     ("エコーをかけて", "Japanese", ["echo"]),
     ("ビネットなしの古いフィルム", "Japanese", ["saturation", "warmer", "grain", "flicker"]),
+    ("音量を上げて", "Japanese", [("volume", {"db": 6.0})]),
+    ("ボリュームを下げて", "Japanese", [("volume", {"db": -6.0})]),
+    ("声を高く", "Japanese", [("pitch", {"semitones": 4.0})]),
+    ("声を低く", "Japanese", [("pitch", {"semitones": -4.0})]),
+    ("こもった音", "Japanese", ["muffled"]),
+    ("縦長で背景をぼかして", "Japanese", [("crop", PORTRAIT_BLURRED)]),
+    ("正方形で黒帯", "Japanese", [("crop", SQUARE_BARS)]),
 ]
 
 # (prompt, language, the step, its moment as (start, end) in seconds; None is the end).
@@ -145,6 +197,22 @@ MOMENTS = [
     ("2秒まで早送り", "Japanese", "speed", (0.0, 2.0)),
     ("3秒後から白黒", "Japanese", "grayscale", (3.0, None)),
     ("後半を逆再生", "Japanese", "reverse", (0.5, None)),
+    # From a second on
+    ("a partir del segundo 3 en blanco y negro", "Spanish", "grayscale", (3.0, None)),
+    ("desde el segundo 3 en blanco y negro", "Spanish", "grayscale", (3.0, None)),
+    ("desde el segundo 1 en adelante en cámara lenta", "Spanish", "speed", (1.0, None)),
+    ("a partir do segundo 3 em preto e branco", "Portuguese", "grayscale", (3.0, None)),
+    ("do segundo 1 em diante em câmera lenta", "Portuguese", "speed", (1.0, None)),
+    ("à partir de la 3e seconde en noir et blanc", "French", "grayscale", (3.0, None)),
+    ("à partir de 3 secondes en noir et blanc", "French", "grayscale", (3.0, None)),
+    ("ab Sekunde 3 schwarzweiß", "German", "grayscale", (3.0, None)),
+    ("ab 3 Sekunden schwarzweiß", "German", "grayscale", (3.0, None)),
+    ("ab der 3. Sekunde schwarzweiß", "German", "grayscale", (3.0, None)),
+    ("dal secondo 3 in bianco e nero", "Italian", "grayscale", (3.0, None)),
+    ("a partire dal secondo 3 in bianco e nero", "Italian", "grayscale", (3.0, None)),
+    ("dal 3° secondo in poi in bianco e nero", "Italian", "grayscale", (3.0, None)),
+    ("3秒から白黒", "Japanese", "grayscale", (3.0, None)),
+    ("3秒目から白黒", "Japanese", "grayscale", (3.0, None)),
 ]
 
 # The middle of a clip, as the moments reader spans it.
@@ -165,6 +233,40 @@ CAPTIONS = [
     ('schwarzweiß mit dem Text "Hallo" unten', "Hallo", "bottom"),
     ('in bianco e nero con la scritta "Ciao" in alto', "Ciao", "top"),
     ("「Hi」を上に、セピア", "Hi", "top"),
+    # The verb that writes it
+    ('escribe "Hola" en sepia', "Hola", "bottom"),
+    ('escreve a legenda "Oi" em sépia', "Oi", "bottom"),
+    ('écris "Salut" en haut en sépia', "Salut", "top"),
+    ('schreib "Hallo" oben in Sepia', "Hallo", "top"),
+    ('scrivi "Ciao" in basso in seppia', "Ciao", "bottom"),
+    ("「Hi」と書いて、セピア", "Hi", "bottom"),
+]
+
+# A number of decibels: (prompt, language, the English it is read as). The volume word comes
+# first, so the number says how much louder or quieter.
+DECIBELS = [
+    ("baja el volumen de 10 dB", "Spanish", "quieter by 10 db"),
+    ("sube el volumen 10 dB", "Spanish", "louder by 10 db"),
+    ("abaixa o volume em 10 dB", "Portuguese", "quieter by 10 db"),
+    ("aumenta o volume em 10 decibéis", "Portuguese", "louder by 10 db"),
+    ("baisse le son de 10 dB", "French", "quieter by 10 db"),
+    ("monte le son de 10 dB", "French", "louder by 10 db"),
+    ("Ton um 10 dB leiser", "German", "sound quieter by 10 db"),
+    ("Lautstärke um 10 dB erhöhen", "German", "volume louder by 10 db"),
+    ("abbassa il volume di 10 dB", "Italian", "quieter by 10 db"),
+    ("alza il volume di 10 dB", "Italian", "louder by 10 db"),
+    ("音量を10デシベル下げて", "Japanese", "volume quieter by 10 db"),
+    ("音量を10デシベル上げて", "Japanese", "volume louder by 10 db"),
+]
+
+# Words that look like another form of a table word and are not: (prompt, the word kept).
+NOT_INFLECTED = [
+    ("hazlo más cálido con calidez", "calidez"),
+    ("mais quente com quentura", "quentura"),
+    ("plus chaud avec la chaudière", "chaudière"),
+    ("wärmer und Dunkelkammer", "dunkelkammer"),
+    ("più caldo e le ore", "ore"),
+    ("più caldo e freddezza", "freddezza"),
 ]
 
 MUTED = ["sin sonido", "sem som", "sans son", "ohne Ton", "senza audio", "音を消して"]
@@ -192,9 +294,21 @@ TYPOS = [
 # Misspellings in another language: (prompt, language, (as written, read as), English).
 TYPOS_IN_LANGUAGES = [
     ("hazlo más calidoo", "Spanish", ("calidoo", "cálido"), "make it warmer"),
-    ("mach es wärmr", "German", ("wärmr", "wärmer"), "make it warmer"),
+    ("mach es wärmmer", "German", ("wärmmer", "wärmer"), "make it warmer"),
     ("rendilo più frreddo", "Italian", ("frreddo", "freddo"), "make it cooler"),
-    ("mets-le en noir et blanq", "French", ("blanq", "blanc"), "make it the black and white"),
+    ("rends-le plus lumineuxx", "French", ("lumineuxx", "lumineux"), "make it the brighter"),
+    ("deixa mais quentte", "Portuguese", ("quentte", "quente"), "make it warmer"),
+]
+
+# Words of another language with five letters or fewer are never read as misspelt: too many
+# are other real words ("passe" is not "pause"). (prompt, language)
+SHORT_NOT_TYPOS_IN_LANGUAGES = [
+    ("passe en format carré", "French"),
+    ("tout en noir et blanc", "French"),
+    ("passa para preto e branco", "Portuguese"),
+    ("passa in bianco e nero", "Italian"),
+    ("pasa a blanco y negro", "Spanish"),
+    ("mach es warmr", "German"),
 ]
 
 # Real words the reader does not know, never read as a vocabulary word a letter away.
