@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from remixer.engine.effects.recipe import Caption, Recipe, Step
 from remixer.engine.effects.spans import MAX_SECONDS, Span
-from remixer.engine.effects.spec import SOUND, RecipeError, Value
+from remixer.engine.effects.spec import COLOUR, SOUND, RecipeError, Value
 from remixer.engine.effects.steps import LOOKS, STEPS
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.suggest import refusal
@@ -75,8 +75,8 @@ def _explicit(named: list[Named]) -> list[Named]:
         step = entry.effect.step
         if entry.negated or step not in STEPS:
             continue
-        if step == "speed" and entry.params.get("factor") == 1.0:
-            continue  # "speed" with no number says nothing
+        if _says_nothing(entry):
+            continue
         kind = group(step, entry.params)
         if kind is not None:
             earlier = seen.get((kind[0], entry.span))
@@ -176,14 +176,28 @@ def _left_over(item: Item, caption: Caption | None) -> bool:
     return item.kind in UNUSED_IF_LEFT and not item.used
 
 
+def _says_nothing(entry: Named) -> bool:
+    """ "speed" with no number, or "tint" with no colour (a "warm tint" is warmer)."""
+    if entry.effect.step == "speed":
+        return entry.params.get("factor") == 1.0
+    if entry.effect.step == "tint":
+        return "colour" not in entry.effect.params and not any(
+            item.kind == "colour" for item in entry.bound
+        )
+    return False
+
+
 def _unused(named: list[Named], clauses: list[list[Item]], caption: Caption | None) -> list[str]:
     words: list[str] = []
     for clause in clauses:
         for item in clause:
             if _left_over(item, caption) and any(c.isalnum() for c in item.words):
                 words.append(item.words)
+    colour = any(STEPS[n.effect.step].kind == COLOUR for n in named if n.effect.step in STEPS)
     words += [
-        n.item.words for n in named if n.effect.step == "speed" and n.params.get("factor") == 1.0
+        n.item.words
+        for n in named
+        if _says_nothing(n) and not (colour and n.effect.step == "tint" and len(named) > 1)
     ]
     return list(dict.fromkeys(words))
 

@@ -66,8 +66,9 @@ ASKS: list[tuple[str, str]] = [
     (
         rf"\bmake\s+(?:it|him|her|them|someone|people|the\s+\w+)\s+"
         rf"(?:say|says|saying|speak|talk|sing){_CLAUSE_REST}"
-        r"|\b(?:voice\s*over|narrate|narration|text to speech|tts|dub|dubbed|dubbing|lip\s*sync)\b"
-        rf"|\badd\s+{_KIND}(?:voice|narrator|speech)\b",
+        r"|\b(?:narrate|text to speech|tts|dub|dubbed|dubbing|lip\s*sync)\b"
+        rf"|\b(?:add|record|generate|write|make)\s+{_KIND}(?:voice\s*over|narration|voice|narrator"
+        r"|speech)\b",
         "Making it speak needs a generative model; the local engine can show words as a "
         "caption in quotes instead.",
     ),

@@ -14,10 +14,14 @@ def _each(phrases: str, fill: str) -> dict[str, str]:
 # Each names one of the crop step's fills (effects/geometry.py FILLERS).
 FILLS: dict[str, str] = {
     **_each(
-        "black bars, with bars, bars around it, black borders, black background, fit inside, "
-        "fit it in, fitted inside, whole picture, no crop, no cropping, without cropping, "
-        "dont crop, do not crop",
+        "black bars, with bars, bars around it, black borders, black background",
         "black bars",
+    ),
+    **_each(
+        "fit inside, fit it in, fitted inside, whole picture, no crop, no cropping, without "
+        "cropping, dont crop, do not crop, nothing cropped, not cropped, uncropped, without "
+        "cutting, nothing cut off, dont cut anything",
+        "uncropped",
     ),
     **_each(
         "blurred sides, blurry sides, blur the sides, blurred background, blurry background, "
@@ -25,7 +29,7 @@ FILLS: dict[str, str] = {
         "blur fill, blurred fill",
         "blurred sides",
     ),
-    **_each("centre crop, center crop, cropped, crop to fill, fill the frame", "centre crop"),
+    **_each("centre crop, center crop, crop to fill, fill the frame", "centre crop"),
 }
 ALONE = {"black bars": Effect(step="letterbox")}
 

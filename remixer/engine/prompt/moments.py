@@ -78,7 +78,10 @@ def _between(toks: list[str], at: int) -> tuple[Span, int] | None:
     start = _seconds(toks, cursor) or _quantity(toks, cursor)
     if start is None or start[1] >= len(toks) or toks[start[1]] not in JOIN:
         return None
-    end = _seconds(toks, start[1] + 1) or _quantity(toks, start[1] + 1)
+    after = start[1] + 1
+    while after < len(toks) and toks[after] in ("at", "the"):
+        after += 1
+    end = _seconds(toks, after) or _quantity(toks, after)
     if end is None:
         return None
     said_unit = any(t in UNIT for t in toks[at : end[1]])

@@ -15,7 +15,7 @@ from remixer.engine.effects.recipe import Caption, Recipe
 from remixer.engine.effects.spans import Span
 from remixer.engine.effects.spec import RecipeError, Value
 from remixer.engine.effects.steps import STEPS
-from remixer.engine.prompt import beyond, fills, languages, moments, typos
+from remixer.engine.prompt import beyond, context, fills, languages, moments, typos
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.assemble import MODIFIERS, Item, Named, assemble
 from remixer.engine.prompt.tuning import tune
@@ -57,7 +57,8 @@ def _items(toks: list[str], spans: list[Span]) -> list[list[Item]]:
         token = toks[index]
         found = TRIE.longest(toks, index)
         if token in BREAKS or (found and cast(tuple[str, object], found[1])[0] == "separator"):
-            clauses.append([])
+            # "with" goes on with the clause before: its moment holds for what it adds.
+            clauses.append([Item("with", None, "", index)] if token == "with" else [])
             index += found[0] if found and token not in BREAKS else 1
             continue
         if token == CAPTION:
@@ -187,17 +188,6 @@ def _colours_as_tints(clause: list[Item]) -> None:
             item.value = v.Effect(step="tint", params={"colour": str(item.value)})
 
 
-def _decibels_as_volume(clauses: list[list[Item]]) -> None:
-    """With no volume step named, a number of decibels names one ("+6 dB", "volume -10 dB")."""
-    items = [item for clause in clauses for item in clause]
-    if not any(i.kind == "effect" and i.value.step == "volume" for i in items):  # type: ignore[attr-defined]
-        for item in items:
-            if item.kind == "decibels":
-                params = tune("volume", {"db": 0.0}, (item.kind, item.value)) or {}
-                item.kind, item.value = "effect", v.Effect(step="volume", params=params)
-                return
-
-
 def _caption(prompt: str) -> tuple[str | None, str, list[str]]:
     """The caption, the prompt without it, and a remark on what no font here draws."""
     quoted, rest = split_quotes(prompt)
@@ -233,7 +223,7 @@ def read_prompt(prompt: str) -> Recipe:
     clauses = _items(toks, spans)
     named: dict[int, Named] = {}
     fills.read_alone(clauses)
-    _decibels_as_volume(clauses)
+    context.settle(clauses)
     for clause in clauses:
         _colours_as_tints(clause)
         for item in clause:
@@ -244,6 +234,10 @@ def read_prompt(prompt: str) -> Recipe:
     place, carry = None, None
     for clause in clauses:
         place = _bind(clause, named, caption_text is not None, carry) or place
+        if carry and clause[0].kind == "with":
+            for item in clause:
+                if item.kind == "effect" and named[item.at].span is None:
+                    named[item.at].span = named[carry.at].span
         carry = next((i for i in reversed(clause) if i.kind == "effect"), carry)
     caption = (
         Caption(caption_text, place or "bottom", _caption_moment(clauses)) if caption_text else None

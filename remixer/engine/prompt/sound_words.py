@@ -66,7 +66,8 @@ SOUND_PHRASES: dict[str, Preset] = {
         "higher pitch, high pitch, pitch up, pitch it up, pitched up, raise the pitch, higher "
         "pitched, high pitched, higher voice, high voice, the voice higher, voice higher, "
         "squeaky, squeaky voice, pitch the voice up, pitch the audio up, pitch the sound up, "
-        "pitch up the voice, pitch up the audio, raise the voice, make the voice higher",
+        "pitch up the voice, pitch up the audio, raise the voice, make the voice higher, "
+        "pitch the voiceover up, pitch the vocals up, pitch the narration up, pitch the music up",
         "pitch",
         semitones=4.0,
     ),
@@ -85,7 +86,9 @@ SOUND_PHRASES: dict[str, Preset] = {
         "pitched, low pitched, deeper voice, deep voice, deeper, lower voice, low voice, the "
         "voice deeper, voice deeper, the voice lower, voice lower, deeper sound, deeper audio, "
         "pitch the voice down, pitch the audio down, pitch the sound down, pitch down the voice, "
-        "pitch down the audio, lower the voice, make the voice deeper, make the voice lower",
+        "pitch down the audio, lower the voice, make the voice deeper, make the voice lower, "
+        "pitch the voiceover down, pitch the vocals down, pitch the narration down, "
+        "pitch the music down",
         "pitch",
         semitones=-4.0,
     ),

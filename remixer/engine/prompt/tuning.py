@@ -140,6 +140,16 @@ def _pitch(params: dict[str, Value], kind: str, value: object) -> dict[str, Valu
     return {**params, "semitones": _clamp("pitch", "semitones", round(semitones, 2))}
 
 
+def _uncropped(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
+    """ "nothing cropped": the whole picture inside, over blurred sides if asked, else bars."""
+    if kind != "fill" or value != "uncropped":
+        return None
+    return {
+        **params,
+        "fill": "blurred sides" if params["fill"] == "blurred sides" else "black bars",
+    }
+
+
 def _all(*tuners: Tuner) -> Tuner:
     def tune(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
         for tuner in tuners:
@@ -175,7 +185,9 @@ TUNERS: dict[str, Tuner] = {
     "posterize": _number("posterize", "levels", ("plain",)),
     "hue_shift": _number("hue_shift", "degrees", ("degrees", "plain")),
     "letterbox": _number("letterbox", "ratio", ("plain",)),
-    "crop": _choice("fill", ("fill",), tuple(STEPS["crop"].params["fill"].choices)),
+    "crop": _all(
+        _uncropped, _choice("fill", ("fill",), tuple(STEPS["crop"].params["fill"].choices))
+    ),
     "tint": _all(
         _choice("colour", ("colour",), tuple(STEPS["tint"].params["colour"].choices)),
         _amount("tint", "strength"),

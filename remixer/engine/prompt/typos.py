@@ -200,7 +200,8 @@ class Speller:
             meant = self.read_as(words, at, near[word]) if near[word] else None
             if meant:
                 out[at] = meant
-                if (word, meant) not in corrected:
+                # A plural is the word itself ("sounds"), not a misspelling to point out.
+                if (word, meant) not in corrected and word not in (f"{meant}s", f"{meant}es"):
                     corrected.append((word, meant))
         return out, corrected
 

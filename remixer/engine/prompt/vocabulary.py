@@ -96,7 +96,7 @@ EFFECTS: dict[str, Effect] = {
         _s("saturation", amount=-0.5),
     ),
     **_each(
-        "black and white, black & white, b & w, b / w, bw, grayscale, greyscale, gray scale, grey scale, monochrome, mono, colourless, colorless",
+        "black and white, black n white, b n w, black & white, b & w, b / w, bw, grayscale, greyscale, gray scale, grey scale, monochrome, mono, colourless, colorless",
         _s("grayscale"),
     ),
     **_each("sepia, sepia tone, sepia toned, old photo", _s("sepia")),

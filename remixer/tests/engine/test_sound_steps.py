@@ -242,3 +242,8 @@ def test_sound_steps_on_a_video_without_sound_leave_the_picture(tmp_path):
     assert len(frames) == FRAMES
     with av.open(str(tmp_path / "out.mp4")) as container:
         assert not container.streams.audio
+
+
+def test_a_fade_after_a_mute_is_the_pictures():
+    recipe = parse_recipe("no sound, then fade out")
+    assert [step.name for step in recipe.steps] == ["fade_out"] and not recipe.sound

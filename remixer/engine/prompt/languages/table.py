@@ -268,9 +268,13 @@ class Language:
         return None
 
 
+# Ideographic marks that end a clause, as the reader knows them.
+_MARKS = str.maketrans({"、": ",", "。": ".", "，": ","})
+
+
 def _spaceless(text: str) -> str:
     """Text without spaces as its phrases are compared: its accents are letters ("が")."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKC", text).casefold().translate(_MARKS)
 
 
 def _kept(text: str, out: Translation) -> None:

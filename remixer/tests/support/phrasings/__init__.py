@@ -202,6 +202,12 @@ READ = [
 
 # The sound alone: its volume, its fades, an echo, its pitch and what it sounds through.
 SOUND_READ = [
+    # Read by the words around them.
+    ("drop the audio by 6dB", [("volume", {"db": -6.0})]),
+    ("reduce the audio by 10 dB", [("volume", {"db": -10.0})]),
+    ("lower the volume, and fade it out", [("volume", {"db": -6.0}), "sound_fade_out"]),
+    ("louder, then fade in", [("volume", {"db": 6.0}), "sound_fade_in"]),
+    ("pitch the voiceover down", [("pitch", {"semitones": -4.0})]),
     ("louder", [("volume", {"db": 6.0})]),
     ("make it louder", [("volume", {"db": 6.0})]),
     ("a bit quieter", [("volume", {"db": -3.0})]),

@@ -32,4 +32,12 @@ MOMENTS_READ = [
     ("black and white for the first 2 seconds, then sepia", [("grayscale", FIRST_2), "sepia"]),
     ("loop the first second 3 times", [("loop", (0.0, 1.0, False))]),
     ("freeze the last second", [("freeze", (-1.0, None, False))]),
+    # "with" goes on with its clause's moment; a restated step is the same step.
+    (
+        "after 3s go black and white with more contrast",
+        [("grayscale", (3.0, None, False)), ("contrast", (3.0, None, False))],
+    ),
+    ("just the first 3 secs in slow mo, half speed", [("speed", (0.0, 3.0, False))]),
+    ("between second 2 and the 5 slow motion", [("speed", (2.0, 5.0, False))]),
+    ("after the 2 second mark sepia", [("sepia", (2.0, None, False))]),
 ]

@@ -1,0 +1,57 @@
+"""Phrases read by the words around them: a number of decibels names a volume step ("+6 dB"),
+"drop the audio by 6 dB" lowers the sound rather than muting it, and "fade it out" said of
+the sound fades the sound, not the picture."""
+
+from __future__ import annotations
+
+from remixer.engine.effects.spec import SOUND
+from remixer.engine.effects.steps import STEPS
+from remixer.engine.prompt import vocabulary as v
+from remixer.engine.prompt.assemble import Item
+from remixer.engine.prompt.tuning import tune
+
+SOUND_FADES = {"fade_in": "sound_fade_in", "fade_out": "sound_fade_out"}
+
+
+def settle(clauses: list[list[Item]]) -> None:
+    _decibels(clauses)
+    _fades_of_the_sound(clauses)
+
+
+def _step(item: Item) -> str:
+    return item.value.step if item.kind == "effect" and isinstance(item.value, v.Effect) else ""
+
+
+def _decibels(clauses: list[list[Item]]) -> None:
+    """A mute beside a number of decibels lowers the sound by it; with no volume step named,
+    a number of decibels names one ("+6 dB", "volume -10 dB")."""
+    for clause in clauses:
+        mute = next((i for i in clause if _step(i) == "mute"), None)
+        if mute and any(i.kind == "decibels" for i in clause):
+            mute.value = v.Effect(step="volume", params={"db": -6.0})
+    items = [item for clause in clauses for item in clause]
+    if any(_step(item) == "volume" for item in items):
+        return
+    for item in items:
+        if item.kind == "decibels":
+            params = tune("volume", {"db": 0.0}, (item.kind, item.value)) or {}
+            item.kind, item.value = "effect", v.Effect(step="volume", params=params)
+            return
+
+
+def _sounds(item: Item | None) -> bool:
+    step = _step(item) if item else ""
+    return step == "sound" or (step in STEPS and STEPS[step].kind == SOUND)
+
+
+def _fades_of_the_sound(clauses: list[list[Item]]) -> None:
+    """ "lower the volume, and fade it out": a plain fade in a clause of its own, after one
+    about the sound, is the sound's."""
+    before: Item | None = None
+    for clause in clauses:
+        effects = [item for item in clause if item.kind == "effect"]
+        fade = effects[0] if len(effects) == 1 and _step(effects[0]) in SOUND_FADES else None
+        plain = fade and not ({"black", "white"} & set(fade.words.split()))
+        if fade and plain and _sounds(before) and isinstance(fade.value, v.Effect):
+            fade.value = v.Effect(step=SOUND_FADES[fade.value.step])
+        before = effects[-1] if effects else before
