@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from remixer.engine.prompt import vocabulary as v
+from remixer.engine.prompt.words import tokens
+
 _REMOVE = (
     r"(?:remove|take out|take away|get rid of|cut out|strip out|strip|erase|delete|filter out)"
 )
@@ -81,6 +84,38 @@ ASKS: list[tuple[str, str]] = [
 _PATTERNS = [(re.compile(pattern, re.IGNORECASE), sentence) for pattern, sentence in ASKS]
 
 
+def _known() -> frozenset[str]:
+    """Every word of the reader's phrases, but the ones that only join them."""
+    tables = (v.EFFECTS, v.COLOUR_WORDS, v.STRENGTH, v.CAPTION_WORDS, v.PLACES, v.UNITS)
+    words = {word for table in tables for phrase in table for word in tokens(phrase)}
+    return frozenset(words - v.STOP_WORDS)
+
+
+KNOWN = _known()
+THINGS = (
+    "Adding, removing or replacing things in the picture needs a generative model; the local "
+    "engine changes the whole picture (its colour, light, shape and time) and its sound."
+)
+_THING_ASK = re.compile(
+    rf"\b(?:{_REMOVE}|add|put|insert|replace|swap|turn)\s+(?:(?:the|that|this|a|an|some|those"
+    rf"|these|him|her|them|it)\s+)?{_CLAUSE_REST}",
+    re.IGNORECASE,
+)
+
+
+def _unknown_thing(ask: str) -> bool:
+    """Whether an ask to add or remove names a thing: a word of its own and no word the
+    reader knows ("remove the guy behind us", not "remove the grain" or "add an echo")."""
+    verb, _, rest = ask.partition(" ")
+    if verb.casefold() in ("replace", "swap") and " with " in f" {rest.casefold()} ":
+        return True
+    if verb.casefold() == "turn" and " into " not in f" {rest.casefold()} ":
+        return False
+    words = [word for word in tokens(rest) if word.isalpha()]
+    known = [word for word in words if word in KNOWN]
+    return bool(words) and not known and any(word not in v.STOP_WORDS for word in words)
+
+
 def set_apart(text: str) -> tuple[str, list[str]]:
     """The text without the asks beyond the engine, and one sentence for each of them."""
     sentences: list[str] = []
@@ -88,4 +123,7 @@ def set_apart(text: str) -> tuple[str, list[str]]:
         text, found = pattern.subn(", ", text)
         if found:
             sentences.append(sentence)
-    return text, sentences
+    things = [m for m in _THING_ASK.finditer(text) if _unknown_thing(m.group(0))]
+    for match in reversed(things):
+        text = f"{text[: match.start()]}, {text[match.end() :]}"
+    return text, [*sentences, THINGS] if things else sentences

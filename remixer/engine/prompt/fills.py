@@ -26,8 +26,14 @@ FILLS: dict[str, str] = {
     **_each(
         "blurred sides, blurry sides, blur the sides, blurred background, blurry background, "
         "blur the background, blurred edges, blurry edges, blurred bars, blurred borders, "
-        "blur fill, blurred fill",
+        "blur fill, blurred fill, blurred copy, blurry copy, blurred version, blurry version, "
+        "blurred copy behind, blur behind, blurred behind, blurred video behind",
         "blurred sides",
+    ),
+    **_each(
+        "instead of black bars, no black bars, without black bars, not black bars, no bars, "
+        "without bars, no borders",
+        "no bars",
     ),
     **_each("centre crop, center crop, crop to fill, fill the frame", "centre crop"),
 }

@@ -22,6 +22,19 @@ SKIP = frozenset(("the", "at", "a", "second", "sec", "to", "with", "in", "on", "
 LATER = frozenset(("on", "onwards", "onward", "in", "forward", "forwards"))
 
 
+ASPECTS = frozenset(("9:16", "16:9", "1:1", "4:3", "3:4", "4:5", "5:4", "21:9", "2:1"))
+
+
+def clock(token: str) -> float | None:
+    """A time on a player's clock, "0:04" or "1:30", in seconds (never a shape like 9:16)."""
+    minutes, colon, seconds = token.removeprefix("-").partition(":")
+    if not colon or token.removeprefix("-") in ASPECTS or len(seconds) != 2:
+        return None
+    if not (minutes.isdigit() and seconds.isdigit()) or int(seconds) >= 60:
+        return None
+    return int(minutes) * 60 + int(seconds)
+
+
 def _quantity(toks: list[str], at: int) -> tuple[float, int] | None:
     """A number at `at` ("2", "two", "1.5") and the position after it."""
     if at >= len(toks):
@@ -38,6 +51,8 @@ def _seconds(toks: list[str], at: int, ordinal: bool = True) -> tuple[float, int
     ordinal_found = ordinal and toks[at : at + 1] in (["second"], ["sec"])
     if ordinal_found and (found := _quantity(toks, at + 1)):
         return found
+    if at < len(toks) and (time := clock(toks[at])) is not None:
+        return time, at + 1
     found = _quantity(toks, at)
     if found is None and at < len(toks) and toks[at] in ("a", "one"):
         found = (1.0, at + 1)
@@ -69,22 +84,26 @@ def _edge(toks: list[str], at: int) -> tuple[Span, int] | None:
 
 
 def _between(toks: list[str], at: int) -> tuple[Span, int] | None:
-    """ "from 1 s to 3 s", "between 1 and 3 seconds", "from second 1 to 3"."""
-    if toks[at] not in FROM:
+    """ "from 1 s to 3 s", "between 1 and 3 seconds", "from second 1 to 3", "0:04-0:07"."""
+    if toks[at] not in FROM and clock(toks[at]) is None:
         return None
-    cursor = at + 1
+    cursor = at + (toks[at] in FROM)
     while cursor < len(toks) and toks[cursor] in ("at", "the"):
         cursor += 1
     start = _seconds(toks, cursor) or _quantity(toks, cursor)
-    if start is None or start[1] >= len(toks) or toks[start[1]] not in JOIN:
+    if start is None or start[1] >= len(toks):
         return None
     after = start[1] + 1
+    if toks[start[1]] not in JOIN:  # "from 0:04-0:07": the dash stays with the second time
+        if clock(toks[start[1]]) is None:
+            return None
+        after = start[1]
     while after < len(toks) and toks[after] in ("at", "the"):
         after += 1
     end = _seconds(toks, after) or _quantity(toks, after)
     if end is None:
         return None
-    said_unit = any(t in UNIT for t in toks[at : end[1]])
+    said_unit = any(t in UNIT or clock(t) is not None for t in toks[at : end[1]])
     if not said_unit or end[0] <= start[0]:
         return None
     return Span(start[0], end[0]), end[1]

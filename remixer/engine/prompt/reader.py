@@ -178,12 +178,14 @@ def _modify(item: Item, candidates: list[Item], named: dict[int, Named]) -> None
 
 
 def _colours_as_tints(clause: list[Item]) -> None:
-    """A colour with no tint or fade beside it is a tint of that colour ("make it pink")."""
+    """A colour with no tint or fade beside it is a tint of that colour ("make it pink"), unless
+    it describes a thing ("a golden retriever")."""
     takers = {"tint", "fade_in", "fade_out"}
     if any(i.kind == "effect" and i.value.step in takers for i in clause):  # type: ignore[attr-defined]
         return
-    for item in clause:
-        if item.kind == "colour" and item.value not in ("black", "white"):
+    for item, after in zip(clause, [*clause[1:], None], strict=True):
+        thing = after is not None and after.kind == "unknown"
+        if item.kind == "colour" and item.value not in ("black", "white") and not thing:
             item.kind = "effect"
             item.value = v.Effect(step="tint", params={"colour": str(item.value)})
 

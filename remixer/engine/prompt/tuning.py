@@ -141,13 +141,12 @@ def _pitch(params: dict[str, Value], kind: str, value: object) -> dict[str, Valu
 
 
 def _uncropped(params: dict[str, Value], kind: str, value: object) -> dict[str, Value] | None:
-    """ "nothing cropped": the whole picture inside, over blurred sides if asked, else bars."""
-    if kind != "fill" or value != "uncropped":
+    """ "nothing cropped": the whole picture inside, over blurred sides if asked, else bars;
+    "no black bars": blurred sides if asked, else the frame filled."""
+    if kind != "fill" or value not in ("uncropped", "no bars"):
         return None
-    return {
-        **params,
-        "fill": "blurred sides" if params["fill"] == "blurred sides" else "black bars",
-    }
+    otherwise = "black bars" if value == "uncropped" else "centre crop"
+    return {**params, "fill": "blurred sides" if params["fill"] == "blurred sides" else otherwise}
 
 
 def _all(*tuners: Tuner) -> Tuner:

@@ -164,6 +164,8 @@ class Speller:
         if self.phrases is None:
             return self._one(words[at], near)
         completing = [word for word in near if self._completes(words, at, word)]
+        if len(completing) > 1:  # "spped up": "speed up" rather than "sped up", a letter off
+            completing = [word for word in completing if len(word) == len(words[at])] or completing
         if len(completing) == 1:
             return completing[0]
         if completing or any(word not in self.targets for word in near):

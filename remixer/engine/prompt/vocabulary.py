@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from remixer.engine.effects.spec import Value
+from remixer.engine.prompt.fillers import STOP_WORDS as STOP_WORDS
 from remixer.engine.prompt.sound_words import SOUND_PHRASES
 
 T = TypeVar("T")
@@ -289,7 +290,7 @@ NEGATIONS = frozenset(
     _list(
         "not, no, without, dont, do not, never, nor, minus, skip, except, no more, "
         "leave out, remove, drop, lose, keep off, dont want, do not want, doesnt, isnt, avoid, "
-        "instead of, rather than, none"
+        "instead of, rather than, none, take out, take away, get rid of, cut out, lose the"
     )
 )
 NUMBER_WORDS: dict[str, float] = {
@@ -377,23 +378,3 @@ CAPTION_WORDS = frozenset(
     )
 )
 SEPARATORS = frozenset(_list("and, but, then, plus, also, after that, afterwards, while, with"))
-STOP_WORDS = frozenset(
-    _list(
-        "a, an, the, old, new, crop, it, its, this, that, these, make, makes, making, made, turn, "
-        "turned, into, to, look, looks, looking, like, as, style, styled, effect, effects, "
-        "filter, please, video, clip, footage, scene, shot, movie, film, add, apply, give, "
-        "giving, of, in, on, me, my, some, feel, feeling, version, kind, sort, just, so, all, "
-        "whole, entire, is, be, should, want, i, id, would, could, can, you, lets, let, go, "
-        "put, use, using, over, have, has, colours, colors, colour, color, tone, tones, image, "
-        "picture, frames, frame, by, at, for, vibe, vibes, aesthetic, mood, bit, little, "
-        "too, them, they, or, get, got, from, up, down, out, one, whole thing, everything, "
-        "thing, something, play, playing, played, plays, run, mode, treatment, grade, graded, "
-        "grading, quality, our, we, us, your, overall, pls, plz, thanks, thank, hey, hi, yo, "
-        "ok, okay, maybe, now, again, lot, same, time, rate, level, amount, degree, "
-        "intensity, strength, keep, kept, only, part, section, rest, was, were, been, being, am, "
-        "are, did, does, do, doing, done, there, here, when, where, which, who, what, how, "
-        "if, than, shot, filmed, recorded, taken, into, onto, will, shall, might, must, "
-        "may, need, needs, try, trying, bring, around, about, sorta, actually, basically, "
-        "literally, screen, mark"
-    )
-)

@@ -271,3 +271,39 @@ def test_any_text_reads_or_is_refused(text):
         return
     assert recipe.steps or recipe.caption or not recipe.sound
     assert stored_recipe(recipe.to_json()) == recipe
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "remove the guy walking behind us and replace him with a golden retriever",
+        "replace the dog with a cat",
+        "add a dragon flying over the city",
+        "remove the background",
+    ],
+)
+def test_things_in_the_picture_need_a_model_and_say_so(prompt):
+    with pytest.raises(RecipeError, match="things in the picture needs a generative model"):
+        parse_recipe(prompt)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "steps"),
+    [
+        ("add an echo", ["echo"]),
+        ("add some film grain", ["grain"]),
+        ("turn it black and white", ["grayscale"]),
+        ("old film but take out the vignette", ["saturation", "warmer", "grain", "flicker"]),
+        ("make it golden", ["tint"]),
+        ("a warm tint", ["warmer"]),
+        ("vertical, no black bars", ["crop"]),
+    ],
+)
+def test_asks_the_engine_can_do_are_not_taken_for_things(prompt, steps):
+    assert [step.name for step in parse_recipe(prompt).steps] == steps
+
+
+def test_a_colour_that_describes_a_thing_is_no_tint():
+    with pytest.raises(RecipeError, match="golden"):
+        parse_recipe("a golden retriever")
+    assert parse_recipe("vertical, no black bars").steps[0].params["fill"] == "centre crop"

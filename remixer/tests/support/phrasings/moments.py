@@ -40,4 +40,9 @@ MOMENTS_READ = [
     ("just the first 3 secs in slow mo, half speed", [("speed", (0.0, 3.0, False))]),
     ("between second 2 and the 5 slow motion", [("speed", (2.0, 5.0, False))]),
     ("after the 2 second mark sepia", [("sepia", (2.0, None, False))]),
+    # A player's clock; a shape like 9:16 is never a time.
+    ("half speed just from 0:04 to 0:07", [("speed", (4.0, 7.0, False))]),
+    ("sepia 0:02-0:03", [("sepia", (2.0, 3.0, False))]),
+    ("black and white until 0:03", [("grayscale", (0.0, 3.0, False))]),
+    ("mirror it after 1:30", [("mirror", (90.0, None, False))]),
 ]
