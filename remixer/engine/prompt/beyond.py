@@ -23,6 +23,8 @@ _WHO = (
     r"(?:woman|women|man|men|girl|boy|lady|guy|female|male|child|kid|robot|celebrity"
     r"|someone else|somebody else|different person|another person)"
 )
+# Sound steps of the engine's own: "add an echo sound" is one of them.
+_OURS = r"(?:an?\s+)?(?:echo|echoey|reverb|radio|phone|telephone|muffled|underwater|louder|quieter)"
 _ADD = r"(?:add|put in|put on|include|insert|overlay|lay|layer)"
 _KIND = r"(?:(?:some|a|an|the|new|nice|cool|epic|sad|happy|upbeat|calm|dramatic|background)\s+)*"
 # The rest of the clause, up to a separator and never into a caption.
@@ -62,7 +64,7 @@ ASKS: list[tuple[str, str]] = [
         rf"(?:\b{_ADD}\s+{_KIND})?\b(?:sound effects?|sfx|foley|laugh track|canned laughter"
         r"|applause|explosion sounds?|whooshe?s?)\b"
         rf"|\b{_ADD}\s+{_KIND}(?:the\s+)?(?:sounds?|noises?)\s+of\b{_CLAUSE_REST}"
-        rf"|\b{_ADD}\s+{_KIND}[a-z]+(?:\s+[a-z]+)?\s+(?:sounds?|chirping|singing|barking"
+        rf"|\b{_ADD}\s+{_KIND}(?!{_OURS}\b)[a-z]+(?:\s+[a-z]+)?\s+(?:sounds?|chirping|singing|barking"
         r"|crashing|crackling|ambience|ambiance)\b",
         f"Adding sound effects needs a generative model; {KEEP_INSTEAD}.",
     ),

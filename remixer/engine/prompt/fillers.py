@@ -27,6 +27,7 @@ STOP_WORDS = frozenset(
         "may, need, needs, try, trying, bring, around, about, sorta, actually, basically, "
         "literally, screen, mark, teh, u, ur, im, youre, hes, shes, theyre, n, normal, "
         "normal speed, regular speed, real time, realtime, as is, as it is, unchanged, "
-        "untouched, leave, leave the rest, behind"
+        "untouched, leave, leave the rest, behind, voice, the voice, vocals, voiceover, "
+        "on the voice, to the voice"
     )
 )

@@ -50,13 +50,28 @@ def _turned() -> dict[str, tuple[str, float]]:
     """ "reduce the saturation", "increase contrast", "lower the brightness"."""
     steps = {"saturation": 0.5, "contrast": 0.3, "brightness": 0.25, "exposure": 0.25}
     ways = {"increase, raise, boost, up, add": 1.0, "reduce, decrease, lower, cut, drop": -1.0}
-    return {
+    before = {
         f"{verb}{the} {noun}": ("brightness" if noun == "exposure" else noun, sign * amount)
         for noun, amount in steps.items()
         for verbs, sign in ways.items()
         for verb in _list(verbs)
         for the in ("", " the")
     }
+    after = {  # "contrast down 20%", "less brightness"
+        f"{said} {noun}" if said in ("less", "lower", "more", "higher") else f"{noun} {said}": (
+            "brightness" if noun == "exposure" else noun,
+            sign * amount,
+        )
+        for noun, amount in steps.items()
+        for said, sign in {
+            "up": 1.0,
+            "down": -1.0,
+            "less": -1.0,
+            "lower": -1.0,
+            "higher": 1.0,
+        }.items()
+    }
+    return {**after, **before}
 
 
 FASTER, SLOWER = _s("speed", factor=2.0), _s("speed", factor=0.5)

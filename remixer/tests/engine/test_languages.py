@@ -3,6 +3,7 @@ phrase tables into the steps an English prompt would make, and said so in the re
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -27,6 +28,13 @@ from remixer.tests.support.phrasings.languages_everyday import (
     VIVID_AND_DULL,
     VOICES,
 )
+from remixer.tests.support.phrasings.languages_verbs import (
+    KANA,
+    OBJECTS,
+    PARTS,
+    SPEED_FACTORS,
+    UP_AND_DOWN,
+)
 from remixer.tests.support.source_clips import decode, diff, remix, write_source
 
 pytestmark = pytest.mark.database_free
@@ -38,7 +46,16 @@ def applied(recipe: Recipe) -> list[tuple[str, dict]]:
 
 @pytest.mark.parametrize(
     ("prompt", "language", "expected"),
-    IN_LANGUAGES + VIVID_AND_DULL + COMPLAINTS + VOICES + SHORT_FORMS + PLATFORMS,
+    IN_LANGUAGES
+    + VIVID_AND_DULL
+    + COMPLAINTS
+    + VOICES
+    + SHORT_FORMS
+    + PLATFORMS
+    + UP_AND_DOWN
+    + KANA
+    + SPEED_FACTORS
+    + OBJECTS,
 )
 def test_a_prompt_in_another_language_reads_as_these_steps(prompt, language, expected):
     recipe = parse_recipe(prompt)
@@ -58,6 +75,33 @@ def test_a_moment_in_another_language_bounds_its_step(prompt, language, step, sp
     assert found and found[0].span is not None
     assert (found[0].span.start, found[0].span.end) == span
     assert f"Read as {language}." in recipe.remarks
+
+
+@pytest.mark.parametrize(("prompt", "language", "step", "span"), PARTS)
+def test_a_part_of_the_clip_and_only_bound_the_step_and_are_used(prompt, language, step, span):
+    recipe = parse_recipe(prompt)
+    (found,) = [s for s in recipe.steps if s.name == step]
+    assert (found.span.start, found.span.end) == pytest.approx(span)
+    assert f"Read as {language}." in recipe.remarks
+    assert recipe.unused == ()
+
+
+def test_a_verb_on_the_pitch_is_never_read_as_quieter():
+    reading = languages.read("Monte le son de 5 dB et baisse un peu la tonalité de la voix")
+    assert reading.text == "louder by 5 db and a bit lower the pitch to the sound"
+    assert languages.read("baisse le son").text == "quieter"
+    assert languages.read("音程を3半音下げて").text == "3 semitones lower the pitch"
+
+
+def test_a_japanese_speed_with_no_number_is_twice_as_fast():
+    assert languages.read("倍速にして").text == "2 x speed"
+    assert languages.read("3倍速").text == "3 x speed"
+    assert languages.read("最初の4秒だけ2倍速にして").text == "the first 4 seconds only 2 x speed"
+
+
+def test_solo_is_only_where_it_says_only():
+    assert languages.read("guitar solo in sepia").language is None
+    assert languages.read("solo los primeros 2 segundos en sepia").language == "Spanish"
 
 
 @pytest.mark.parametrize(("prompt", "language"), MIDDLES)
@@ -92,7 +136,7 @@ def test_a_louder_word_is_louder_only_about_the_sound():
     assert languages.read("sépia un peu plus fort").text == "sepia a bit more"
     assert languages.read("un peu plus fort").text == "a bit louder"
     assert languages.read("sépia, la musique plus forte").text == "sepia , music louder"
-    assert languages.read("sube el brillo").text == "more brightness"
+    assert languages.read("sube el brillo").text == "increase the brightness"
 
 
 @pytest.mark.parametrize("prompt", MUTED)
@@ -220,3 +264,33 @@ def test_french_noir_et_blanc_is_black_and_white_not_the_noir_look(source, tmp_p
     assert np.abs(grey[..., 0] - grey[..., 1]).max() <= 3
     assert diff(french, english) < 1
     assert diff(french, noir) > 10
+
+
+def test_up_and_down_verbs_change_the_pixels_the_right_way(source, tmp_path):
+    original = decode(source)[10].mean()
+    raised = remix(source, "monte la luminosité", tmp_path / "raised.mp4")[10].mean()
+    lowered = remix(source, "senk die Helligkeit", tmp_path / "lowered.mp4")[10].mean()
+    assert raised > original + 10 and lowered < original - 10
+
+
+def sound_of(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        return np.concatenate([f.to_ndarray()[0] for f in container.decode(audio=0)])
+
+
+def peak(samples: np.ndarray) -> float:
+    """The strongest frequency, in Hz, of 48 kHz samples."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / 48000)[int(np.argmax(spectrum))])
+
+
+def test_louder_and_a_lower_voice_in_french_change_the_samples(tmp_path):
+    source = write_source(tmp_path / "voiced.mp4", audio=True)
+    remix(source, "sépia", tmp_path / "plain.mp4")
+    prompt = "Monte le son de 5 dB et baisse un peu la tonalité de la voix"
+    remix(source, prompt, tmp_path / "out.mp4")
+    plain, out = sound_of(tmp_path / "plain.mp4"), sound_of(tmp_path / "out.mp4")
+    middle = slice(round(0.5 * 48000), round(1.5 * 48000))
+    gain = 20 * np.log10(np.sqrt((out[middle] ** 2).mean() / (plain[middle] ** 2).mean()))
+    assert gain == pytest.approx(5, abs=1)
+    assert peak(out[middle]) == pytest.approx(440 * 2 ** (-2 / 12), rel=0.02)

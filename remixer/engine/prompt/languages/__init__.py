@@ -22,7 +22,10 @@ The English side may use any phrase the reader knows (`vocabulary.py`, `moments.
 is said before the phrase it follows (with `reorder=governed_first`); "~too" is "too" in a
 complaint and "very" after a verb; "too dark" is read as the correction it asks for,
 "brighter" (`english_order.py`). The platforms' names ("feed", "insta", "reels") are in
-every table (`platforms.py`).
+every table (`platforms.py`), and so is each verb that raises or lowers a thing with every
+noun for that thing ("baisse la tonalité" is "lower the pitch", never quieter; `up_down.py`).
+A noun that only says what a sound step changes ("la voz", "声") is read as "to the sound",
+and a part of the clip ("la parte", "der Teil") as "part", so neither is left unused.
 """
 
 from __future__ import annotations

@@ -3,11 +3,30 @@ the picture; it is not a landscape crop)."""
 
 from remixer.engine.prompt.languages.platforms import platforms
 from remixer.engine.prompt.languages.table import Language, endings, table, wordset
+from remixer.engine.prompt.languages.up_down import Things, up_down
+
+UP = "erhöhe, erhöh, hebe, heb, steigere, steiger, verstärke, verstärk"
+DOWN = "senk, senke, verringere, verringer, reduziere, reduzier, vermindere, drossle, drossel"
+# German also says the verb after its noun: "die Helligkeit erhöhen", "Tempo runter".
+AFTER = (
+    "erhöhen, anheben, steigern, verstärken, hoch, rauf, hochdrehen, aufdrehen, nach oben",
+    "senken, absenken, verringern, reduzieren, drosseln, runter, herunter, nach unten",
+)
+AROUND = "dreh, drehe, dreh mal, mach, mache, mach mal, stell, stelle, regel, regle"
+THINGS = Things(
+    pitch="tonhöhe, stimmlage, tonlage, stimmhöhe, pitch",
+    light="helligkeit, belichtung, licht",
+    contrast="kontrast, kontraste",
+    colour="sättigung, farbsättigung, farben",
+    speed="geschwindigkeit, tempo, abspielgeschwindigkeit",
+    sound="lautstärke, ton, musik, sound, audio",
+)
 
 LANGUAGE = Language(
     "German",
     table(
-        """
+        up_down(THINGS, up=UP, down=DOWN, after=AFTER, around=AROUND)
+        + """
         wärmer, warm, wärmere farben, warme farben, warme töne, wärmer machen = warmer
         kälter, kühler, kalt, kühl, kühle farben, kalte farben, kalte töne, eisig = cooler
         heller, hell, aufhellen, hell machen, heller machen, mehr licht, erhellen = brighter
@@ -53,7 +72,11 @@ LANGUAGE = Language(
         schneller, beschleunigen, beschleunigt, schneller machen, zeitraffer = faster
         schnell, flott, zügig = fast
         doppelte geschwindigkeit, doppelt so schnell = double speed
+        mit doppelter geschwindigkeit, doppeltes tempo, mit doppeltem tempo = double speed
+        zweimal so schnell, zweifache geschwindigkeit, doppelt so flott = double speed
         halbe geschwindigkeit, halb so schnell = half speed
+        mit halber geschwindigkeit, halbes tempo, mit halbem tempo = half speed
+        doppelt so langsam, zweimal so langsam, halb so flott = half speed
         geschwindigkeit, tempo = speed
         rückwärts, umkehren, umgekehrt, rückwärts abspielen, rückwärts laufen = reverse
         zurückspulen, rücklauf, in umgekehrter reihenfolge = reverse
@@ -124,6 +147,15 @@ LANGUAGE = Language(
         dezibel, db = db
         leise = quiet
         echo, hall, mit echo, mit hall, echo hinzufügen, hall hinzufügen = add an echo
+        stimme, stimmen = to the sound
+        auf, an, in, für, bei + stimme, stimmen = to the sound
+        halbtöne, halbtönen, halbton = semitones
+        mach, mache, stell, stelle + helligkeit, belichtung + höher = increase the brightness
+        mach, mache, stell, stelle + helligkeit, belichtung + niedriger = decrease the brightness
+        mach, mache, stell, stelle + geschwindigkeit, tempo + höher = faster
+        mach, mache, stell, stelle + geschwindigkeit, tempo + niedriger = slower
+        tonhöhe, stimmlage, tonlage + höher = raise the pitch
+        tonhöhe, stimmlage, tonlage + tiefer, niedriger = lower the pitch
         tiefere stimme, tiefer, tonhöhe senken, stimme tiefer, tiefe stimme = lower the pitch
         stimme + tiefer machen, runter, senken, dunkler = lower the pitch
         höhere stimme, höher, tonhöhe erhöhen, stimme höher, hohe stimme = higher pitch
@@ -149,6 +181,8 @@ LANGUAGE = Language(
         die mitte, in der mitte, der mittelteil, im mittelteil, mittelteil = the middle
         am anfang, zu beginn, am start = at the start
         am ende, zum schluss, am schluss = at the end
+        teil, abschnitt, bereich = part
+        nur, bloß, lediglich, ausschließlich = only
         anfang, beginn = beginning
         ende, schluss = end
         ab sekunde, von sekunde = from second

@@ -128,7 +128,18 @@ def _is_number(piece: list[str]) -> bool:
 
 
 def tidy(words: list[str]) -> list[str]:
-    return _decibels_last(_ordinal_seconds(_ordinals_first(_corrections(words))))
+    return _decibels_last(_ordinal_seconds(_ordinals_first(_corrections(_twice(words)))))
+
+
+def _twice(words: list[str]) -> list[str]:
+    """ "倍速" says "x speed" with no number: the number it leaves out is 2, twice as fast."""
+    out: list[str] = []
+    for at, word in enumerate(words):
+        bare = word == "x" and not (out and _is_number([out[-1]]))
+        if bare and words[at + 1 : at + 2] in (["speed"], ["faster"], ["slower"]):
+            out.append("2")
+        out.append(word)
+    return out
 
 
 def _corrections(words: list[str]) -> list[str]:

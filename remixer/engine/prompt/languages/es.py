@@ -2,11 +2,24 @@
 
 from remixer.engine.prompt.languages.platforms import platforms
 from remixer.engine.prompt.languages.table import Language, endings, table, wordset
+from remixer.engine.prompt.languages.up_down import Things, up_down
+
+UP = "sube, súbele, súbelo, subir, subirle, aumenta, auméntale, aumentar, incrementa, eleva"
+DOWN = "baja, bájale, bájalo, bajar, bajarle, reduce, redúcele, reducir, disminuye, disminuir"
+THINGS = Things(
+    pitch="tono, tono de voz, tono de la voz, tonalidad, altura, pitch, afinación",
+    light="brillo, luminosidad, luz, iluminación, exposición",
+    contrast="contraste",
+    colour="saturación, colores",
+    speed="velocidad, ritmo",
+    sound="volumen, sonido, audio, música",
+)
 
 LANGUAGE = Language(
     "Spanish",
     table(
-        """
+        up_down(THINGS, up=UP, down=DOWN)
+        + """
         más cálido, más cálida, más cálidos, más cálidas, tonos cálidos, calentito = warmer
         cálido, cálida, cálidos, cálidas, caliente, cálido y acogedor = warmer
         más frío, más fría, más fríos, más fresco, más fresca, tonos fríos = cooler
@@ -52,7 +65,10 @@ LANGUAGE = Language(
         más rápido, más rápida, acelera, acelerar, aceléralo, acelerado, acelerada = faster
         rápido, rápida, veloz, deprisa = fast
         a doble velocidad, doble velocidad, al doble de velocidad = double speed
+        al doble de la velocidad, el doble de rápido, el doble de velocidad = double speed
         a media velocidad, media velocidad, a mitad de velocidad, mitad de velocidad = half speed
+        a la mitad de velocidad, a la mitad de la velocidad, la mitad de velocidad = half speed
+        la mitad de rápido, el doble de lento, dos veces más lento = half speed
         velocidad = speed
         al revés, en reversa, hacia atrás, marcha atrás, rebobina, rebobinar = reverse
         reproducir al revés, reprodúcelo al revés, invertido, en sentido inverso = reverse
@@ -126,6 +142,8 @@ LANGUAGE = Language(
         decibelios, decibeles, decibelio, decibel, db = db
         eco, con eco, añade eco, añade un eco, añadir eco, ponle eco = add an echo
         reverberación = reverb
+        voz, en la voz, a la voz, de la voz, de voz, sobre la voz, las voces = to the sound
+        semitonos, semitono = semitones
         voz más grave, tono más grave, más grave = lower the pitch
         voz grave, voz más gruesa, voz gruesa, voz más profunda, voz profunda = lower the pitch
         voz más aguda, voz aguda, voz más fina, voz fina, tono más alto = higher pitch
@@ -156,6 +174,9 @@ LANGUAGE = Language(
         la parte del medio, a mitad del video = the middle
         al principio, al inicio, al comienzo, desde el principio = at the start
         al final, hasta el final = at the end
+        parte, tramo, trozo, sección, fragmento = part
+        solamente, únicamente = only
+        solo, sólo + el, la, los, las = only the
         principio, inicio, comienzo = beginning
         final, fin = end
         desde el segundo, del segundo = from second
@@ -226,6 +247,7 @@ LANGUAGE = Language(
         a, al = to
         del = from the
         en = in
+        sobre = on
         por = by
         para = for
         que = that
@@ -241,7 +263,7 @@ LANGUAGE = Language(
         """
         + platforms("de, del")
     ),
-    fillers=wordset("el la los las lo le unos unas video vídeo clip imagen todo"),
+    fillers=wordset("el la los las lo le unos unas a al video vídeo clip imagen todo"),
     endings=endings("o a os as | e es | - es | z ces"),
     short={"pa": "para", "q": "que", "k": "que", "tb": "también", "tmb": "también"},
     keep=wordset(

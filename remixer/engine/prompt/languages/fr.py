@@ -3,11 +3,24 @@ and white, not the noir look; "fade" is dull, the French for a fade is "fondu").
 
 from remixer.engine.prompt.languages.platforms import platforms
 from remixer.engine.prompt.languages.table import Language, endings, table, wordset
+from remixer.engine.prompt.languages.up_down import Things, up_down
+
+UP = "monte, monter, montez, augmente, augmenter, augmentez, hausse, hausser, remonte, relève"
+DOWN = "baisse, baisser, baissez, diminue, diminuer, diminuez, réduis, réduire, réduisez, abaisse"
+THINGS = Things(
+    pitch="tonalité, hauteur, ton de la voix, ton de voix, ton des voix, hauteur de voix, pitch",
+    light="luminosité, lumière, éclairage, exposition",
+    contrast="contraste, contrastes",
+    colour="saturation, couleurs",
+    speed="vitesse, cadence, rythme",
+    sound="son, volume, musique, audio",
+)
 
 LANGUAGE = Language(
     "French",
     table(
-        """
+        up_down(THINGS, up=UP, down=DOWN)
+        + """
         plus chaud, plus chaude, plus chaleureux, tons chauds, chaud, chaude, réchauffe = warmer
         chaleureux, chaleureuse, réchauffer = warmer
         plus froid, plus froide, plus frais, tons froids, froid, froide, glacial, refroidir = cooler
@@ -54,7 +67,10 @@ LANGUAGE = Language(
         plus rapide, plus vite, accélérer, accélère, accéléré, accélérée = faster
         rapide, vite = fast
         vitesse double, deux fois plus vite, double vitesse = double speed
+        à vitesse double, à double vitesse, à deux fois la vitesse, accéléré x2 = double speed
         moitié de la vitesse, demi vitesse, mi vitesse, vitesse réduite de moitié = half speed
+        à la moitié de la vitesse, à mi vitesse, à demi vitesse, deux fois moins vite = half speed
+        deux fois plus lent, deux fois plus lente, ralenti de moitié = half speed
         vitesse = speed
         en arrière, à rebours, en sens inverse = reverse
         rembobiner, inverser la lecture, à l'envers = reverse
@@ -119,6 +135,8 @@ LANGUAGE = Language(
         décibels, décibel, db = db
         écho, avec écho, avec un écho, ajoute un écho, ajouter un écho, mets de l'écho = add an echo
         réverbération, réverb = reverb
+        voix, de la voix, sur la voix, à la voix, dans la voix, des voix, sa voix = to the sound
+        demi tons, demi ton, demitons = semitones
         voix plus grave, plus grave, baisser la hauteur, grave = lower the pitch
         voix grave, voix plus profonde, voix profonde, voix plus basse = lower the pitch
         voix aiguë, voix plus fine, voix plus haute = higher pitch
@@ -144,6 +162,8 @@ LANGUAGE = Language(
         le milieu, au milieu, la partie du milieu, le milieu de la vidéo = the middle
         au début, au commencement, dès le début = at the start
         à la fin, en fin = at the end
+        partie, passage = part
+        seulement, uniquement, juste = only
         début, commencement = beginning
         fin = end
         de la seconde, depuis la seconde = from second
@@ -209,6 +229,7 @@ LANGUAGE = Language(
         du, des, d, de l = of the
         à, au, aux = to
         en, dans = in
+        sur = on
         par = by
         pour = for
         que, qu, c, ce, cette, ça = that

@@ -2,11 +2,24 @@
 
 from remixer.engine.prompt.languages.platforms import platforms
 from remixer.engine.prompt.languages.table import Language, endings, table, wordset
+from remixer.engine.prompt.languages.up_down import Things, up_down
+
+UP = "alza, alzare, alzalo, alzala, aumenta, aumentare, aumentalo, incrementa, accresci, rialza"
+DOWN = "abbassa, abbassare, abbassalo, abbassala, diminuisci, diminuire, riduci, ridurre, cala"
+THINGS = Things(
+    pitch="tonalità, tono, tono della voce, tonalità della voce, altezza, intonazione, pitch",
+    light="luminosità, luce, esposizione",
+    contrast="contrasto",
+    colour="saturazione, colori",
+    speed="velocità, ritmo",
+    sound="volume, audio, suono, musica, sonoro",
+)
 
 LANGUAGE = Language(
     "Italian",
     table(
-        """
+        up_down(THINGS, up=UP, down=DOWN)
+        + """
         più caldo, più calda, toni caldi, caldo, calda, colori caldi, riscalda = warmer
         più freddo, più fredda, toni freddi, freddo, fredda, colori freddi, gelido = cooler
         più luminoso, più luminosa, più chiaro, più chiara, più luce, schiarisci = brighter
@@ -49,7 +62,12 @@ LANGUAGE = Language(
         più veloce, più rapido, più rapida, accelera, accelerare, accelerato = faster
         veloce, rapido, rapida, velocemente = fast
         velocità doppia, doppia velocità, il doppio della velocità = double speed
+        a doppia velocità, al doppio della velocità, raddoppia la velocità = double speed
+        veloce il doppio, due volte più veloce, velocità raddoppiata = double speed
         metà velocità, mezza velocità, la metà della velocità, metà della velocità = half speed
+        a metà velocità, a metà della velocità, alla metà della velocità = half speed
+        a velocità dimezzata, velocità dimezzata, dimezza la velocità = half speed
+        due volte più lento, due volte più lenta, lento il doppio = half speed
         velocità = speed
         al contrario, all'indietro, in reverse, inverti la riproduzione, riavvolgi = reverse
         riavvolgere, a ritroso, invertito, invertita, al rovescio = reverse
@@ -109,6 +127,8 @@ LANGUAGE = Language(
         decibel, db = db
         eco, con eco, con l'eco, aggiungi eco, aggiungi un eco, aggiungi l'eco = add an echo
         riverbero = reverb
+        voce, sulla voce, alla voce, della voce, nella voce, voci, sulle voci = to the sound
+        semitoni, semitono = semitones
         voce più grave, più grave, tono più basso, abbassa il tono, grave = lower the pitch
         voce grave, voce più profonda, voce profonda, voce più bassa = lower the pitch
         voce acuta, voce più sottile, voce sottile, voce più alta = higher pitch
@@ -135,6 +155,9 @@ LANGUAGE = Language(
         la metà, il mezzo, in mezzo, la parte centrale, a metà = the middle
         all'inizio, in apertura = at the start
         alla fine, in chiusura = at the end
+        parte, pezzo, tratto, sezione, porzione = part
+        soltanto, solamente, unicamente = only
+        solo + il, lo, la, i, gli, le, l = only the
         inizio = beginning
         fine = end
         dal secondo = from second
@@ -205,6 +228,7 @@ LANGUAGE = Language(
         di, del, della, dei, delle, d = of the
         al, alla, ai, alle, all, a = to
         in, nel, nella, nei = in
+        su, sul, sulla, sullo, sui, sulle, sugli, sull = on
         per = for
         che = that
         come, stile, tipo = like

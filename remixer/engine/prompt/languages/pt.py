@@ -3,11 +3,24 @@
 from remixer.engine.prompt.languages.english_order import governed_first
 from remixer.engine.prompt.languages.platforms import platforms
 from remixer.engine.prompt.languages.table import Language, endings, table, wordset
+from remixer.engine.prompt.languages.up_down import Things, up_down
+
+UP = "aumenta, aumente, aumentar, sobe, suba, subir, eleva, eleve, levanta, levante"
+DOWN = "abaixa, abaixe, abaixar, baixa, baixe, baixar, diminui, diminua, diminuir, reduz, reduza"
+THINGS = Things(
+    pitch="tom, tom da voz, tom de voz, tonalidade, altura, pitch",
+    light="brilho, luminosidade, luz, iluminação, exposição",
+    contrast="contraste",
+    colour="saturação, cores",
+    speed="velocidade, ritmo",
+    sound="volume, som, áudio, música",
+)
 
 LANGUAGE = Language(
     "Portuguese",
     table(
-        """
+        up_down(THINGS, up=UP, down=DOWN)
+        + """
         mais quente, mais quentinho, tons quentes, quente, quentinho, aquecido = warmer
         mais frio, mais fria, tons frios, frio, fria, gelado, gelada = cooler
         mais claro, mais clara, mais brilhante, mais luminoso, mais luz, clareia, clarear = brighter
@@ -50,7 +63,11 @@ LANGUAGE = Language(
         mais rápido, mais rápida, acelera, acelerar, acelerado, acelerada = faster
         rápido, rápida, depressa = fast
         velocidade dupla, o dobro da velocidade, em dobro = double speed
+        velocidade dobrada, com o dobro da velocidade, no dobro da velocidade = double speed
+        duas vezes mais rápido, o dobro de rápido = double speed
         metade da velocidade, meia velocidade = half speed
+        na metade da velocidade, com metade da velocidade, velocidade pela metade = half speed
+        em meia velocidade, duas vezes mais devagar, duas vezes mais lento = half speed
         velocidade = speed
         ao contrário, de trás para frente, de tras pra frente, reverso, em reverso = reverse
         reverter, rebobinar, invertido, invertida, para trás = reverse
@@ -116,11 +133,13 @@ LANGUAGE = Language(
         decibéis, decibel, decibels, db = db
         eco, com eco, adiciona eco, adicionar eco, coloca eco, põe eco = add an echo
         reverberação = reverb
+        voz, na voz, da voz, de voz, nas vozes, das vozes, vozes = to the sound
+        semitons, semitom = semitones
         voz mais grave, tom mais grave, mais grave, abaixa o tom, grave = lower the pitch
         voz grave, voz mais grossa, voz grossa, voz mais profunda, tom mais baixo = lower the pitch
         voz aguda, voz mais fina, voz fina, tom mais alto = higher pitch
         voz mais aguda, tom mais agudo, mais agudo, mais aguda, aumenta o tom, agudo = higher pitch
-        abafado, abafada, som abafado = muffled
+        abafado, abafada, som abafado, abafa, abafar, abafe = muffled
         como uma ligação, como uma chamada, como telefone, ligação telefônica = like a phone call
         telefone = like a phone call
         debaixo d'água, debaixo da água, embaixo d'água, embaixo da água, subaquático = underwater
@@ -141,6 +160,8 @@ LANGUAGE = Language(
         o meio, no meio, a parte do meio, o meio do vídeo = the middle
         no início, no começo, no inicio = at the start
         no final, no fim = at the end
+        parte, trecho, pedaço, seção, secção = part
+        só, somente, apenas, unicamente = only
         início, começo, inicio, comeco = beginning
         final, fim = end
         do segundo, desde o segundo = from second
@@ -210,6 +231,7 @@ LANGUAGE = Language(
         do, da, dos, das = of the
         ao, à, aos, às, pra, para = to
         em, no, na, nos, nas = in
+        sobre = on
         por, pelo, pela = by
         que = that
         como, tipo, estilo = like

@@ -3,12 +3,13 @@
 Words are compared lower case with their accents folded ("más" and "mas" are one word), and
 the longest phrase starting at each word wins. Within a phrase, a few words that carry no
 meaning (articles, "video") may stand between its words: "spiegel das Video horizontal" is
-"spiegel horizontal"; so may a word of degree, said before the phrase: "voz un poco más
-grave" is "a bit" and "voz más grave", "声ちょっと高く" is "a bit" and "声高く". Short forms
-are read as the words they stand for ("pa" as "para", "bissl" as "bisschen"). A word the
-table does not have as written may be read with another ending of its language ("quentes"
-as "quente", "wärmere" as "wärmer"), but only where that form continues a phrase. Languages
-written without spaces are matched inside the text instead.
+"spiegel horizontal" (a word that may be either, stepped over or the phrase's next word, is
+tried both ways); so may a word of degree, said before the phrase: "voz un poco más grave" is
+"a bit" and "voz más grave", "声ちょっと高く" is "a bit" and "声高く". Short forms are read as
+the words they stand for ("pa" as "para", "bissl" as "bisschen"). A word the table does not
+have as written may be read with another ending of its language ("quentes" as "quente",
+"wärmere" as "wärmer"), but only where that form continues a phrase. Languages written
+without spaces are matched inside the text instead ("音程 + 下げ" is "音程下げ").
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def is_word(token: str) -> bool:
     return any(char.isalpha() for char in token) and token not in ("x", "s", "\x00caption")
 
 
+# A way through the trie: the node reached, the next word, the words stepped over, and the
+# English of the words of degree among them.
+_Path = tuple[dict[str, object], int, int, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Match:
     end: int  # where the phrase ends in the text
@@ -108,7 +114,7 @@ class Language:
         )
         for phrase, english in self.phrases.items():
             if not self.spaced:
-                key = _spaceless(phrase)
+                key = _spaceless(phrase).replace(" ", "")  # "音程 + 下げ" is "音程下げ"
                 self.inside.setdefault(key[0], []).append((key, english))
                 continue
             node = self.root
@@ -157,22 +163,27 @@ class Language:
         return found
 
     def _longest(self, folded: list[str], start: int, first: str) -> Match | None:
-        node, found, skipped, index = self.root, None, 0, start
-        said: tuple[str, ...] = ()
-        while index < len(folded):
+        """The longest phrase from `start`; a word that may both continue the phrase and be
+        stepped over ("el" in "baja el brillo" and "baja el contraste") is tried both ways."""
+        best: tuple[int, int, Match] | None = None
+        paths: list[_Path] = [(self.root, start, 0, ())]
+        while paths:
+            node, index, skipped, said = paths.pop()
+            if index >= len(folded):
+                continue
             word = first if index == start else folded[index]
+            if index > start and skipped < MAX_SKIPPED:
+                degree = self._degree(folded, index)
+                if degree or folded[index] in self.fillers:
+                    end, more = (degree.end, (degree.english,)) if degree else (index + 1, ())
+                    paths.append((node, end, skipped + 1, (*said, *more)))
             child = node.get(word) or (index > start and self._inflected(node, word))
             if isinstance(child, dict):
-                node, index = child, index + 1
-                if END in node:
-                    found = Match(index, str(node[END]), said)
-                continue
-            degree = self._degree(folded, index) if index > start else None
-            if skipped >= MAX_SKIPPED or not (degree or folded[index] in self.fillers):
-                break
-            index, said = (degree.end, (*said, degree.english)) if degree else (index + 1, said)
-            skipped += 1
-        return found
+                paths.append((child, index + 1, skipped, said))
+                ranked = (index + 1, -skipped)
+                if END in child and (best is None or ranked > best[:2]):
+                    best = (*ranked, Match(index + 1, str(child[END]), said))
+        return best[2] if best else None
 
     def _degree(self, folded: list[str], start: int) -> Match | None:
         """The longest word of degree at `start` ("un poco", "etwas"), if one is."""
