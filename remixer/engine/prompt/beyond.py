@@ -23,6 +23,11 @@ _WHO = (
     r"(?:woman|women|man|men|girl|boy|lady|guy|female|male|child|kid|robot|celebrity"
     r"|someone else|somebody else|different person|another person)"
 )
+# What a voice can sound like with the engine's own steps: "like an old telephone".
+_SOUNDS_LIKE = (
+    r"(?:(?!\b(?:and|but|then)\b)[^,.;:!?\x00])*\b(?:phone|telephone|radio|underwater|wall|tunnel"
+    r"|muffled|echo|cave|chipmunk|helium|cathedral|church|hall|deeper|higher|lower|squeaky)"
+)
 # Sound steps of the engine's own: "add an echo sound" is one of them.
 _OURS = r"(?:an?\s+)?(?:echo|echoey|reverb|radio|phone|telephone|muffled|underwater|louder|quieter)"
 _ADD = r"(?:add|put in|put on|include|insert|overlay|lay|layer)"
@@ -51,7 +56,7 @@ ASKS: list[tuple[str, str]] = [
         rf"|\bsounds?\s+like\s+(?:an?\s+)?{_WHO}\b|\bvoice\s+(?:changer|swap|clone|cloning)\b"
         rf"|\bclone\s+{_THE}voices?\b"
         rf"|\b(?:change|swap|replace|disguise)\s+(?:my|his|her|our|their|your)\s+voices?\b"
-        rf"|\bvoices?\s+(?:sound\s+)?like\b{_CLAUSE_REST}",
+        rf"|\bvoices?\s+(?:sound\s+)?like\b(?!{_SOUNDS_LIKE}){_CLAUSE_REST}",
         "Changing the voice into someone else's needs a generative model; the local engine "
         "can only make it higher or lower (write “higher pitch” or “deeper voice”).",
     ),
@@ -125,7 +130,11 @@ def set_apart(text: str) -> tuple[str, list[str]]:
         text, found = pattern.subn(", ", text)
         if found:
             sentences.append(sentence)
-    things = [m for m in _THING_ASK.finditer(text) if _unknown_thing(m.group(0))]
+    things = [
+        m
+        for m in _THING_ASK.finditer(text)
+        if _unknown_thing(m.group(0)) and "\x00" not in text[m.end() : m.end() + 2]
+    ]
     for match in reversed(things):
         text = f"{text[: match.start()]}, {text[match.end() :]}"
     return text, [*sentences, THINGS] if things else sentences

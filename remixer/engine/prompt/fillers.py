@@ -28,6 +28,13 @@ STOP_WORDS = frozenset(
         "literally, screen, mark, teh, u, ur, im, youre, hes, shes, theyre, n, normal, "
         "normal speed, regular speed, real time, realtime, as is, as it is, unchanged, "
         "untouched, leave, leave the rest, behind, voice, the voice, vocals, voiceover, "
-        "on the voice, to the voice"
+        "on the voice, to the voice, crowd, crowd noise, the crowd noise, background noise, "
+        "the background noise, ambient "
+        "noise, street noise, the noise, drums, the drums, guitar, the guitar, "
+        "of the drums, of the music, of the voice, w, thru, through, coming, "
+        "dont change the tempo, dont change the speed, dont change the length, keep the tempo, "
+        "keep the speed, keep the length, same tempo, same speed, same length, without "
+        "changing the tempo, without changing the speed, without changing the length, but "
+        "keep the tempo, keep the tempo the same, keep the speed the same"
     )
 )

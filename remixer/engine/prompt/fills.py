@@ -27,11 +27,13 @@ FILLS: dict[str, str] = {
         "blurred sides, blurry sides, blur the sides, blurred background, blurry background, "
         "blur the background, blurred edges, blurry edges, blurred bars, blurred borders, "
         "blur fill, blurred fill, blurred copy, blurry copy, blurred version, blurry version, "
-        "blurred copy behind, blur behind, blurred behind, blurred video behind",
+        "blurred copy behind, blur behind, blurred behind, blurred video behind, blurred bg, "
+        "blurry bg, blur bg, blurred back",
         "blurred sides",
     ),
     **_each(
-        "instead of black bars, no black bars, without black bars, not black bars, no bars, "
+        "instead of black bars, no black bars, without black bars, not black bars, not bars, "
+        "no bars, "
         "without bars, no borders",
         "no bars",
     ),

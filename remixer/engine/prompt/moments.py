@@ -130,6 +130,10 @@ def _open(toks: list[str], at: int) -> tuple[Span, int] | None:
             if word in UNTIL:
                 return Span(0.0, found[0]), found[1]
             end = found[1] + (found[1] < len(toks) and toks[found[1]] in LATER)
+            if toks[end : end + 1] in (["to"], ["at"], ["until"], ["till"]) and toks[
+                end + 1 : end + 3
+            ] == ["the", "end"]:
+                end += 3  # "from 4 s to the end"
             return Span(found[0], None), end
         if toks[reach] not in SKIP and number(toks[reach]) is None and reach > cursor + 2:
             return None

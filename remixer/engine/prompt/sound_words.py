@@ -21,7 +21,24 @@ def _fades(way: str) -> dict[str, Preset]:
     return dict.fromkeys(phrases, (f"sound_fade_{way}", {}))
 
 
+def _turned(way: str, db: float) -> dict[str, Preset]:
+    """ "turn the sound way down", "turn it all the way up": further than a plain turn."""
+    things = ("it", "the sound", "the volume", "the audio", "the music")
+    return {
+        f"turn {thing} {degree} {way}": ("volume", {"db": db})
+        for thing in things
+        for degree in ("way", "all the way", "right", "waaay", "wayyy")
+    }
+
+
 SOUND_PHRASES: dict[str, Preset] = {
+    **_turned("up", 10.0),
+    **_turned("down", -10.0),
+    **_each(
+        "drop the pitch, drop pitch, bring the pitch down, take the pitch down",
+        "pitch",
+        semitones=-4.0,
+    ),
     **_each(
         "louder, loud, turn it up, turn up the volume, turn the volume up, turn up the sound, "
         "turn the sound up, turn up the music, turn the music up, volume up, raise the volume, "

@@ -89,11 +89,11 @@ EFFECTS: dict[str, Effect] = {
         _s("hue_shift"),
     ),
     **_each(
-        "brighter, brighten, brighten it, lighter, lighten, more light, brightness, bright, too dark, too dim",
+        "brighter, brighten, brighten it, lighter, lighten, more light, brightness, bright, too dark, too dim, to dark, to dim, way to dark",
         _s("brightness", amount=0.25),
     ),
     **_each(
-        "darker, darken, darken it, dim, dimmer, dark, less bright, less light, too bright",
+        "darker, darken, darken it, dim, dimmer, dark, less bright, less light, too bright, to bright, way to bright",
         _s("brightness", amount=-0.25),
     ),
     **_each(
@@ -238,7 +238,7 @@ EFFECTS: dict[str, Effect] = {
     ),
     **_each("timelapse, time lapse, hyperlapse", _s("speed", factor=4.0)),
     **_each(
-        "slower, slow, slow motion, slow mo, slowmo, slow down, slowed down, slow it down, half speed, slowed",
+        "slower, slow, slow motion, slow mo, slowmo, slo mo, slomo, slow down, slowed down, slow it down, half speed, slowed",
         SLOWER,
     ),
     **_each("quarter speed, super slow motion, super slow mo", _s("speed", factor=0.25)),
@@ -389,7 +389,8 @@ TURNS: dict[str, str] = {
 CAPTION_WORDS = frozenset(
     _list(
         "caption, captions, title, text, subtitle, subtitles, words, saying, says, that says, "
-        "reading, reads, label, headline, write, writing, written"
+        "reading, reads, label, headline, write, writing, written, txt, captoin, capton, "
+        "caption text, the words, lettering"
     )
 )
 SEPARATORS = frozenset(_list("and, but, then, plus, also, after that, afterwards, while, with"))

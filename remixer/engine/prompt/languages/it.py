@@ -60,6 +60,7 @@ LANGUAGE = Language(
         più lento, più lenta, rallenta, rallentare, rallentato, rallentata = slower
         lento, lenta, lentamente, piano = slow
         più veloce, più rapido, più rapida, accelera, accelerare, accelerato = faster
+        velocizza, velocizzare, velocizzato, velocizzalo, velocizzala = faster
         veloce, rapido, rapida, velocemente = fast
         velocità doppia, doppia velocità, il doppio della velocità = double speed
         a doppia velocità, al doppio della velocità, raddoppia la velocità = double speed

@@ -130,6 +130,7 @@ LANGUAGE = Language(
         音量, 音, 音楽, bgm, ボリューム, 声 + 小さく, ちいさく = quieter
         おんりょう, おと, おんがく, こえ + 小さく, ちいさく = quieter
         音量, ボリューム, おんりょう = volume
+        音量を半分, 音を半分, 音量半分, ボリュームを半分 = half as loud
         デシベル = db
         デシベル上げ, デシベル大きく, db上げ, db大きく = db louder
         デシベル下げ, デシベル小さく, db下げ, db小さく = db quieter
