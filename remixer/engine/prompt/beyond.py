@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from remixer.engine.prompt import typos
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.words import tokens
 
@@ -62,7 +63,7 @@ ASKS: list[tuple[str, str]] = [
     ),
     (
         rf"\b{_ADD}\s+{_KIND}{_MUSIC}\b|\bset\s+(?:it\s+)?to\s+music\b"
-        r"|\bbackground music\b|\bmusic in the background\b",
+        rf"|\b{_ADD}\s+{_KIND}music in the background\b",
         f"Adding music needs a generative model; {KEEP_INSTEAD}.",
     ),
     (
@@ -118,7 +119,10 @@ def _unknown_thing(ask: str) -> bool:
         return True
     if verb.casefold() == "turn" and " into " not in f" {rest.casefold()} ":
         return False
-    words = [word for word in tokens(rest) if word.isalpha()]
+    words = typos.correct([word for word in tokens(rest) if word.isalpha()])[0]  # "some ecco"
+    things = [word for word in words if word not in ("the", "a", "an", "this", "that")]
+    if things[:1] == ["background"] and things[1:2] not in (["music"], ["noise"], ["sound"]):
+        return True  # "remove the background"
     known = [word for word in words if word in KNOWN]
     return bool(words) and not known and any(word not in v.STOP_WORDS for word in words)
 

@@ -16,6 +16,7 @@ SOUND_FADES = {"fade_in": "sound_fade_in", "fade_out": "sound_fade_out"}
 def settle(clauses: list[list[Item]]) -> None:
     _decibels(clauses)
     _fades_of_the_sound(clauses)
+    _and_the_other_way(clauses)
 
 
 def _step(item: Item) -> str:
@@ -37,6 +38,23 @@ def _decibels(clauses: list[list[Item]]) -> None:
             params = tune("volume", {"db": 0.0}, (item.kind, item.value)) or {}
             item.kind, item.value = "effect", v.Effect(step="volume", params=params)
             return
+
+
+OTHER_WAY = {"fade_in": "fade_out", "fade_out": "fade_in"}
+OTHER_WAY |= {f"sound_{a}": f"sound_{b}" for a, b in OTHER_WAY.items()}
+
+
+def _and_the_other_way(clauses: list[list[Item]]) -> None:
+    """ "fade the audio in over the first 2 seconds and out over the last 2": a clause of
+    "out" (or "in") alone after a fade is the other fade of the same thing."""
+    before: Item | None = None
+    for clause in clauses:
+        effects = [item for item in clause if item.kind == "effect"]
+        way = next((i for i in clause if i.kind == "stop" and i.words in ("in", "out")), None)
+        other = OTHER_WAY.get(_step(before)) if before else None
+        if not effects and way is not None and other and other.endswith(way.words):
+            way.kind, way.value = "effect", v.Effect(step=other)
+        before = effects[-1] if effects else before
 
 
 def _sounds(item: Item | None) -> bool:

@@ -84,8 +84,10 @@ def _edge(toks: list[str], at: int) -> tuple[Span, int] | None:
 
 
 def _between(toks: list[str], at: int) -> tuple[Span, int] | None:
-    """ "from 1 s to 3 s", "between 1 and 3 seconds", "from second 1 to 3", "0:04-0:07"."""
-    if toks[at] not in FROM and clock(toks[at]) is None:
+    """ "from 1 s to 3 s", "between 1 and 3 seconds", "from second 1 to 3", "0:04-0:07",
+    "5 to 10 seconds" (a bare start needs its unit said at the end)."""
+    bare = toks[at] not in FROM and clock(toks[at]) is None
+    if bare and _quantity(toks, at) is None:
         return None
     cursor = at + (toks[at] in FROM)
     while cursor < len(toks) and toks[cursor] in ("at", "the"):
@@ -104,6 +106,8 @@ def _between(toks: list[str], at: int) -> tuple[Span, int] | None:
     if end is None:
         return None
     said_unit = any(t in UNIT or clock(t) is not None for t in toks[at : end[1]])
+    if bare:
+        said_unit = toks[end[1] - 1] in UNIT
     if not said_unit or end[0] <= start[0]:
         return None
     return Span(start[0], end[0]), end[1]
@@ -129,6 +133,12 @@ def _open(toks: list[str], at: int) -> tuple[Span, int] | None:
         if found:
             if word in UNTIL:
                 return Span(0.0, found[0]), found[1]
+            if (
+                toks[found[1] : found[1] + 1] and toks[found[1]] in JOIN
+            ):  # "from half from 1 s and 3 s"
+                then = _seconds(toks, found[1] + 1) or _quantity(toks, found[1] + 1)
+                if then and then[0] > found[0]:
+                    return Span(found[0], then[0]), then[1]
             end = found[1] + (found[1] < len(toks) and toks[found[1]] in LATER)
             if toks[end : end + 1] in (["to"], ["at"], ["until"], ["till"]) and toks[
                 end + 1 : end + 3

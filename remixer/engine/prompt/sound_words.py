@@ -33,6 +33,17 @@ def _turned(way: str, db: float) -> dict[str, Preset]:
 
 SOUND_PHRASES: dict[str, Preset] = {
     **_turned("up", 10.0),
+    **_each(
+        "half volume, half the volume, to half volume, at half volume, halve the volume, "
+        "down to half volume, down to about half volume, to about half volume, half as loud",
+        "volume",
+        db=-6.02,
+    ),
+    **_each(
+        "double the volume, twice the volume, double volume, twice as loud",
+        "volume",
+        db=6.02,
+    ),
     **_turned("down", -10.0),
     **_each(
         "drop the pitch, drop pitch, bring the pitch down, take the pitch down",

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
 from types import ModuleType
 
-from remixer.engine.prompt import moments, suggest
+from remixer.engine.prompt import fills, moments, suggest
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.words import Trie, tokens
 
@@ -33,7 +33,7 @@ def _phrases(*modules: ModuleType) -> frozenset[str]:
     return frozenset(found)
 
 
-PHRASES = _phrases(v, moments)  # every English phrase the reader knows
+PHRASES = _phrases(v, moments, fills)  # every English phrase the reader knows
 WORDS = frozenset(word for phrase in PHRASES for word in tokens(phrase))
 # Words a misspelling is read as: those that carry meaning, so "would" is never "world".
 # (Nor an abbreviation: "sets" is not "secs".)

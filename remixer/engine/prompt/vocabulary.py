@@ -280,7 +280,7 @@ def _keys(phrases: str, value: T) -> dict[str, T]:
 
 STRENGTH: dict[str, float] = {
     **_keys(
-        "slightly, slight, a bit, a little, a tad, subtle, subtly, lightly, a touch of, a touch, a hint of, hint of, touch of",
+        "slightly, slight, a bit, abit, a little, a tad, subtle, subtly, lightly, light, a touch of, a touch, a hint of, hint of, touch of",
         0.5,
     ),
     **_keys("a little bit, a tiny bit, barely, very slightly, ever so slightly", 0.3),
@@ -290,7 +290,7 @@ STRENGTH: dict[str, float] = {
     ),
     **_keys("more, quite, noticeably, extra, really, properly", 1.4),
     **_keys(
-        "very, much, much more, a lot, a lot more, lots, lots of, strong, strongly, heavy, heavily, way more, way, really really, so much, deep, deeply",
+        "very, much, much more, a lot, alot, a lot more, lots, lots of, strong, strongly, heavy, heavily, way more, way, really really, so much, deep, deeply",
         1.7,
     ),
     **_keys(

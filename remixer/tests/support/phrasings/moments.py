@@ -45,4 +45,6 @@ MOMENTS_READ = [
     ("sepia 0:02-0:03", [("sepia", (2.0, 3.0, False))]),
     ("black and white until 0:03", [("grayscale", (0.0, 3.0, False))]),
     ("mirror it after 1:30", [("mirror", (90.0, None, False))]),
+    ("sepia 5 to 10 seconds", [("sepia", (5.0, 10.0, False))]),
+    ("faster from second 4 to the end", [("speed", (4.0, None, False))]),
 ]
