@@ -14,9 +14,18 @@ SOUND_FADES = {"fade_in": "sound_fade_in", "fade_out": "sound_fade_out"}
 
 
 def settle(clauses: list[list[Item]]) -> None:
+    _noises_of_things(clauses)
     _decibels(clauses)
     _fades_of_the_sound(clauses)
     _and_the_other_way(clauses)
+
+
+def _noises_of_things(clauses: list[list[Item]]) -> None:
+    """ "the engine noise": a noise that belongs to a thing is its sound, not film grain."""
+    for clause in clauses:
+        for before, item in zip([None, *clause], clause, strict=False):
+            if item.words == "noise" and before is not None and before.kind == "unknown":
+                item.kind, item.value = "stop", None
 
 
 def _step(item: Item) -> str:

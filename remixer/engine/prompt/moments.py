@@ -96,8 +96,9 @@ def _between(toks: list[str], at: int) -> tuple[Span, int] | None:
     if start is None or start[1] >= len(toks):
         return None
     after = start[1] + 1
-    if toks[start[1]] not in JOIN:  # "from 0:04-0:07": the dash stays with the second time
-        if clock(toks[start[1]]) is None:
+    if toks[start[1]] not in JOIN:  # "from 0:04-0:07", "from 3 seconds 6 seconds"
+        said = toks[start[1] - 1] in UNIT and _seconds(toks, start[1]) is not None
+        if clock(toks[start[1]]) is None and not (said and not bare):
             return None
         after = start[1]
     while after < len(toks) and toks[after] in ("at", "the"):

@@ -139,7 +139,11 @@ def _hold_for(item: Item, clause: list[Item], named: dict[int, Named], carry: It
     for effect in effects:
         target = named[effect.at]
         step = target.effect.step
-        if (step in STEPS or step == "mute" or target.effect.look) and target.span is None:
+        # "the middle part, like from 5 to 10 s": the moment in numbers says it exactly.
+        vaguer = target.span is not None and target.span.share and not item.value.share  # type: ignore[attr-defined]
+        if (step in STEPS or step == "mute" or target.effect.look) and (
+            target.span is None or vaguer
+        ):
             target.span, item.used = item.value, True  # type: ignore[assignment]
             target.bound.append(item)
 
@@ -236,7 +240,7 @@ def read_prompt(prompt: str) -> Recipe:
     place, carry = None, None
     for clause in clauses:
         place = _bind(clause, named, caption_text is not None, carry) or place
-        if carry and clause[0].kind == "with":
+        if carry and (clause[0].kind == "with" or clause[0].words == "like"):
             for item in clause:
                 if item.kind == "effect" and named[item.at].span is None:
                     named[item.at].span = named[carry.at].span

@@ -172,6 +172,20 @@ class Speller:
             return None
         return self._one(words[at], [word for word in near if word in self.meaning])
 
+    def _pair(self, following: str, near: list[str]) -> str | None:
+        """The one reading of a word that makes a phrase with a reading of the misspelt word
+        after it; that word is then read in its turn."""
+        if self.phrases is None:
+            return None
+        after = self.nearest(following) or [following]
+        found = [
+            word
+            for word in near
+            for other in after
+            if (hit := self.phrases.longest([word, other], 0)) and hit[0] == 2
+        ]
+        return found[0] if len(set(found)) == 1 else None
+
     def _one(self, written: str, tied: list[str]) -> str | None:
         """The one word, or the closest-looking of words that all mean the same."""
         if len(tied) == 1:
@@ -199,7 +213,9 @@ class Speller:
         for at, word in enumerate(words):
             if word not in near:
                 near[word] = self.nearest(word)
-            meant = self.read_as(words, at, near[word]) if near[word] else None
+            meant = self.read_as(out, at, near[word]) if near[word] else None
+            if meant is None and at + 1 < len(words) and near[word]:
+                meant = self._pair(words[at + 1], near[word])  # "blury backround"
             if meant:
                 out[at] = meant
                 # A plural is the word itself ("sounds"), not a misspelling to point out.

@@ -247,3 +247,9 @@ def test_sound_steps_on_a_video_without_sound_leave_the_picture(tmp_path):
 def test_a_fade_after_a_mute_is_the_pictures():
     recipe = parse_recipe("no sound, then fade out")
     assert [step.name for step in recipe.steps] == ["fade_out"] and not recipe.sound
+
+
+def test_the_noise_of_a_thing_is_its_sound_not_film_grain():
+    recipe = parse_recipe("muffle the engine noise")
+    assert [step.name for step in recipe.steps] == ["muffled"]
+    assert recipe.unused == ("engine",)

@@ -274,6 +274,13 @@ MUTED = ["sin sonido", "sem som", "sans son", "ohne Ton", "senza audio", "音を
 # English misspellings: (prompt, [(as written, read as)], steps)
 TYPOS = [
     ("brigther", [("brigther", "brighter")], ["brightness"]),
+    # Read with the words before them already read, and two misspelt words as one phrase.
+    ("blak and wite", [("blak", "black"), ("wite", "white")], ["grayscale"]),
+    (
+        "vertical with blury backround",
+        [("blury", "blurry"), ("backround", "background")],
+        [("crop", {"fill": "blurred sides"})],
+    ),
     ("blakc and white", [("blakc", "black")], ["grayscale"]),
     ("slow moiton", [("moiton", "motion")], [("speed", {"factor": 0.5})]),
     ("mirorr", [("mirorr", "mirror")], ["mirror"]),

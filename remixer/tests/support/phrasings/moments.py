@@ -47,4 +47,10 @@ MOMENTS_READ = [
     ("mirror it after 1:30", [("mirror", (90.0, None, False))]),
     ("sepia 5 to 10 seconds", [("sepia", (5.0, 10.0, False))]),
     ("faster from second 4 to the end", [("speed", (4.0, None, False))]),
+    ("faster from 3 seconds 6 seconds", [("speed", (3.0, 6.0, False))]),
+    ("speed up the middle part, like from 5 sec to 10 sec", [("speed", (5.0, 10.0, False))]),
+    (
+        "between 0:04 and 0:09 muffled, like underwater",
+        [("muffled", (4.0, 9.0, False)), ("underwater", (4.0, 9.0, False))],
+    ),
 ]
