@@ -52,7 +52,7 @@ def test_an_upload_the_bucket_refuses_answers_503_in_words(
     path = "/v1/videos" if image else "/v1/videos/edits"
     proxy.fail({"PUT", "POST"}, "500")
     key = ApiKey.issue(user=ana, name="tests")[1]
-    data = {"prompt": "a red card", "size": "1280x720", field: upload}
+    data = {"prompt": "make it red", "size": "1280x720", field: upload}
     response = client.post(path, data, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 503 and response["Retry-After"], response.content
     assert "file storage" in response.json()["error"]["message"]
