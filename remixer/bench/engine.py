@@ -15,6 +15,7 @@ remix without them.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import shutil
@@ -82,11 +83,12 @@ LAUNCHER = (
     "code = os.waitstatus_to_exitcode(status); "
     "print(usage.ru_maxrss); sys.exit(code)"
 )
-# A fresh interpreter that imports only the engine, as a render worker would.
+# A fresh interpreter that imports only the engine and renders a stored recipe, as a render
+# worker does (the prompt is read where it was submitted).
 ENGINE_CHILD = (
-    "import sys; from pathlib import Path; "
-    "from remixer.engine import render_remix, read_prompt; "
-    "render_remix(source=Path(sys.argv[1]), recipe=read_prompt(sys.argv[2]), "
+    "import json, sys; from pathlib import Path; "
+    "from remixer.engine import Recipe, render_remix; "
+    "render_remix(source=Path(sys.argv[1]), recipe=Recipe.from_json(json.loads(sys.argv[2])), "
     "output=Path(sys.argv[3]), on_progress=lambda done, total: None)"
 )
 
@@ -116,7 +118,8 @@ def _cli_command(source: Path, output: Path, prompt: str, size: str, seconds: in
 
 
 def _engine_command(source: Path, output: Path, prompt: str) -> list[str]:
-    return [sys.executable, "-c", ENGINE_CHILD, str(source), prompt, str(output)]
+    recipe = json.dumps(parse_recipe(prompt).to_json())
+    return [sys.executable, "-c", ENGINE_CHILD, str(source), recipe, str(output)]
 
 
 def _make_source(workdir: Path, size: str, seconds: int) -> Path:

@@ -10,10 +10,19 @@ from remixer.engine.base.encoding import FPS, parse_size
 from remixer.engine.effects.captions import MAX_CAPTION
 from remixer.engine.effects.recipe import Recipe
 from remixer.engine.effects.spec import RecipeError
-from remixer.engine.prompt.reader import read_prompt
 from remixer.engine.prompt.suggest import UNDERSTOOD
 from remixer.engine.render.painter import render_create
 from remixer.engine.render.remix import render_remix
+
+
+def read_prompt(prompt: str) -> Recipe:
+    """The recipe a remix prompt asks for (see prompt/reader.py). The reader's tables (six
+    languages, the speller's index: some 13 MB) are built on the first prompt read, so a
+    render worker, which follows stored recipes, never holds them."""
+    from remixer.engine.prompt.reader import read_prompt as read
+
+    return read(prompt)
+
 
 __all__ = [
     "FPS",
