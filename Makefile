@@ -9,9 +9,15 @@ DATA_DIR := $(REMIXER_DATA_DIR)
 
 .PHONY: run test lint bench chromium ffmpeg fonts static
 
+# What `make run` needs (requirements.lock), then the tools the tests, lint and the bench add
+# (requirements-dev.lock).
 $(VENV)/installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/dev-installed: $(VENV)/installed requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 # The LiteLLM proxy, a real gateway the tests put in front of a Videos-API server; its own
@@ -33,19 +39,19 @@ run: static
 	$(MANAGE) bootstrap
 	$(MANAGE) serve
 
-test: static chromium fonts .venv-litellm/installed
+test: static $(VENV)/dev-installed chromium fonts .venv-litellm/installed
 	@# A run that was interrupted can leave SQLite's -wal/-shm files beside a new database.
 	rm -f $(DATA_DIR)/test-remixer.sqlite3*
 	$(PY) -m pytest
 
-lint: $(VENV)/installed $(DATA_DIR)/secret_key
+lint: $(VENV)/dev-installed $(DATA_DIR)/secret_key
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy remixer
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
-bench: static ffmpeg
+bench: static $(VENV)/dev-installed ffmpeg
 	$(MANAGE) bench
 
 # Debian packages the tests and the benchmark drive; installed when missing and we may.

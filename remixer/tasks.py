@@ -1,7 +1,8 @@
 """Background tasks: thin, keyed by the video's (or export's) id, safe to run twice.
 
 Renders, imports' checks and exports run on their own queue, so they never delay the short
-HTTP steps.
+HTTP steps. Each queue takes its tasks by priority, then in order: the demo library's jobs are
+queued at `BACKGROUND`, so that a job anyone submits goes before them.
 """
 
 from datetime import timedelta
@@ -10,17 +11,22 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import Task
+from django_tasks.base import DEFAULT_TASK_PRIORITY, Task
 
 from remixer.files import storage
 from remixer.models import Provider, Video, accounts
 from remixer.providers.kinds import capabilities
 from remixer.worker import calls, exports, imports, pipeline, recovery, scratch, waits
 
+# Jobs nobody is waiting for (the demo library): any job queued at the default priority goes
+# first.
+BACKGROUND = -50
+
 
 @task(queue_name="render")
 def render_video(video_id: str) -> None:
     pipeline.render(video_id)
+    start_follow_ups(video_id)
 
 
 @task(queue_name="render")
@@ -89,11 +95,14 @@ def first_step(video: Video) -> Task[[str], None]:
     return render_video if capabilities(video.provider).renders_here else submit_video
 
 
-def start_follow_ups(import_id: str) -> None:
-    """Once an import has ended, the job waiting for it starts (or fails with its error)."""
+def start_follow_ups(source_id: str) -> None:
+    """Once a job has ended (an import, a render), the job waiting for it starts at the
+    priority it was submitted with (or fails with the source's error)."""
     with transaction.atomic():
-        for video in imports.follow_ups(import_id):
-            first_step(video).enqueue(video.pk)
+        then = Video.objects.filter(pk=source_id).values_list("then", flat=True).first()
+        priority = int((then or {}).get("priority", DEFAULT_TASK_PRIORITY))
+        for video in imports.follow_ups(source_id):
+            first_step(video).using(priority=priority).enqueue(video.pk)
 
 
 def schedule(later: waits.Later | None, video_id: str) -> None:
@@ -108,7 +117,7 @@ def sweep() -> int:
         steps = recovery.sweep()
         for video_id, step in steps:
             STEPS[step].enqueue(video_id)
-    for import_id in recovery.ended_imports_with_follow_ups():  # cancelled, or its worker died
+    for import_id in recovery.ended_with_follow_ups():  # cancelled, or its worker died
         start_follow_ups(import_id)
     scratch.clean_scratch()
     exports.upkeep()  # expired exports' files, and exports whose worker stopped

@@ -7,8 +7,9 @@ row and enqueues its first step in one transaction.
 A job made from an uploaded file (an edit of an MP4 sent to /v1) is two: the import, and
 the follow-up that waits for it (`submit_after_import`). The import row names its follow-up
 in `then`; the import's worker starts it once the file is checked, or fails it with the
-import's error (`imports.follow_ups`). Variations of one form are a batch of specs,
-admitted together by `submit_batch`: all of them start, or none does.
+import's error (`imports.follow_ups`). A remix may wait in the same way for a render here
+(`submit_after`: the demo library's remixes, queued all at once). Variations of one form are a
+batch of specs, admitted together by `submit_batch`: all of them start, or none does.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django_tasks.base import DEFAULT_TASK_PRIORITY
 
 from remixer import tasks
 from remixer.actions import references
 from remixer.actions.errors import NotAllowed, TooManyJobs
 from remixer.engine.effects.variations import nothing_to_vary, spread
+from remixer.lib.words import counted
 from remixer.models import Provider, Video, new_video_id
 from remixer.models.recipes import Recipe, stored_recipe
 from remixer.providers import kinds, workflows
@@ -74,6 +77,7 @@ class JobSpec:
     waits: bool = False
     batch: uuid.UUID | None = None
     strategy: str = ""  # how a remix reaches its engine, where known when it is submitted
+    priority: int = DEFAULT_TASK_PRIORITY  # its tasks' place in their queue (tasks.BACKGROUND)
 
     def build(self) -> Video:
         video = Video(
@@ -131,7 +135,7 @@ def submit_batch(specs: Sequence[JobSpec]) -> list[Video]:
                     built.append(made)
                     made.save(force_insert=True)
                     if not spec.waits:
-                        enqueue(made)
+                        enqueue(made, priority=spec.priority)
     except IntegrityError:  # a concurrent copy of this request won: answer its jobs
         forget_references(built)
         videos = [made_before(spec) for spec in specs]
@@ -200,12 +204,14 @@ def hold(spec: JobSpec) -> None:
 
 def source_ready(spec: JobSpec) -> bool:
     """The source as it stands now, held: it may have been deleted since the form was read.
-    A job that waits for its source may only wait for its owner's import of an upload."""
-    source = Video.objects.filter(pk=spec.source_id).first()
+    A job that waits for its source may only wait for its owner's import of an upload, or
+    for its owner's render here that has not ended."""
+    source = Video.objects.select_related("provider").filter(pk=spec.source_id).first()
     if source is None:
         return False
     if spec.waits:
-        return source.kind == Kind.IMPORT and source.owner_id == spec.owner.pk
+        rendering = kinds.capabilities(source.provider).renders_here and not source.is_finished
+        return source.owner_id == spec.owner.pk and (source.kind == Kind.IMPORT or rendering)
     return source.is_remixable
 
 
@@ -243,13 +249,13 @@ def check_active_jobs(owner: Any, *, adding: int = 1) -> None:
     count = active_jobs(owner)
     if count >= limit:
         raise TooManyJobs(
-            f"You have {limit} videos queued or in progress, as many as one may at once; "
-            "wait for one to finish and try again."
+            f"You have {counted(limit, 'video')} queued or in progress, as many as one may at "
+            "once; wait for one to finish and try again."
         )
     if count + adding > limit:
         raise TooManyJobs(
-            f"You have {count} videos queued or in progress and one may have {limit} at once: "
-            f"{adding} more would be too many, so none was started. Ask for "
+            f"You have {counted(count, 'video')} queued or in progress and one may have {limit} "
+            f"at once: {adding} more would be too many, so none was started. Ask for "
             f"{limit - count} at most, or wait for some to finish."
         )
 
@@ -300,9 +306,9 @@ def followed_recipe(spec: JobSpec) -> Recipe | None:
     return stored_recipe(spec.recipe)
 
 
-def enqueue(video: Video) -> None:
+def enqueue(video: Video, *, priority: int = DEFAULT_TASK_PRIORITY) -> None:
     """Queue the job's first step; call it inside the transaction that saved the row."""
-    tasks.first_step(video).enqueue(video.pk)
+    tasks.first_step(video).using(priority=priority).enqueue(video.pk)
 
 
 def submit_after_import(imported: JobSpec, then: Callable[[Video], JobSpec]) -> Video:
@@ -315,13 +321,25 @@ def submit_after_import(imported: JobSpec, then: Callable[[Video], JobSpec]) -> 
     try:
         with transaction.atomic():
             source = submit(imported)
-            follow_up = submit(replace(then(source), waits=True, exempt=True))
-            if source.pk == imported.video_id:  # a new import, not a resent request's
-                source.then = {"kind": follow_up.kind, "video": follow_up.pk}
-                Video.objects.filter(pk=source.pk).update(then=source.then)
+            return submit_after(source, then(source))
     except Exception:
         scratch.discard_upload(imported.video_id)
         raise
+
+
+def submit_after(source: Video, spec: JobSpec) -> Video:
+    """A job made from `source`, its owner's job not yet ended, written now and named in the
+    source's `then`: the source's worker starts it (at the spec's priority) once the source
+    has ended, or fails it with the source's error. A source has one such job at most."""
+    with transaction.atomic():
+        follow_up = submit(replace(spec, waits=True, exempt=True))
+        if follow_up.pk == spec.video_id:  # a new job, not a resent request's
+            then: dict[str, Any] = {"kind": follow_up.kind, "video": follow_up.pk}
+            if spec.priority != DEFAULT_TASK_PRIORITY:
+                then["priority"] = spec.priority
+            if not Video.objects.filter(pk=source.pk, then__isnull=True).update(then=then):
+                raise NotAllowed("Another job is already waiting for this video.")
+            source.then = then
     return follow_up
 
 

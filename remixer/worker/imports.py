@@ -59,17 +59,20 @@ def verify_import(video_id: str) -> None:
 
 
 def follow_ups(video_id: str) -> list[Video]:
-    """The job an ended import names in `then`, once: ready to start if the import completed
-    (its size and length are the file's), else failed with the import's error. Taken in the
-    caller's transaction, so the job is started with it or not at all."""
+    """The job an ended import (or another source) names in `then`, once: ready to start if
+    it completed (its size and length are the file's), else failed with the source's error.
+    Taken in the caller's transaction, so the job is started with it or not at all."""
     imported = Video.objects.select_for_update().filter(pk=video_id).first()
     if imported is None or imported.then is None or not imported.is_finished:
         return []
     Video.objects.filter(pk=video_id).update(then=None)
     waiting = Video.objects.filter(pk=imported.then.get("video"), status=Status.QUEUED)
-    if imported.status == Status.FAILED:
-        error = imported.error or {"code": "import_failed", "message": ""}
-        message = f"The uploaded video could not be used: {error['message']}"
+    if imported.status == Status.FAILED:  # or cancelled: nothing to start from
+        error = imported.error or {"code": "source_failed", "message": ""}
+        if imported.kind == Video.Kind.IMPORT:
+            message = f"The uploaded video could not be used: {error['message']}"
+        else:
+            message = f"Its source video did not finish: {error['message']}"
         ended = {"status": Status.FAILED, "ended_at": timezone.now()}
         waiting.update(**ended, error_code=error["code"], error_message=message)
         return []

@@ -116,9 +116,10 @@ def import_restart(video: Video) -> dict[str, object]:
     }
 
 
-def ended_imports_with_follow_ups() -> list[str]:
-    """Imports that ended without starting the job waiting for them."""
-    ended = Video.objects.filter(kind=Video.Kind.IMPORT, status__in=Video.TERMINAL)
+def ended_with_follow_ups() -> list[str]:
+    """Sources (an upload's import, a demo remix's source) that ended without starting the
+    job waiting for them."""
+    ended = Video.objects.filter(status__in=Video.TERMINAL)
     return list(ended.filter(then__isnull=False).values_list("pk", flat=True))
 
 

@@ -1,4 +1,5 @@
-"""First-run set-up for `make run`: the default provider, an account to log in with, demo videos."""
+"""First-run set-up for `make run`: the default provider, an account to log in with, and the
+demo videos queued for the workers (nothing is rendered here, so the site answers at once)."""
 
 import os
 import secrets
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = "Make sure the local engine, a login and the demo library exist."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-demo", action="store_true", help="Skip the demo videos.")
+        parser.add_argument("--no-demo", action="store_true", help="Queue no demo videos.")
 
     def handle(self, *args: Any, no_demo: bool = False, **options: Any) -> None:
         Provider.default()
@@ -31,12 +32,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         username, password = self.ensure_account()
         if not no_demo and not Video.objects.exists():
-            self.stdout.write("Rendering the demo library (first run only)…")
-            for video in demo.load():
-                self.stdout.write(
-                    f"  {video.status:<10} {video.size:>9} {video.seconds:>2}s  {video.prompt}"
-                )
+            queued = len(demo.load())
+            self.stdout.write(
+                f"The demo library's {queued} videos are queued (first run only): they arrive "
+                "one by one,\nand any video you ask for goes before those still waiting."
+            )
+        self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in as {username!r} with password {password!r}"))
+        self.stdout.write("")
 
     def ensure_account(self) -> tuple[str, str]:
         """Reuse the saved login while it still works; otherwise make (or reset) one."""

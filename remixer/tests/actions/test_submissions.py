@@ -183,7 +183,7 @@ def test_a_reference_image_goes_when_no_video_uses_it(
 def test_a_submission_that_fails_midway_keeps_no_reference_image(
     client, ana, media_root, monkeypatch
 ):
-    def queue_refuses(video: Video) -> None:
+    def queue_refuses(video: Video, **options: object) -> None:
         raise RuntimeError("the queue refused the task")
 
     monkeypatch.setattr(jobs, "enqueue", queue_refuses)  # after the image was stored

@@ -3,14 +3,14 @@ opens the new video's page, which says what it was extended from."""
 
 import pytest
 
-from remixer.actions import demo
 from remixer.tests.conftest import log_in, shoot
+from remixer.tests.support.library import rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_extend_opens_the_longer_video_which_names_its_source(server, browser, ana):
-    source = demo.make_video("Ocean waves at golden sunset", "640x360", "4")
+    source = rendered("Ocean waves at golden sunset", "640x360", "4")
     page = log_in(browser, server, "ana", "ana-password-1")
     page.goto(f"{server}/videos/{source.id}")
     assert page.locator("textarea[name=prompt]").count() == 1  # the remix form's, alone

@@ -3,14 +3,14 @@ bucket by presigned redirects, and the content security policy lets them in."""
 
 import pytest
 
-from remixer.actions import demo
 from remixer.tests.conftest import log_in, shoot, wait_for, wait_until_playable
+from remixer.tests.support.library import rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_library_plays_seeks_and_downloads_from_the_bucket(bucket, server, browser, ana):
-    made = [demo.make_video(f"Bucket video {n}, slow circles", "1280x720", "4") for n in (1, 2)]
+    made = [rendered(f"Bucket video {n}, slow circles", "1280x720", "4") for n in (1, 2)]
     for video in made:  # each under its own folder, named by the attempt that made it
         video.refresh_from_db()
         thumbnail = video.thumbnail_file.name

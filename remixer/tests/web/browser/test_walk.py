@@ -6,18 +6,16 @@ import time
 
 import pytest
 
-from remixer.actions import demo
 from remixer.models import Video
 from remixer.tests.conftest import DESKTOP, PHONE, log_in, shoot, wait_until_playable
+from remixer.tests.support.library import rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_newcomer_remixes_the_long_demo_video_and_watches_it_finish(server, browser, ana, ben):
-    source = demo.make_video(
-        "Ocean waves at golden sunset, slow drifting circles", "1280x720", "12"
-    )
-    demo.make_video("Candy pop bubbles bouncing on pink", "720x1280", "4")
+    source = rendered("Ocean waves at golden sunset, slow drifting circles", "1280x720", "12")
+    rendered("Candy pop bubbles bouncing on pink", "720x1280", "4")
     page = log_in(browser, server, "ana", "ana-password-1")
     shoot(page, "library-desktop")
 
@@ -129,13 +127,14 @@ def test_the_first_load_of_a_full_library_is_light(server, browser, ana, clip_pa
     shoot(page, "library-preview-desktop")
     assert sum("spritesheet" in url for url in fetched(page)) == 1
 
-    # The video page too, its family tree loaded: its own script and htmx, never the
-    # compare page's.
+    # The video page too, its family tree loaded: htmx, the pages' helpers and the forms'
+    # (its remix and extend forms), never the compare page's.
     page, moved, scripts = first_load(browser, cookies, f"{server}/videos/{family[2].id}")
     print(f"first load of a video page: {moved} bytes")
     assert page.locator("#lineage .lineage-node").count() == 6
     assert 0 < moved < 150_000
-    assert len(scripts) == 2 and not any("compare" in src for src in scripts)
+    assert len(scripts) == 3 and "/static/forms." in scripts[2]
+    assert not any("compare" in src for src in scripts)
 
 
 def first_load(browser, cookies, url: str):  # type: ignore[no-untyped-def]
