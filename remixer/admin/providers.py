@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from remixer.actions.providers import Health, check_connection, health_of
-from remixer.lib.words import duration
+from remixer.lib.words import counted, duration
 from remixer.models import CatalogEntry, Provider
 from remixer.providers import strategies, workflows
 from remixer.providers.kinds import capabilities
@@ -183,9 +183,9 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
             return "Yes."
         since = timezone.localtime(provider.unanswered_since or timezone.now())
         answered = "Not answering" if provider.unreachable else "Missed calls"
+        calls = counted(provider.unanswered_calls, "call")
         return (
-            f"{answered} since {since:%Y-%m-%d %H:%M %Z} ({provider.unanswered_calls} calls "
-            f"in a row): {provider.last_error}"
+            f"{answered} since {since:%Y-%m-%d %H:%M %Z} ({calls} in a row): {provider.last_error}"
         )
 
     @admin.display(description="Jobs in flight")

@@ -7,11 +7,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from remixer.actions import jobs, specs, trash, videos
 from remixer.actions.errors import NotAllowed
 from remixer.files import storage
+from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.models.accounts import ApiKey, LoginFailure
 from remixer.models.exports import Export
@@ -19,20 +22,8 @@ from remixer.models.exports import Export
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin[Video]):
-    list_display = [
-        "id",
-        "prompt_excerpt",
-        "kind",
-        "status",
-        "progress",
-        "model",
-        "size",
-        "seconds",
-        "owner",
-        "provider",
-        "created_at",
-        "trashed_at",
-    ]
+    # Narrow enough for a laptop's screen beside the filters; the rest is on each video's page.
+    list_display = ["name", "owner", "status_now", "kind_word", "provider", "made"]
     list_filter = [
         "status",
         ("trashed_at", admin.EmptyFieldListFilter),
@@ -71,8 +62,9 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "original_owner",
         "status",
         "progress",
-        "phase",
+        "phase_now",
         "created_at",
+        "arrived_at",
         "completed_at",
         "expires_at",
         "remixed_from_video_id",
@@ -101,8 +93,12 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         "files_removed_at",
         "erased",
     ]
+    exclude = ["phase"]  # shown as `phase_now`, which says so once the job has finished
     raw_id_fields = ["owner"]
     actions = ["retry_videos", "cancel_videos", "rearchive_videos", "empty_trash"]
+
+    class Media:
+        css = {"all": ["remixer-admin.css"]}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a job starts through the one door (jobs.submit), never as a bare row
@@ -111,9 +107,31 @@ class VideoAdmin(admin.ModelAdmin[Video]):
     def recipe_read(self, video: Video) -> str:
         return "; ".join(video.recipe_steps) or "-"
 
-    @admin.display(description="Prompt", ordering="prompt")
-    def prompt_excerpt(self, video: Video) -> str:
-        return Truncator(video.prompt or "").chars(60)
+    @admin.display(description="Title or prompt")
+    def name(self, video: Video) -> str:
+        """The title, else the prompt, on one line cut to 60 characters; all of it on hover."""
+        full = " ".join((video.title or video.prompt or "").split()) or "(no prompt)"
+        return format_html('<span title="{}">{}</span>', full, Truncator(full).chars(60))
+
+    @admin.display(description="Status", ordering="status")
+    def status_now(self, video: Video) -> str:
+        shown = video.get_status_display()
+        if video.status == Video.Status.IN_PROGRESS:
+            shown = f"{shown} {video.progress}%"
+        return f"{shown} (trashed)" if video.trashed else shown
+
+    @admin.display(description="Kind", ordering="kind")
+    def kind_word(self, video: Video) -> str:
+        return video.kind.capitalize()
+
+    @admin.display(description="Created", ordering="created_at")
+    def made(self, video: Video) -> str:
+        return timezone.localtime(video.created_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="Phase")
+    def phase_now(self, video: Video) -> str:
+        """Where a running job is; a finished one has none (its blank phase means waiting)."""
+        return "Finished" if video.is_finished else video.get_phase_display()
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         """Django's delete asks for confirmation first; the video goes to the Trash."""
@@ -135,19 +153,21 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                 refused.append(f"{video.pk}: {error}")
                 continue
             retried += jobs.submit(spec).retry_of_id == video.pk
-        self.message_user(request, f"Started {retried} retries.", messages.SUCCESS)
+        self.message_user(
+            request, f"Started {counted(retried, 'retry', 'retries')}.", messages.SUCCESS
+        )
         for reason in refused:
             self.message_user(request, f"Not retried, {reason}", messages.WARNING)
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         cancelled = sum(videos.cancel_video(user=request.user, video=v) for v in queryset)
-        self.message_user(request, f"Cancelled {cancelled} videos.", messages.SUCCESS)
+        self.message_user(request, f"Cancelled {counted(cancelled, 'video')}.", messages.SUCCESS)
 
     @admin.action(description="Re-archive the selected completed videos (copy and check again)")
     def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         count = videos.rearchive_videos(queryset)
-        self.message_user(request, f"Re-archiving {count} videos in the background.")
+        self.message_user(request, f"Re-archiving {counted(count, 'video')} in the background.")
 
     @admin.action(description="Empty the Trash of the selected videos (their files go for good)")
     def empty_trash(
@@ -172,9 +192,9 @@ class VideoAdmin(admin.ModelAdmin[Video]):
             }
             return TemplateResponse(request, "admin/remixer/video/empty_trash.html", context)
         removed, kept = trash.remove_trashed(chosen)
-        message = f"Removed the files of {removed} videos from the Trash for good."
+        message = f"Removed the files of {counted(removed, 'video')} from the Trash for good."
         if kept:
-            message += f" {kept} stay until the remixes being made from them finish."
+            message += " " + trash.kept_for_remixes(kept)
         self.message_user(request, message, messages.SUCCESS)
         return None
 
@@ -199,7 +219,7 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset:
             key.revoke()
-        self.message_user(request, f"Revoked {len(queryset)} keys.", messages.SUCCESS)
+        self.message_user(request, f"Revoked {counted(len(queryset), 'key')}.", messages.SUCCESS)
 
 
 @admin.register(LoginFailure)

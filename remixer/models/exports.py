@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from remixer.models.videos import Video, VideoQuerySet
+
 
 class Export(models.Model):
     """One ZIP of videos, from `queued` to `completed` (or `failed`), then expired.
@@ -134,3 +136,9 @@ class ExportImport(models.Model):
     @property
     def waiting_count(self) -> int:
         return max(0, self.video_count - len(self.placed) - len(self.problems))
+
+    def arrived(self) -> VideoQuerySet:
+        """The videos it brought into the library so far (not those since trashed), in the
+        library's order: `placed` lists each as its import job is made."""
+        videos = Video.objects.in_library()
+        return videos.filter(pk__in=list(self.placed.values())).newest_first()

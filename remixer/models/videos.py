@@ -51,7 +51,9 @@ def unix(moment: datetime | None) -> int | None:
 
 class VideoQuerySet(models.QuerySet["Video"]):
     def newest_first(self) -> "VideoQuerySet":
-        return self.order_by("-created_at", "-id")
+        """The library's order: the latest to arrive here first (an export's video arrives
+        when it is imported, however long ago it was made); /v1 lists by created_at."""
+        return self.order_by("-arrived_at", "-id")
 
     def status_of(self, video_id: str) -> "Video | None":
         """Just what the polled status fragment shows, by a query written out once.
@@ -156,6 +158,8 @@ class Video(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CREATE)
     strategy = models.CharField(max_length=16, choices=Strategy.choices, blank=True, default="")
     title = models.CharField(max_length=200, blank=True)
+    # When it arrived in this library: made here, or imported (created_at stays the export's).
+    arrived_at = models.DateTimeField(default=timezone.now, editable=False)
     # Variations submitted together share a batch.
     batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     # The owner's name where the video was first made (an imported export), if not its owner.
@@ -198,8 +202,9 @@ class Video(models.Model):
     form_token = models.UUIDField(null=True, blank=True, editable=False)
     # What the submission asked for, to tell a resent request from another under the same key.
     submission = models.JSONField(null=True, blank=True, editable=False)
-    # An import's follow-up, `{"kind", "video"}`: the job made from the upload, started (or
-    # failed with the import's error) once the import ends; cleared when it has been.
+    # A follow-up, `{"kind", "video"}` (and `"priority"` where not the default): the job
+    # waiting for this one (an edit of an upload waits for its import, a demo remix for its
+    # source), started, or failed with this one's error, once this one ends; then cleared.
     then = models.JSONField(null=True, blank=True, editable=False)
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -210,12 +215,15 @@ class Video(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The library's order (newest_first), and with a status (the remix picker's);
             # trashed_at last: the library's pages skip the Trash from the index alone.
-            models.Index(fields=["-created_at", "-id", "trashed_at"], name="video_newest_first"),
+            models.Index(fields=["-arrived_at", "-id", "trashed_at"], name="video_arrived_first"),
             models.Index(
-                fields=["status", "-created_at", "-id", "trashed_at"],
-                name="video_status_newest_first",
+                fields=["status", "-arrived_at", "-id", "trashed_at"],
+                name="video_status_arrived_first",
             ),
+            # /v1's list, by when each video was made, as the Videos API orders it.
+            models.Index(fields=["-created_at", "-id", "trashed_at"], name="video_created_first"),
             # What the Trash lists and the worker purges: never the tombstones left for good.
             models.Index(
                 fields=["trashed_at"],

@@ -202,7 +202,7 @@ def test_verify_files_finds_damage_and_rearchive_mends_what_it_can(
     import_page(client, clip_path.read_bytes())
     video = Video.objects.get()
     call_command("verify_files")
-    assert "Checked 1 videos: 0 with missing or damaged files." in capsys.readouterr().out
+    assert "Checked 1 video: 0 with missing or damaged files." in capsys.readouterr().out
     storage.delete(video.thumbnail_file.name)
     with pytest.raises(CommandError):
         call_command("verify_files")

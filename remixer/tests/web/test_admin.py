@@ -1,8 +1,10 @@
 """The admin as the operations console: find videos, and retry, cancel or delete them."""
 
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from remixer.models import Provider, Video
 from remixer.tests.conftest import finished_video, job, video_admin_url
@@ -64,11 +66,11 @@ def test_an_operator_retries_cancels_and_deletes(client, olga, ana, clip_path):
     done = finished_video(ana, clip_path)
     stored = Path(done.video_file.path)
 
-    assert "Started 1 retries." in act(client, "retry_videos", failed, done)
+    assert "Started 1 retry." in act(client, "retry_videos", failed, done)
     retry = Video.objects.get(retry_of=failed)
     assert retry.status == Video.Status.QUEUED and retry.prompt == failed.prompt
 
-    assert "Cancelled 1 videos." in act(client, "cancel_videos", running, done)
+    assert "Cancelled 1 video." in act(client, "cancel_videos", running, done)
     running.refresh_from_db()
     assert running.status == Video.Status.FAILED
     assert running.error_message == "Cancelled by olga."
@@ -98,7 +100,7 @@ def test_retrying_a_failed_import_or_a_trashed_video_is_refused_in_words(client,
     Video.objects.filter(pk=trashed.pk).update(trashed_at=trashed.created_at)
 
     page = act(client, "retry_videos", failed, imported, trashed)
-    assert "Started 1 retries." in page
+    assert "Started 1 retry." in page
     assert f"Not retried, {imported.pk}: A failed import cannot be retried" in page
     assert f"Not retried, {trashed.pk}: A video in the Trash cannot be retried" in page
     retried = Video.objects.filter(retry_of__isnull=False).values_list("retry_of", flat=True)
@@ -154,3 +156,36 @@ def test_test_connection_shows_a_failure_as_an_error(client, olga, server, level
         )
     messages = [(m.level_tag, m.message) for m in response.context["messages"]]
     assert len(messages) == 1 and messages[0][0] == level, messages
+
+
+def test_the_list_names_each_video_on_one_line_with_its_whole_prompt_on_hover(client, olga, ana):
+    long = "A lighthouse in a storm,\n  waves breaking over the rocks " * 4
+    job(ana, prompt=long)
+    titled = job(ana, prompt="x", title="Harbour at dawn", status=Video.Status.IN_PROGRESS)
+    Video.objects.filter(pk=titled.pk).update(progress=40, trashed_at=titled.created_at)
+    listing = client.get("/admin/remixer/video/").content.decode()
+    cut = "A lighthouse in a storm, waves breaking over the rocks A li…"
+    assert f'<span title="{" ".join(long.split())}">{cut}</span>' in listing
+    assert '<span title="Harbour at dawn">Harbour at dawn</span>' in listing
+    headers = ["Title or prompt", "Owner", "Status", "Kind", "Provider", "Created"]
+    found = re.findall(r'<div class="text">(?:<a [^>]*>|<span>)([^<]+)<', listing)
+    assert found == headers, found
+    assert "In progress 40% (trashed)" in listing
+    assert timezone.localtime(titled.created_at).strftime("%Y-%m-%d %H:%M") in listing
+
+
+@pytest.mark.parametrize(
+    ("status", "phase", "shown"),
+    [
+        ("queued", "", "Waiting for a worker"),
+        ("in_progress", "rendering", "Rendering"),
+        ("completed", "", "Finished"),
+        ("failed", "submitted", "Finished"),
+    ],
+)
+def test_a_video_s_page_says_its_phase_only_while_it_runs(client, olga, ana, status, phase, shown):
+    video = job(ana, status=status, phase=phase)
+    page = client.get(video_admin_url(video)).content.decode()
+    found = re.search(r"<label>Phase:</label>\s*<div class=\"readonly\">([^<]*)</div>", page)
+    assert found is not None and found[1] == shown
+    assert 'name="phase"' not in page  # the workers' own, not an operator's to set
