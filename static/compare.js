@@ -1,13 +1,26 @@
 // The compare page: two videos on one clock, side by side or one wiped over the other.
 // The longer video leads; the other follows its time, and holds its last frame once it ends.
+// On the position slider an arrow key steps one frame of the left video (data-fps, its file's
+// rate), Shift and an arrow one second, Home and End to the start and the end.
 (function () {
   "use strict";
-  const root = document.getElementById("compare");
-  const a = document.getElementById("video-a");
-  const b = document.getElementById("video-b");
-  if (!root || !a || !b) return; // one side has nothing to play: the page shows why
-  const videos = [a, b];
   const $ = (id) => document.getElementById(id);
+  const root = $("compare");
+  const boxA = $("box-a");
+  const boxB = $("box-b");
+  if (!root) return;
+  // Each box in its video's shape (width over height): side by side they share one height.
+  // Set here, as the page's policy refuses style attributes.
+  const ratios = [boxA, boxB].map((box) => Number(box.dataset.ratio));
+  boxA.style.setProperty("--ratio", String(ratios[0]));
+  boxB.style.setProperty("--ratio", String(ratios[1]));
+  root.style.setProperty("--ratio-a", String(ratios[0]));
+  root.style.setProperty("--ratios", String(ratios[0] + ratios[1]));
+
+  const a = $("video-a");
+  const b = $("video-b");
+  if (!a || !b) return; // one side has nothing to play: the page shows why
+  const videos = [a, b];
   const controls = $("compare-controls");
   const playButton = $("compare-play");
   const scrub = $("compare-scrub");
@@ -16,8 +29,7 @@
   const wipe = $("compare-wipe");
   const divider = $("wipe-divider");
   const stage = $("compare-stage");
-  const boxB = $("box-b");
-  const frame = 1 / Number(root.dataset.fps || 24);
+  const frame = 1 / Number(root.dataset.fps);
   let playing = false;
   let split = 50;
 
@@ -30,6 +42,7 @@
   function show(t) {
     scrub.value = String(t);
     clock.textContent = `${t.toFixed(2)} s`;
+    scrub.setAttribute("aria-valuetext", clock.textContent);
   }
 
   function seekAll(t) {
@@ -79,10 +92,23 @@
     playButton.textContent = "Play";
   }
 
-  function stepBy(frames) {
+  function seekTo(t) {
     if (playing) stop();
-    seekAll(now() + frames * frame);
+    seekAll(t);
   }
+
+  const STEPS = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 };
+  const SECONDS = { PageDown: -1, PageUp: 1 };
+  scrub.addEventListener("keydown", (event) => {
+    let to = null;
+    if (event.key in STEPS) to = now() + STEPS[event.key] * (event.shiftKey ? 1 : frame);
+    else if (event.key in SECONDS) to = now() + SECONDS[event.key];
+    else if (event.key === "Home") to = 0;
+    else if (event.key === "End") to = length();
+    if (to === null || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault(); // the slider's own step is a thousandth of a second
+    seekTo(to);
+  });
 
   function place(percent) {
     split = Math.min(100, Math.max(0, percent));
@@ -125,12 +151,9 @@
   });
 
   playButton.addEventListener("click", () => (playing ? stop() : start()));
-  $("compare-back").addEventListener("click", () => stepBy(-1));
-  $("compare-forward").addEventListener("click", () => stepBy(1));
-  scrub.addEventListener("input", () => {
-    if (playing) stop();
-    seekAll(Number(scrub.value));
-  });
+  $("compare-back").addEventListener("click", () => seekTo(now() - frame));
+  $("compare-forward").addEventListener("click", () => seekTo(now() + frame));
+  scrub.addEventListener("input", () => seekTo(Number(scrub.value)));
   wipe.addEventListener("change", setMode);
   for (const v of videos) {
     v.controls = false; // one set of controls plays both

@@ -1,21 +1,30 @@
 """The studio's pages: two videos compared, a video's family, and the library's poll for new
 videos."""
 
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from remixer.actions.trash import left_library
+from remixer.engine import FPS
+from remixer.files import storage
+from remixer.lib import media
 from remixer.lib.words import token_diff, word_diff
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.models.lineage import family_of
 from remixer.templatetags.remixer import fingerprint
+from remixer.web.htmx import HtmxHttpRequest
 
 
 @require_GET
@@ -44,11 +53,51 @@ def compare_context(video: Video, before: Video, after: Video) -> dict[str, obje
     return {
         "video": video,
         "pair": [
-            {"video": before, "side": "a", "prompt": prompts[0], "recipe": recipes[0]},
-            {"video": after, "side": "b", "prompt": prompts[1], "recipe": recipes[1]},
+            {"video": v, "side": side, "prompt": prompt, "recipe": recipe, "ratio": ratio(v)}
+            for v, side, prompt, recipe in zip((before, after), "ab", prompts, recipes, strict=True)
         ],
         "longest": max(seconds(before), seconds(after)),
+        "fps": frame_rate(before),  # the frame keys step through the left video's frames
     }
+
+
+def ratio(video: Video) -> float:
+    """Width over height, which compare.js sizes the video's box to (16:9 when unknown)."""
+    return round(video.width / video.height, 4) if video.width and video.height else 1.7778
+
+
+# A faststart MP4 (as the engine writes) holds its header at its start: a stored file in a
+# bucket is probed from this much of it, not downloaded whole.
+HEADER_BYTES = 4 * 1024 * 1024
+
+
+def frame_rate(video: Video) -> float:
+    """The frames a second of the video's stored file, probed once and remembered by its name
+    (a name is one attempt's file, never rewritten); the local engine's rate if it cannot
+    tell."""
+    name = video.video_file.name
+    if not name:
+        return FPS
+    key = f"remixer-fps:{name}"
+    rate: float | None = cache.get(key)
+    if rate is None:
+        rate = probed_rate(name)
+        if rate:
+            cache.set(key, rate, timeout=None)
+    return rate or FPS
+
+
+def probed_rate(name: str) -> float:
+    try:
+        if not storage.is_remote():
+            return media.probe(storage.local_path(name)).fps
+        with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as head:
+            for chunk in storage.chunks(name, 0, HEADER_BYTES - 1):
+                head.write(chunk)
+            head.flush()
+            return media.probe(Path(head.name)).fps
+    except (media.MediaError, storage.StorageError, OSError):
+        return 0.0
 
 
 def seconds(video: Video) -> float:
@@ -59,13 +108,30 @@ def seconds(video: Video) -> float:
 
 
 @require_GET
-def compare_picked(request: HttpRequest) -> HttpResponse:
-    """The library's plain GET form: the two ticked videos, side by side."""
+def compare_picked(request: HtmxHttpRequest) -> HttpResponse:
+    """The library's selection: the two selected videos, side by side. Asked through htmx,
+    any other count is answered in words beside the button, and the boxes stay ticked;
+    without it, the library shows them as a message."""
     picked = [pk for pk in request.GET.getlist("v") if VIDEO_ID_PATTERN.fullmatch(pk)]
     if len(picked) != 2:
-        messages.error(request, "Tick exactly two videos to compare them.")
+        words = picking_words(len(picked))
+        if request.htmx:
+            return HttpResponse(words)
+        messages.error(request, words)
         return redirect("library")
-    return redirect(f"{reverse('video_compare', args=[picked[0]])}?with={picked[1]}")
+    # The older on the left, as a remix's source is; an id not found is the compare page's 404.
+    found = Video.objects.in_library().filter(pk__in=picked).order_by("created_at")
+    older_first = list(found.values_list("pk", flat=True))
+    picked = older_first if len(older_first) == 2 else picked
+    pair = f"{reverse('video_compare', args=[picked[0]])}?{urlencode({'with': picked[1]})}"
+    return HttpResponseClientRedirect(pair) if request.htmx else redirect(pair)
+
+
+def picking_words(count: int) -> str:
+    if count == 0:
+        return "Select two videos to compare them."
+    videos = "1 video is" if count == 1 else f"{count} videos are"
+    return f"{videos} selected: select exactly two to compare them."
 
 
 @require_GET
@@ -89,17 +155,17 @@ LIVE_LIMIT = 24  # a page of cards, as the library shows them
 @require_GET
 def library_live(request: HttpRequest) -> HttpResponse:
     """The library's first page, polled every 2 s while jobs on it run and every 10 s
-    otherwise: running cards follow their jobs, and videos made since (a teammate's too)
-    join the top of the grid. Nothing changed since the fingerprint `v`: 204, no body."""
+    otherwise: running cards follow their jobs, and videos that arrived since (a teammate's,
+    an import's) join the top of the grid. Nothing changed since the fingerprint `v`: 204."""
     ids = [pk for pk in request.GET.getlist("id")[:LIVE_LIMIT] if VIDEO_ID_PATTERN.fullmatch(pk)]
     since = parse_since(request.GET.get("since", ""))
     if since is None:
         return HttpResponseBadRequest("since must be an ISO 8601 time or start.")
-    found = Video.objects.in_library().filter(Q(pk__in=ids) | Q(created_at__gt=since))
+    found = Video.objects.in_library().filter(Q(pk__in=ids) | Q(arrived_at__gt=since))
     rows = list(found.select_related("owner", "remixed_from").newest_first()[: LIVE_LIMIT * 2])
     if fingerprint(rows) == request.GET.get("v"):
         return HttpResponse(status=204)
-    new = [video for video in rows if video.pk not in ids and video.created_at > since]
+    new = [video for video in rows if video.pk not in ids and video.arrived_at > since]
     if new and request.GET.get("since") == "start":  # the page said "No videos yet"
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     running = [video for video in rows if not video.is_finished]
@@ -111,7 +177,7 @@ def library_live(request: HttpRequest) -> HttpResponse:
         "new": new,
         "running": [video.id for video in running],
         "watch_new": True,
-        "since": max(v.created_at for v in new).isoformat() if new else request.GET["since"],
+        "since": max(v.arrived_at for v in new).isoformat() if new else request.GET["since"],
         "fresh": fingerprint(running),
     }
     return render(request, "partials/library_live.html", context)

@@ -1,4 +1,5 @@
-"""The studio in a real Chromium: compare, change and run again, live library, job in the tab."""
+"""The studio in a real Chromium: compare (by keyboard too, from cards selected in the library),
+change and run again, live library, job in the tab."""
 
 import re
 from datetime import timedelta
@@ -11,6 +12,7 @@ from remixer.models import Video
 from remixer.providers.local import render_create
 from remixer.tests.conftest import PHONE, finished_video, job, log_in, shoot, wait_for
 from remixer.tests.support.library import with_thumbnail
+from remixer.tests.support.source_clips import write_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FRAME = 1 / 24
@@ -110,6 +112,94 @@ def test_two_videos_play_in_step_and_wipe_with_the_keyboard(
         video, box = phone.locator(f"#video-{side}").bounding_box(), phone.locator(f"#box-{side}")
         assert video == box.bounding_box(), side
     shoot(phone, "compare-phone")
+
+
+LEFT_FPS = 30  # the left video's rate, not the engine's 24: the keys step through its frames
+
+
+def press(page, key: str) -> list[float]:  # type: ignore[no-untyped-def]
+    page.keyboard.press(key)
+    wait_for(lambda: settled(page), timeout=10, interval=0.05)
+    return times(page)
+
+
+def shapes(page) -> dict[str, tuple[float, float]]:  # type: ignore[no-untyped-def]
+    """Each side's box, width over height, beside its video's own."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """() => Object.fromEntries(['a', 'b'].map(s => {
+          const box = document.getElementById('box-' + s).getBoundingClientRect();
+          const video = document.getElementById('video-' + s);
+          return [s, [box.width / box.height, video.videoWidth / video.videoHeight]];
+        }))"""
+    )
+
+
+def test_compare_by_keyboard_in_the_videos_shapes_from_a_selection(
+    server, browser, ana, clip_path, tmp_path: Path
+):
+    left = with_thumbnail(
+        finished_video(
+            ana,
+            write_clip(tmp_path / "left.mp4", "libx264", 640, 360, frames=60, rate=LEFT_FPS),
+            title="Grey morning",
+            size="640x360",
+            seconds="2",
+        )
+    )
+    right = with_thumbnail(finished_video(ana, clip_path, prompt="calm blue waves at dusk"))
+    page = log_in(browser, server, "ana", "ana-password-1", viewport=WIDE)
+
+    # In the library: one card selected, Compare answers beside the button; the tick stays.
+    select = page.get_by_role("checkbox", name="Select Grey morning to compare or export")
+    select.check()
+    page.get_by_role("button", name="Compare").click()
+    message = page.locator("#picks-message")
+    message.filter(has_text="1 video is selected").wait_for()
+    assert select.is_checked()
+    assert message.get_attribute("role") == "alert"
+    badge, thumbnail = (page.locator(f"#card-{left.id} {part}") for part in (".badge", "img"))
+    b, t = badge.bounding_box(), thumbnail.bounding_box()
+    assert b is not None and t is not None
+    assert b["y"] >= t["y"] + t["height"]  # below the picture, not over its top
+    shoot(page, "library-one-selected-wide")
+    page.get_by_role("checkbox", name="Select calm blue waves at dusk to compare or export").check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(f"{server}/videos/{left.id}/compare?with={right.id}")
+
+    page.wait_for_selector("#compare-play:not([disabled])")
+    wait_for(lambda: settled(page), timeout=30, interval=0.1)
+    titles = page.locator(".compare-text h2 a").all_inner_texts()
+    assert titles == ["Grey morning", "calm blue waves at dusk"]
+
+    # Side by side, each box has its video's shape, both in the window unscrolled.
+    for side, (box, video) in shapes(page).items():
+        assert box == pytest.approx(video, rel=0.02), side
+    for side in "ab":
+        seen = page.locator(f"#box-{side}").bounding_box()
+        assert seen is not None and seen["y"] + seen["height"] <= WIDE["height"], side
+
+    # The slider's keys: a frame of the left video, a second with Shift, the ends.
+    page.locator("#compare-scrub").focus()
+    a, b = press(page, "ArrowRight")
+    assert a == pytest.approx(1 / LEFT_FPS, abs=0.002) and b == pytest.approx(a, abs=0.002)
+    a, b = press(page, "Shift+ArrowRight")
+    assert a == pytest.approx(1 + 1 / LEFT_FPS, abs=0.002) and b == pytest.approx(a, abs=0.002)
+    a, _ = press(page, "ArrowLeft")
+    assert a == pytest.approx(1, abs=0.002)
+    _, b = press(page, "End")
+    assert b == pytest.approx(4, abs=0.05)  # the longer video's end
+    assert press(page, "Home") == [0, 0]
+
+    # Wiped: the divider is the next stop after the last control, and its arrows move it.
+    page.check("#compare-wipe")
+    page.focus("#compare-wipe")  # the last control
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "wipe-divider"
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#wipe-divider").get_attribute("aria-valuenow") == "49"
+    for side, (box, _) in shapes(page).items():  # one box in A's shape, B over A
+        assert box == pytest.approx(640 / 360, rel=0.02), side
+    shoot(page, "compare-keys-wipe-wide")
 
 
 NOTIFICATIONS = """
