@@ -1,7 +1,9 @@
 """The live preview beside a prompt, for every form that takes one: what the local engine will
-do with the words as they are typed. A remix's recipe and its still, what an extension follows
-and a still of where it ends, what a new video's painter draws; other providers take the
-prompt as it is written."""
+do with the words as they are typed. A remix's recipe and its still (or, when nothing in the
+prompt can be followed, its refusal in brief), what an extension follows and a still of where
+it ends, what a new video's painter draws; other providers take the prompt as it is written.
+A form drawn with a prompt in it (a prefilled link, a refused submission) shows its preview
+from the start."""
 
 from typing import Any
 
@@ -9,7 +11,7 @@ from django import forms
 
 from remixer.engine.render.extend import FOLLOWED_WORDS
 from remixer.engine.render.painter import drawing
-from remixer.forms.videos import EXTEND_PREFIX, NewVideoForm
+from remixer.forms.videos import EXTEND_PREFIX, NewVideoForm, RemixForm, SubmissionForm, briefly
 from remixer.models import Video
 from remixer.models.videos import PROMPT_MAX
 from remixer.providers.kinds import capabilities
@@ -43,14 +45,31 @@ class PreviewForm(forms.Form):
         """What the preview partial shows (an empty preview for a request that is not valid)."""
         if not self.is_valid():
             return {}
-        kind, prompt = self.cleaned_data["kind"], self.cleaned_data["prompt"]
-        shown: dict[str, object]
-        if kind == CREATE:
-            shown = drawn(prompt, self.cleaned_data["model"])
-        else:
-            video = self.cleaned_data["video"]
-            shown = stills.recipe_context(prompt, video, extension=kind == EXTENSION)
-        return {"kind": kind, **shown}
+        wanted = self.cleaned_data
+        found = preview(
+            wanted["kind"], wanted["prompt"], video=wanted["video"], model=wanted["model"]
+        )
+        return {"kind": wanted["kind"], "preview": found}
+
+
+def preview(kind: str, prompt: str, *, video: str = "", model: str = "") -> dict[str, object]:
+    """What the engine will do with `prompt` in a form of `kind`, for the preview partial."""
+    if kind == CREATE:
+        return drawn(prompt, model)
+    shown = stills.recipe_context(prompt, video, extension=kind == EXTENSION)
+    if kind == REMIX and "recipe_error" in shown:  # nothing to follow: a remix is refused
+        return {"refused": briefly(str(shown.pop("recipe_error")))} | shown
+    return shown
+
+
+def form_preview(form: SubmissionForm, kind: str, video: str = "") -> dict[str, object]:
+    """The preview a form is drawn with: a remix's refusal once it is refused, else what the
+    prompt already in the form will do."""
+    if isinstance(form, RemixForm) and form.refusal:
+        return {"refused": form.refusal}
+    prompt = str(form["prompt"].value() or "")
+    model = str(form["model"].value() or "") if "model" in form.fields else ""
+    return preview(kind, prompt, video=video, model=model)
 
 
 def drawn(prompt: str, model: str) -> dict[str, object]:

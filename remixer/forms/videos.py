@@ -13,10 +13,11 @@ from django.http import QueryDict
 from remixer.actions import jobs, references, specs
 from remixer.actions.errors import NotAllowed
 from remixer.actions.videos import remix_provider
+from remixer.engine.prompt import beyond, suggest
 from remixer.lib.text import strict_int
 from remixer.lib.words import TITLE_MAX, size_label
 from remixer.models import LOCAL_MODEL, SECONDS, SIZES, CatalogEntry, Video, VideoQuerySet, lengths
-from remixer.models.recipes import RecipeError, parse_recipe
+from remixer.models.recipes import UNDERSTOOD, RecipeError, parse_recipe
 from remixer.models.videos import PROMPT_MAX, valid_text
 from remixer.providers.kinds import built_in_first, capabilities, remixing_workflows
 
@@ -244,9 +245,26 @@ class NewVideoForm(SubmissionForm):
         return cleaned
 
 
+def briefly(message: str) -> str:
+    """A refusal of the local engine's as the pages say it, beside their list of what it
+    understands: one sentence, and at most one thing to try."""
+    said = message.removesuffix(f" {UNDERSTOOD}")
+    if said != message:  # the words it could not follow, and the engine's hint if it has one
+        hinted = " Try: " in said or said.endswith(suggest.CAPTION_ADVICE)
+        return said if hinted else f"{said} Try: {suggest.EXAMPLE}."
+    for sentence in beyond.SENTENCES:  # asks beyond the engine: the first one said
+        if message.startswith(sentence):
+            instead = beyond.TRY_INSTEAD.get(sentence)
+            return f"{sentence} Try: {instead}." if instead else sentence
+    return message
+
+
 class RemixForm(SubmissionForm):
     """A remix (or an edit, its other name) of `source`: the local engine reads a recipe from
-    the prompt, others take it."""
+    the prompt, others take it. A prompt it cannot follow is refused: in full for /v1, and
+    `refusal` says it briefly for the pages."""
+
+    refusal = ""
 
     use_local = forms.BooleanField(required=False, widget=forms.HiddenInput)
     workflow = forms.CharField(
@@ -283,6 +301,7 @@ class RemixForm(SubmissionForm):
                 cleaned["recipe"] = parse_recipe(prompt, source).to_json()
             except RecipeError as error:
                 self.add_error("prompt", str(error))
+                self.refusal = briefly(str(error))
         return cleaned
 
     def spec(self, *, owner: Any, source: Video | None = None) -> jobs.JobSpec:

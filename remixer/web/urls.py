@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from remixer.forms.logins import LoginForm
-from remixer.web import exports, imports, keys, studio, trash, videos
+from remixer.web import exports, imports, keys, remixes, studio, trash, videos
 from remixer.web.logins import refuse_floods
 
 VIDEO_ID = "<video_id:video_id>"  # the converter remixer/urls.py registers
@@ -13,7 +13,7 @@ VIDEO_ID = "<video_id:video_id>"  # the converter remixer/urls.py registers
 urlpatterns = [
     path("", videos.library, name="library"),
     path("remix", videos.remix_picker, name="remix_picker"),
-    path("recipe", videos.recipe_preview, name="recipe_preview"),
+    path("recipe", remixes.recipe_preview, name="recipe_preview"),
     path("videos/new", videos.video_new, name="video_new"),
     path("videos/live", videos.live_cards, name="live_cards"),
     path("videos/import", imports.video_import, name="video_import"),
@@ -22,9 +22,9 @@ urlpatterns = [
     path(f"videos/{VIDEO_ID}/status", videos.video_status, name="video_status"),
     path(f"videos/{VIDEO_ID}/content", videos.video_content, name="video_content"),
     path(f"videos/{VIDEO_ID}/preview", videos.video_preview, name="video_preview"),
-    path(f"videos/{VIDEO_ID}/remix", videos.video_remix, name="video_remix"),
-    path(f"videos/{VIDEO_ID}/extend", videos.video_extend, name="video_extend"),
-    path(f"videos/{VIDEO_ID}/still", videos.video_still, name="video_still"),
+    path(f"videos/{VIDEO_ID}/remix", remixes.video_remix, name="video_remix"),
+    path(f"videos/{VIDEO_ID}/extend", remixes.video_extend, name="video_extend"),
+    path(f"videos/{VIDEO_ID}/still", remixes.video_still, name="video_still"),
     path(f"videos/{VIDEO_ID}/retry", videos.video_retry, name="video_retry"),
     path(f"videos/{VIDEO_ID}/cancel", videos.video_cancel, name="video_cancel"),
     path(f"videos/{VIDEO_ID}/title", videos.video_title, name="video_title"),

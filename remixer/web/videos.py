@@ -30,7 +30,7 @@ from remixer.actions.videos import (
     rename_video,
 )
 from remixer.files.serving import serve_stored
-from remixer.forms.previews import EXTENSION_WORDS, PreviewForm
+from remixer.forms.previews import CREATE, EXTENSION, EXTENSION_WORDS, REMIX, form_preview
 from remixer.forms.videos import (
     EXTEND_PREFIX,
     STALE_FORM,
@@ -52,11 +52,10 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
-from remixer.models.recipes import UNDERSTOOD, RecipeError
+from remixer.models.recipes import UNDERSTOOD
 from remixer.providers import strategies
 from remixer.providers.kinds import capabilities
 from remixer.web.htmx import HtmxHttpRequest
-from remixer.worker import stills
 
 PAGE_SIZE = 24
 
@@ -151,7 +150,8 @@ def video_new(request: HttpRequest) -> HttpResponse:
         except NotAllowed as error:
             form.add_error(None, str(error))
     status = 400 if request.method == "POST" else 200
-    return render(request, "videos/new.html", {"form": form}, status=status)
+    context = {"form": form, "create_preview": form_preview(form, CREATE)}
+    return render(request, "videos/new.html", context, status=status)
 
 
 def get_video(video_id: str) -> Video:
@@ -163,7 +163,12 @@ def get_video(video_id: str) -> Video:
 
 @require_GET
 def video_detail(request: HttpRequest, video_id: str) -> HttpResponse:
-    video = get_video(video_id)
+    from remixer.web.trash import not_in_library
+
+    try:
+        video = get_video(video_id)
+    except Http404:  # in the Trash, or its files gone: its link says so
+        return not_in_library(request, video_id)
     return render_video_page(request, video, RemixForm(source=video, initial=prefill(request)))
 
 
@@ -192,7 +197,8 @@ def video_page_context(
     remixes = list(video.remixes.in_library().select_related("owner").newest_first())
     variations = batch_of(video)
     extend_to = extend_provider(video)
-    return {
+    extend_form = extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX)
+    return previews(video, remix_form, remix_to, extend_form, extend_to) | {
         "video": video,
         "remixes": remixes,
         "variations": variations,
@@ -202,7 +208,8 @@ def video_page_context(
         "remix_to_can": capabilities(remix_to),
         "remix_how": strategies.describe(remix_to, video.model),
         "remix_blocked": blocked,
-        "extend_form": extend_form or ExtendForm(source=video, prefix=EXTEND_PREFIX),
+        "remix_focus": "remix" in request.GET or "prompt" in request.GET,
+        "extend_form": extend_form,
         "extend_to": extend_to,
         "extend_to_can": capabilities(extend_to),
         "extend_follows": EXTENSION_WORDS,
@@ -210,6 +217,21 @@ def video_page_context(
         "can_change": video.can_change(request.user),
         "retry_form": RetryForm(),
         "title_form": TitleForm(initial={"title": video.title}),
+    }
+
+
+def previews(
+    video: Video,
+    remix_form: RemixForm,
+    remix_to: Provider,
+    extend_form: ExtendForm,
+    extend_to: Provider,
+) -> dict[str, object]:
+    """The previews beside the page's prompts, drawn with it where the engine follows one."""
+    follows = capabilities(remix_to).follows_recipe, capabilities(extend_to).follows_recipe
+    return {
+        "remix_preview": form_preview(remix_form, REMIX, video.pk) if follows[0] else {},
+        "extend_preview": form_preview(extend_form, EXTENSION, video.pk) if follows[1] else {},
     }
 
 
@@ -275,78 +297,6 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
         raise Http404("This video has no such file yet.")
     name, filename = found
     return serve_stored(request, name, filename=filename)
-
-
-@require_POST
-def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
-    source = get_video(video_id)
-    form = RemixForm(request.POST, source=source)
-    if not form.is_valid():
-        return remix_refused(request, source, form)
-    try:
-        remix = jobs.submit_batch(form.specs(owner=request.user))[0]
-    except NotAllowed as error:
-        form.add_error(None, str(error))
-        return remix_refused(request, source, form)
-    if form.notice:
-        messages.info(request, form.notice)
-    if request.htmx:
-        return HttpResponseClientRedirect(remix.get_absolute_url())
-    return redirect(remix)
-
-
-@require_POST
-def video_extend(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
-    source = get_video(video_id)
-    form = ExtendForm(request.POST, source=source, prefix=EXTEND_PREFIX)
-    if form.is_valid():
-        try:
-            extension = jobs.submit(form.spec(owner=request.user))
-        except NotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            if request.htmx:
-                return HttpResponseClientRedirect(extension.get_absolute_url())
-            return redirect(extension)
-    context = video_page_context(request, source, RemixForm(source=source), form)
-    if request.htmx:
-        return render(request, "videos/detail.html#extend", context)
-    return render(request, "videos/detail.html", context, status=400)
-
-
-def remix_refused(request: HtmxHttpRequest, source: Video, form: RemixForm) -> HttpResponse:
-    """The form again, the creator's text kept, with its message. Through htmx only the remix
-    section is swapped in place (and scrolled to), so the address stays the video's."""
-    if request.htmx:
-        return render(
-            request, "videos/detail.html#remix", video_page_context(request, source, form)
-        )
-    return render_video_page(request, source, form, status=400)
-
-
-@require_http_methods(["GET", "POST"])
-def recipe_preview(request: HttpRequest) -> HttpResponse:
-    """What the engine will do with the prompt being typed into a form of the query's kind."""
-    data = request.GET.copy()
-    data.update(request.POST)  # the form's fields, the prompt among them, win
-    context = PreviewForm(data).context()
-    return render(request, "videos/partials/recipe.html", context)
-
-
-@require_GET
-def video_still(request: HttpRequest, video_id: str) -> HttpResponse:
-    video = get_video(video_id)
-    try:
-        recipe = stills.recipe_from_token(request.GET.get("r", ""))
-    except RecipeError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    frame = stills.LAST if request.GET.get("frame") == stills.LAST else stills.FIRST
-    jpeg = stills.preview(video, recipe, frame)
-    if jpeg is None:
-        raise Http404("This video has no frame to preview yet.")
-    response = HttpResponse(jpeg, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @require_POST

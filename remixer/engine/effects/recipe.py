@@ -9,11 +9,12 @@ from typing import Any
 from remixer.engine.base.graph import Chain
 from remixer.engine.effects.captions import POSITIONS, check_caption
 from remixer.engine.effects.spans import Span
-from remixer.engine.effects.spec import KIND_ORDER, RecipeError, Value
+from remixer.engine.effects.spec import KIND_ORDER, TIME, RecipeError, Value
 from remixer.engine.effects.steps import STEPS
 
 VERSION = 2
 MAX_STEPS = 40
+STRETCHING = ("speed", "loop", "boomerang")  # time steps for a moment that can change its length
 
 # The recipes of the first engine: a list of effect names and a caption.
 LEGACY: dict[str, tuple[str, dict[str, Value]]] = {
@@ -42,14 +43,19 @@ class Step:
     def kind(self) -> str:
         return STEPS[self.name].kind
 
-    def describe(self) -> str:
+    def describe(self, *, fitted: bool = True, alone: bool = True) -> str:
+        """The step in words. A speed for the whole clip says what becomes of the source's
+        length when the clip is `fitted` to it (no step for a moment changed it), `alone`
+        (no other time step for the whole clip decides which part is kept)."""
         spec = STEPS[self.name]
         shown = [
             (key, value)
             for key, value in self.params.items()
-            if (key, value) != ("seed", 0) and not (self.span and key == "then")
+            if (key, value) != ("seed", 0) and key != "then"
         ]
         details = [_detail(key, value) for key, value in shown]
+        if self.name == "speed" and not self.span and fitted:
+            details += _speed_ending(self.params, alone)
         line = spec.label + (f" ({', '.join(details)})" if details else "")
         line = f"{line}, from {self.look}" if self.look else line
         return f"{line}, {self.span.describe()}" if self.span else line
@@ -82,9 +88,24 @@ def _detail(key: str, value: Value) -> str:
         return f"{value:+g} {'dB' if key == 'db' else 'semitones'}"
     if key == "seed" and isinstance(value, int | float):
         return f"take {value:g}"  # another draw of its noise: a variation's own
-    if key == "then":
-        return "then holds the last frame" if value == "hold" else "then loops"
     return f"{key} {value:g}" if isinstance(value, float) else str(value)
+
+
+def _speed_ending(params: dict[str, Value], alone: bool) -> list[str]:
+    """A faster clip is shorter than the source: it loops, or holds its last frame, to the
+    source's length. A slower one is longer: it is cut there, so only its first part shows
+    (timing.timeline)."""
+    factor = params.get("factor")
+    if not isinstance(factor, int | float) or factor == 1:
+        return []
+    if factor > 1:
+        return ["then holds the last frame" if params.get("then") == "hold" else "then loops"]
+    if not alone:
+        return ["cut to the video's length"]
+    return [f"shows the first {SHARES.get(factor, f'{factor:.0%}')}"]
+
+
+SHARES = {0.5: "half", 0.25: "quarter"}
 
 
 @dataclass(frozen=True)
@@ -121,7 +142,11 @@ class Recipe:
         return replace(self, steps=tuple(steps))
 
     def describe(self) -> list[str]:
-        lines = [step.describe() for step in self.steps if step.kind != "finish"]
+        whole = [step for step in self.steps if step.kind == TIME and not step.span]
+        # A step for a moment that changes its part's length leaves the clip as long as it is.
+        fitted = not any(step.span and step.name in STRETCHING for step in self.steps)
+        shown = {"fitted": fitted, "alone": len(whole) == 1}
+        lines = [step.describe(**shown) for step in self.steps if step.kind != "finish"]
         if self.caption:
             lines.append(self.caption.describe())
         lines += [step.describe() for step in self.steps if step.kind == "finish"]

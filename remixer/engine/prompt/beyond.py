@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from remixer.engine.prompt import typos
+from remixer.engine.prompt import suggest, typos
 from remixer.engine.prompt import vocabulary as v
 from remixer.engine.prompt.words import tokens
 
@@ -104,6 +104,13 @@ THINGS = (
     "Adding, removing or replacing things in the picture needs a generative model; the local "
     "engine changes the whole picture (its colour, light, shape and time) and its sound."
 )
+# Each ask's sentence, and one thing the engine can do instead where the sentence does not
+# say what to write.
+SENTENCES = (*(sentence for _, sentence in ASKS), THINGS)
+TRY_INSTEAD = {
+    THINGS: suggest.EXAMPLE,
+    **{s: "louder, with an echo" for s in SENTENCES if s.endswith(f"{KEEP_INSTEAD}.")},
+}
 _THING_ASK = re.compile(
     rf"\b(?:{_REMOVE}|add|put|insert|replace|swap|turn)\s+(?:(?:the|that|this|a|an|some|those"
     rf"|these|him|her|them|it)\s+)?{_CLAUSE_REST}",

@@ -27,6 +27,10 @@ UNDERSTOOD = (
     'warmer, old film without the vignette, 2x faster, "Summer 2026" at the top.'
 )
 
+# Something to try when no word asked comes close to a step: a page says it beside UNDERSTOOD.
+EXAMPLE = "black and white, slower"
+CAPTION_ADVICE = 'A caption goes in quotes, like "Summer 2026".'
+
 LIGHT = frozenset(("brightness", "contrast", "high_key", "low_key"))
 KINDS = {"finish": "time", "colour": "colour", "geometry": "geometry", "time": "time"}
 
@@ -149,8 +153,5 @@ def refusal(unused: list[str], caption_words: bool) -> RecipeError:
         shown = ", ".join(f'"{w[:30]}"' for w in unused[:8])
         head = f"The local engine could not follow {shown}."
     tried = hint(unused)
-    if caption_words:
-        advice = ' A caption goes in quotes, like "Summer 2026".'
-    else:
-        advice = f" Try: {tried}." if tried else ""
-    return RecipeError(f"{head}{advice} {UNDERSTOOD}")
+    advice = CAPTION_ADVICE if caption_words else (f"Try: {tried}." if tried else "")
+    return RecipeError(" ".join(part for part in (head, advice, UNDERSTOOD) if part))

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from remixer.engine.effects.steps import LOOKS, STEPS
+from remixer.engine.effects.timing import TimeStep, is_forward, timeline
 from remixer.models.recipes import UNDERSTOOD, Recipe, RecipeError, parse_recipe, stored_recipe
 from remixer.tests.support.phrasings import READ
 
@@ -181,6 +182,31 @@ def test_the_recipe_lists_each_step_with_its_strength_in_order():
         'Caption "Hi" (top)',
         "Fade out (1 s, black)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "described"),
+    [
+        ("3x faster", "Speed (×3, then loops)"),
+        ("2x faster and hold the last frame", "Speed (×2, then holds the last frame)"),
+        ("half speed", "Speed (×0.5, shows the first half)"),
+        ("slow motion, sepia", "Speed (×0.5, shows the first half)"),
+        ("quarter speed", "Speed (×0.25, shows the first quarter)"),
+        ("reverse, half speed", "Speed (×0.5, cut to the video's length)"),
+        ("2x faster, slow motion in the middle", "Speed (×2)"),  # as long as the moment makes it
+    ],
+)
+def test_a_speed_says_what_becomes_of_the_videos_length(prompt, described):
+    assert described in parse_recipe(prompt).describe()
+
+
+def test_the_words_for_a_speed_are_what_the_renderer_does():
+    slower = timeline([TimeStep("speed", {"factor": 0.5, "then": "loop"})], 48)
+    assert is_forward(slower) and max(slower) == 23  # the first half, and nothing loops
+    faster = timeline([TimeStep("speed", {"factor": 2.0, "then": "loop"})], 48)
+    assert faster[24:26] == [47, 0]  # the whole video, then again from its start
+    held = timeline([TimeStep("speed", {"factor": 2.0, "then": "hold"})], 48)
+    assert held[24:] == [47] * 24
 
 
 def test_a_look_says_where_its_steps_come_from():

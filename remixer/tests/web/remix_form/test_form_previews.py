@@ -102,3 +102,19 @@ def test_another_providers_model_takes_the_prompt_as_written(client, ana):
     page = client.post("/recipe?kind=create", {"prompt": "an ocean", "model": "sora-2"})
     shown = page.content.decode()
     assert "sent to Studio server as written" in shown and "Colours" not in shown
+
+
+def test_a_refused_form_keeps_the_preview_of_its_prompt_without_asking_again(client, ana, moving):
+    source = moving[0]
+    client.force_login(ana)
+    data = {"extend-prompt": "the sky fades to deep blue", "extend-seconds": "7"}
+    response = client.post(f"/videos/{source.pk}/extend", data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "An extension adds" in page
+    preview = page.split('id="extend-recipe"', 1)[1].split("</div>\n</", 1)[0]
+    assert "From the last frame, the new part moves toward:" in preview and "Tint (blue" in preview
+    box = page.split('<textarea name="extend-prompt"', 1)[1].split(">", 1)[0]
+    assert " autofocus" in box and ", load" not in box
+    new = {"prompt": "A calm sunset", "model": "remixer-local", "size": "1x1", "seconds": "4"}
+    drawn = client.post("/videos/new", new).content.decode()
+    assert "The engine will draw:" in drawn and "warm sunset colours" in drawn
