@@ -24,6 +24,7 @@ from remixer.actions import references
 from remixer.actions.errors import NotAllowed
 from remixer.actions.videos import cancel_video, check_can_change
 from remixer.files import attempts
+from remixer.lib.words import counted
 from remixer.models import Video, VideoQuerySet
 from remixer.providers.kinds import has_copy_upstream
 
@@ -136,6 +137,13 @@ def kept_message(video: Video) -> str:
             "its files stay until that finishes. Try again then."
         )
     return f"“{video.display_name}” is no longer in the Trash."
+
+
+def kept_for_remixes(kept: int) -> str:
+    """What an emptying of the Trash left: the videos that remixes being made still read."""
+    them = "it" if kept == 1 else "them"
+    others = counted(kept, "other video")
+    return f"The files of {others} stay until the remixes being made from {them} finish."
 
 
 def empty_trash(*, user: Any) -> tuple[int, int]:

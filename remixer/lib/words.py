@@ -82,6 +82,7 @@ def duration(seconds: float) -> str:
     return counted(math.ceil(minutes / 60), "hour")
 
 
-def counted(number: int, noun: str) -> str:
-    """ "1 minute", "2 minutes": a number and its noun, singular or plural as it should be."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """ "1 minute", "2 minutes": a number and its noun, singular or plural as it should be;
+    a noun that does not take an -s gives its plural ("1 retry", "2 retries")."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

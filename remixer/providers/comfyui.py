@@ -22,6 +22,7 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from remixer.lib import media
+from remixer.lib.words import counted
 from remixer.providers import Assets, Job, ProgressCallback, ProviderError, Submission, workflows
 from remixer.providers.answers import parse_json, unreachable
 from remixer.providers.transport import NoAnswer, Response, TransferBroken, Transport
@@ -69,7 +70,7 @@ class ComfyUIProvider:
         waiting = [item[1] for item in sorted(pends, key=queue_number)]
         if provider_video_id in waiting:
             ahead = waiting.index(provider_video_id) + len(runs)
-            said = f"{ahead} job{'' if ahead == 1 else 's'} ahead on ComfyUI." if ahead else ""
+            said = f"{counted(ahead, 'job')} ahead on ComfyUI." if ahead else ""
             return Submission(provider_video_id, "queued", waiting=said)
         return Submission(provider_video_id, FORGOTTEN)
 

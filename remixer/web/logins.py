@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from remixer.forms.logins import client_address
+from remixer.lib.words import counted
 from remixer.models.accounts import flood_wait
 
 
@@ -25,7 +26,8 @@ def refuse_floods(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         wait = flood_wait(client_address(request)) if request.method == "POST" else 0
         if wait:
-            message = f"Too many failed logins from your address. Try again in {wait} seconds."
+            later = counted(wait, "second")
+            message = f"Too many failed logins from your address. Try again in {later}."
             response = HttpResponse(message, status=429, content_type="text/plain")
             response["Retry-After"] = str(wait)
             return response

@@ -4,7 +4,7 @@ Each destructive button asks twice over: htmx's `hx-confirm` in the page, and wi
 JavaScript its form GETs a confirmation page whose own form does the POST.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from remixer.actions.errors import NotAllowed
 from remixer.actions.trash import UNDO_TAG
 from remixer.actions.videos import check_can_change
 from remixer.forms.videos import page_number
+from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.web.htmx import HtmxHttpRequest
 
@@ -115,9 +116,9 @@ def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
         question, button = emptying(request.user)
         return confirm(request, question, button, back=reverse("trash"))
     removed, kept = trash.empty_trash(user=request.user)
-    message = f"Emptied the Trash: the files of {removed} videos are gone."
+    message = f"Emptied the Trash: the files of {counted(removed, 'video')} are gone."
     if kept:
-        message += f" {kept} stay until the remixes being made from them finish."
+        message += " " + trash.kept_for_remixes(kept)
     messages.success(request, message)
     return done(request, reverse("trash"))
 
@@ -127,8 +128,7 @@ def trash_page(request: HttpRequest) -> HttpResponse:
     """The user's trashed videos (staff: everyone's), each with when its files go."""
     trashed = trash.trash_of(request.user).annotate(in_use=trash.needed())
     page = Paginator(trashed, PAGE_SIZE).get_page(page_number(request.GET))
-    kept_for = timedelta(days=settings.REMIXER_TRASH_DAYS)
-    videos = [(video, video.trashed_at + kept_for) for video in page if video.trashed_at]
+    videos = [(video, files_go_on(video)) for video in page if video.trashed_at]
     own = trash.own_trash(request.user).exists() if request.user.is_staff else bool(videos)
     context = {
         "page": page,
@@ -138,3 +138,28 @@ def trash_page(request: HttpRequest) -> HttpResponse:
         "days": settings.REMIXER_TRASH_DAYS,
     }
     return render(request, "trash/index.html", context)
+
+
+def files_go_on(video: Video) -> datetime | None:
+    """When the workers' sweep removes a trashed video's files."""
+    if video.trashed_at is None:
+        return None
+    return video.trashed_at + timedelta(days=settings.REMIXER_TRASH_DAYS)
+
+
+def not_in_library(request: HttpRequest, video_id: str) -> HttpResponse:
+    """A video's page once the video has left the library. In the Trash: 404 (it is not in
+    the library), with Restore for its owner and staff, its words theirs alone. Its files
+    gone (emptied, swept or erased): 410, as it cannot come back. No video at all: 404."""
+    video = Video.objects.filter(pk=video_id, trashed_at__isnull=False).first()
+    if video is None:
+        return render(request, "trash/in_trash.html", {"state": "missing"}, status=404)
+    state = "erased" if video.erased else "gone" if video.files_removed_at else "in_trash"
+    context = {
+        "video": video,
+        "state": state,
+        "theirs": video.can_change(request.user),
+        "purge_on": files_go_on(video),
+    }
+    status = 404 if state == "in_trash" else 410
+    return render(request, "trash/in_trash.html", context, status=status)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from remixer.files import storage
+from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.worker.exports import ExportError, exportable, parents_first, write_export
 
@@ -34,4 +35,4 @@ class Command(BaseCommand):
         except (ExportError, storage.StorageError, OSError) as error:
             partial.unlink(missing_ok=True)
             raise CommandError(f"The export could not be written: {error}") from error
-        self.stdout.write(f"Wrote {count} video{'s' if count != 1 else ''} to {path}.")
+        self.stdout.write(f"Wrote {counted(count, 'video')} to {path}.")

@@ -21,6 +21,7 @@ from remixer import tasks
 from remixer.actions import jobs, specs
 from remixer.actions.imports import import_export
 from remixer.actions.sidecars import read_sidecar
+from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.worker.exports import ExportError
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{mp4}: not imported: {video.error_message}")
         if failed:
-            raise CommandError(f"{failed} file(s) could not be imported.")
+            raise CommandError(f"Not imported: {counted(failed, 'file')}; see above.")
 
     def submit_export(self, user: Any, path: Path, submitted: dict[Path, Video]) -> int:
         """Every video of the export as an import job; returns how many could not be."""

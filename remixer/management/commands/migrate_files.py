@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from storages.backends.s3 import S3Storage
 
 from remixer.files import storage
+from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.models.exports import Export
 from remixer.settings import s3_storage
@@ -41,11 +42,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}: missing from the source")
             copied += outcome == "copied"
             skipped += outcome == "skipped"
+        copied_files = counted(copied, "file")
         self.stdout.write(
-            f"Copied {copied} files, {skipped} already there, {len(missing)} missing at the source."
+            f"Copied {copied_files}, {skipped} already there, {len(missing)} missing at the source."
         )
         if missing:
-            raise CommandError(f"{len(missing)} files were not found; see above.")
+            raise CommandError(f"Not found: {counted(len(missing), 'file')}; see above.")
 
 
 def stores() -> tuple[Storage, Storage]:

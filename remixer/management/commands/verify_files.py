@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from remixer.files import storage
+from remixer.lib.words import counted
 from remixer.models import Video
 
 
@@ -21,14 +22,19 @@ class Command(BaseCommand):
             if trouble := file_trouble(video):
                 problems += 1
                 self.stdout.write(f"{video.pk}: {trouble}")
-        self.stdout.write(f"Checked {checked} videos: {problems} with missing or damaged files.")
+        self.stdout.write(
+            f"Checked {counted(checked, 'video')}: {problems} with missing or damaged files."
+        )
         if removed:
             self.stdout.write(
-                f"Skipped {removed} videos whose files were removed on purpose "
+                f"Skipped {counted(removed, 'video')} whose files were removed on purpose "
                 "(emptied from the Trash or erased)."
             )
         if problems:
-            raise CommandError(f"{problems} videos need attention (re-archive them in the admin).")
+            need = "needs" if problems == 1 else "need"
+            raise CommandError(
+                f"{counted(problems, 'video')} {need} attention (re-archive in the admin)."
+            )
 
 
 def file_trouble(video: Video) -> str | None:

@@ -18,6 +18,7 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 from remixer import tasks
 from remixer.actions import imports, trash
 from remixer.files import storage
+from remixer.lib.words import counted
 from remixer.worker import scratch
 
 logger = logging.getLogger("remixer.worker")
@@ -48,8 +49,9 @@ def sweep_forever() -> None:
 
 def sweep_once() -> None:
     if found := tasks.sweep():
-        logger.warning("Recovered %d videos whose worker had stopped.", found)
+        logger.warning("Recovered %s whose worker had stopped.", counted(found, "video"))
     if purged := trash.purge_expired():
-        logger.info("Removed the files of %d videos long in the Trash.", purged)
+        logger.info("Removed the files of %s long in the Trash.", counted(purged, "video"))
     if resumed := imports.resume_stalled():
-        logger.warning("Reading again %d exports' ZIPs whose worker had stopped.", resumed)
+        stalled = counted(resumed, "export")
+        logger.warning("Reading again the ZIPs of %s whose worker had stopped.", stalled)

@@ -126,7 +126,7 @@ def test_empty_the_trash_removes_files_and_keeps_tombstones(
 
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post("/trash/empty", follow=True)
-    assert "the files of 1 videos are gone" in answer.content.decode()
+    assert "the files of 1 video are gone" in answer.content.decode()
     assert not any(path.exists() for path in files_of(gone))
     assert all(path.exists() for path in files_of(others))  # only what her Trash listed
     tombstone = Video.objects.get(pk=gone.pk)
@@ -197,7 +197,8 @@ def test_a_remix_of_a_trashed_source_finishes_and_then_its_files_go(
         sweep_once()
         answer = client.post("/trash/empty", follow=True).content.decode()
         refused = client.post(f"/videos/{source.pk}/erase", follow=True).content.decode()
-    assert "1 stay until the remixes being made from them finish" in answer
+    kept = "The files of 1 other video stay until the remixes being made from it finish."
+    assert f"the files of 0 videos are gone. {kept}" in answer
     assert "its files stay until that finishes" in refused
     assert all(path.exists() for path in files_of(source))
 

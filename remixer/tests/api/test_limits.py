@@ -59,9 +59,9 @@ def test_the_pages_say_so_too(client, ana, source, settings):
     retried = client.post(f"/videos/{failed.pk}/retry", {"form_token": "d" * 32})
     for response in [made, remixed]:
         assert response.status_code == 400
-        assert "1 videos queued or in progress" in response.content.decode()
+        assert "1 video queued or in progress" in response.content.decode()
     assert retried.status_code == 403  # the video page's refusal, in the same words
-    assert "1 videos queued or in progress" in retried.content.decode()
+    assert "1 video queued or in progress" in retried.content.decode()
     assert Video.objects.count() == 3
 
 

@@ -157,7 +157,7 @@ def test_files_move_to_the_bucket_and_back_checked_and_resumable(
     call_command("verify_files")  # the rows now read from the bucket
     bucket.client.delete_object(Bucket=bucket.name, Key=f"media/{names[1]}")  # an interrupted run
     call_command("migrate_files", "--to", "s3")
-    assert "Copied 1 files, 5 already there" in capsys.readouterr().out
+    assert "Copied 1 file, 5 already there" in capsys.readouterr().out
     for name in names:
         (media_root / name).unlink()
     call_command("migrate_files", "--to", "local")
@@ -167,7 +167,7 @@ def test_files_move_to_the_bucket_and_back_checked_and_resumable(
 def test_migrating_reports_files_missing_at_the_source(ana, bucket, capsys, clip_path):
     video = finished_video(ana, clip_path)
     storage.delete(video.video_file.name)
-    with pytest.raises(CommandError, match="1 files were not found"):
+    with pytest.raises(CommandError, match="Not found: 1 file;"):
         call_command("migrate_files", "--to", "local")
     assert f"{video.video_file.name}: missing from the source" in capsys.readouterr().out
 

@@ -36,5 +36,5 @@ def test_emptied_and_erased_videos_are_skipped_and_counted(
     assert "Skipped 2 videos whose files were removed on purpose" in report
 
     Path(trashed.video_file.path).unlink()  # a real loss still fails
-    with pytest.raises(CommandError, match="1 videos need attention"):
+    with pytest.raises(CommandError, match="1 video needs attention"):
         verify()

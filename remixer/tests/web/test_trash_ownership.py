@@ -97,7 +97,7 @@ def test_staff_empty_their_own_trash_on_the_trash_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post("/trash/empty", follow=True).content.decode()
-    assert "the files of 1 videos are gone" in answer
+    assert "the files of 1 video are gone" in answer
     assert not any(path.exists() for path in files(everyones["sam"]))
     teammates = [everyones["ana"], everyones["ben"]]
     assert all(path.exists() for path in files(*teammates))
