@@ -1,18 +1,47 @@
-// The library's and the video page's helpers: your running jobs in the tab's title and icon,
-// a notification when one finishes (once allowed), and Copy prompt. It reads what the page's
-// own polls bring in (data-job attributes), so it asks the server for nothing.
+// Every page's helpers. On a phone, the header's links fold behind Menu. On the library and
+// a video page: your running jobs in the tab's title and icon, a notification when one
+// finishes (once allowed), and Copy prompt. It reads what the page's own polls bring in
+// (data-job attributes), so it asks the server for nothing.
 (function () {
   "use strict";
+  foldMenu();
   const meta = document.querySelector('meta[name="remixer-user"]');
   const icon = document.querySelector('link[rel="icon"]');
   if (!meta || !icon) return;
   const me = meta.content;
-  const plainTitle = document.title;
+  const pageTitle = document.title;
   const plainIcon = icon.href;
   const RUNNING = new Set(["queued", "in_progress"]);
   const WORDS = { completed: "Done", failed: "Failed", cancelled: "Cancelled" };
-  const seen = new Map(); // job id -> the state last seen, for jobs of mine on the page
+  // My jobs seen running on this page, as last seen: one that finished stays, at 100%, until
+  // all have finished, so the average never drops when the first one is done.
+  const followed = new Map();
+  let most = { jobs: "", percent: 0 }; // the most shown for this set of jobs: never less
+  let said = ""; // what the title says before the page's name: "30%", "✓ Done" or nothing
   let restoreTimer = 0;
+
+  // The header's links behind a Menu button, which the stylesheet shows on narrow screens
+  // only; without this script they show, wrapped.
+  function foldMenu() {
+    const button = document.querySelector("[data-menu]");
+    const header = button && button.closest("header");
+    if (!header) return;
+    const open = (state) => button.setAttribute("aria-expanded", String(state));
+    const isOpen = () => button.getAttribute("aria-expanded") === "true";
+    button.hidden = false;
+    button.addEventListener("click", () => open(!isOpen()));
+    document.addEventListener("click", (event) => {
+      if (isOpen() && !header.contains(event.target)) open(false);
+    });
+    header.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !header.contains(event.relatedTarget)) open(false);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !isOpen()) return;
+      open(false);
+      button.focus();
+    });
+  }
 
   function myJobs() {
     const jobs = new Map();
@@ -20,6 +49,16 @@
       if (element.dataset.owner === me) jobs.set(element.dataset.job, { ...element.dataset });
     }
     return jobs;
+  }
+
+  // A video page's Rename carries the tab's title as the video is now named (htmx swaps it).
+  function plainTitle() {
+    const named = document.querySelector("[data-tab-title]");
+    return named ? named.dataset.tabTitle : pageTitle;
+  }
+
+  function showTitle() {
+    document.title = said ? `${said} · ${plainTitle()}` : plainTitle();
   }
 
   function setIcon(draw) {
@@ -69,17 +108,18 @@
   }
 
   function restore() {
-    document.title = plainTitle;
+    if (followed.size) return; // a job started meanwhile: its progress shows instead
+    said = "";
+    showTitle();
     icon.href = plainIcon;
     icon.type = "image/svg+xml";
   }
 
   function notify(job) {
     if (!("Notification" in window) || Notification.permission !== "granted") return;
-    const card = document.querySelector(`#card-${job.job} .prompt`);
     const done = job.state === "completed";
     const note = new Notification(done ? "Your video is ready" : `Your video: ${WORDS[job.state]}`, {
-      body: card ? card.textContent.trim() : plainTitle,
+      body: job.name,
       tag: job.job,
     });
     note.addEventListener("click", () => {
@@ -89,29 +129,54 @@
     });
   }
 
-  function update() {
+  // Notes what my jobs on the page now say; answers those that finished since last time.
+  function follow() {
     const jobs = myJobs();
-    const running = [...jobs.values()].filter((job) => RUNNING.has(job.state));
     const finished = [];
     for (const [id, job] of jobs) {
-      if (RUNNING.has(seen.get(id)) && !RUNNING.has(job.state)) finished.push(job);
-      seen.set(id, job.state);
+      const known = followed.get(id);
+      if (RUNNING.has(job.state)) followed.set(id, job);
+      else if (known && RUNNING.has(known.state)) {
+        followed.set(id, job);
+        finished.push(job);
+      }
     }
-    if (running.length) {
+    for (const id of followed.keys()) if (!jobs.has(id)) followed.delete(id); // no longer shown
+    return finished;
+  }
+
+  function showProgress(all, left) {
+    const percent = (job) => (RUNNING.has(job.state) ? Number(job.progress || 0) : 100);
+    const average = Math.round(all.reduce((sum, job) => sum + percent(job), 0) / all.length);
+    const set = [...followed.keys()].sort().join(" ");
+    if (most.jobs !== set) most = { jobs: set, percent: 0 };
+    most.percent = Math.max(most.percent, average);
+    const count = left === all.length ? `${left} jobs left` : `${left} of ${all.length} jobs left`;
+    said = all.length > 1 ? `${most.percent}% · ${count}` : `${most.percent}%`;
+    progressIcon(most.percent / 100);
+  }
+
+  function showDone(all) {
+    const failed = all.find((job) => job.state !== "completed");
+    said = `${failed ? "✗" : "✓"} ${WORDS[(failed || all[0]).state]}`;
+    doneIcon(!failed);
+    followed.clear();
+    restoreTimer = setTimeout(restoreWhenSeen, 10000);
+  }
+
+  function update() {
+    const finished = follow();
+    const all = [...followed.values()];
+    const left = all.filter((job) => RUNNING.has(job.state)).length;
+    if (left) {
       clearTimeout(restoreTimer);
-      const total = running.reduce((sum, job) => sum + Number(job.progress || 0), 0);
-      const progress = Math.round(total / running.length);
-      const count = running.length > 1 ? `${running.length} jobs ` : "";
-      document.title = `${count}${progress}% · ${plainTitle}`;
-      progressIcon(progress / 100);
-    } else if (finished.length) {
-      const failed = finished.find((job) => job.state !== "completed");
-      document.title = `${failed ? "✗" : "✓"} ${WORDS[(failed || finished[0]).state]} · ${plainTitle}`;
-      doneIcon(!failed);
-      restoreTimer = setTimeout(restoreWhenSeen, 10000);
+      showProgress(all, left);
+    } else if (all.length) {
+      showDone(all);
     }
+    showTitle();
     finished.forEach(notify);
-    const asking = running.length && "Notification" in window && Notification.permission === "default";
+    const asking = left && "Notification" in window && Notification.permission === "default";
     for (const button of document.querySelectorAll("[data-notify]")) button.hidden = !asking;
     for (const button of document.querySelectorAll("[data-copy][hidden]")) button.hidden = false;
   }

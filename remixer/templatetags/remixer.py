@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from remixer.actions.trash import UNDO_TAG
 from remixer.lib.words import size_label
@@ -39,8 +40,10 @@ def shown_state(video: Video) -> str:
 
 @register.simple_tag
 def job_data(video: Video) -> SafeString:
-    """What static/pages.js reads to follow the owner's jobs in the tab's title and icon."""
-    return format_html(
+    """What static/pages.js reads to follow the owner's jobs in the tab's title and icon, and
+    once a job has finished, the name its notification gives it (the polled fragment of a
+    running job loads neither title nor prompt)."""
+    data = format_html(
         ' data-job="{}" data-owner="{}" data-state="{}" data-progress="{}" data-href="{}"',
         video.id,
         video.owner_id,
@@ -48,6 +51,15 @@ def job_data(video: Video) -> SafeString:
         video.progress,
         video.get_absolute_url(),
     )
+    if not video.is_finished:
+        return data
+    return format_html('{} data-name="{}"', data, notified_name(video))
+
+
+def notified_name(video: Video) -> str:
+    """The video as a notification names it: its title, else its prompt, in 100 characters."""
+    name = video.title or " ".join((video.prompt or "").split()) or video.display_name
+    return Truncator(name).chars(100)
 
 
 @register.filter

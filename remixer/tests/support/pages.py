@@ -1,5 +1,6 @@
 """Using remixer's pages as a person does: the new-video form through Django's test client,
-and a logged-in browser's cookies on a site that runs in its own process."""
+a logged-in browser's cookies on a site that runs in its own process, and what a browser's
+tab says and notifies."""
 
 import re
 import uuid
@@ -31,3 +32,28 @@ def logged_in(server: str, username: str, password: str) -> dict[str, str | None
             data={"username": username, "password": password, "csrfmiddlewaretoken": token},
         )
         return session.cookies.get_dict()
+
+
+# Notifications are allowed (the context grants them); each one made is noted, and so is each
+# title the page gives its tab.
+WATCH = """
+(() => {
+  window.shown = [];
+  window.titles = [];
+  const Shown = window.Notification;
+  window.Notification = class extends Shown {
+    constructor(title, options) {
+      super(title, options);
+      window.shown.push({ title, body: options.body });
+    }
+  };
+  const title = Object.getOwnPropertyDescriptor(Document.prototype, "title");
+  Object.defineProperty(Document.prototype, "title", {
+    ...title,
+    set(value) {
+      window.titles.push(value);
+      title.set.call(this, value);
+    },
+  });
+})();
+"""
