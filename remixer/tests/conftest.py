@@ -194,11 +194,15 @@ def source(ana: User, clip_path: Path) -> Video:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `database_free` run on the SQLite pass alone (on PostgreSQL: a repeat)."""
+    """Tests marked `database_free` or `browser_only` run on the SQLite pass alone (on
+    PostgreSQL they would repeat what it showed)."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        free = [item for item in items if item.get_closest_marker("database_free")]
-        config.hook.pytest_deselected(items=free)
-        items[:] = [item for item in items if not item.get_closest_marker("database_free")]
+
+        def once(item: pytest.Item) -> bool:
+            return any(item.get_closest_marker(name) for name in ("database_free", "browser_only"))
+
+        config.hook.pytest_deselected(items=[item for item in items if once(item)])
+        items[:] = [item for item in items if not once(item)]
 
 
 def free_port() -> int:

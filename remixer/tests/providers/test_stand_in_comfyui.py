@@ -165,6 +165,7 @@ def test_the_same_job_again_is_cached_and_keeps_its_outputs(comfy):
     first = queue(comfy, invert_workflow(name)).json()["prompt_id"]
     comfy.wait_idle()
     with connect(comfy.ws_url("remixer-1")) as socket:
+        socket.recv(timeout=10)  # its greeting: from now on the socket is told of jobs
         second = queue(comfy, invert_workflow(name)).json()["prompt_id"]
         events = [e for e in listen(socket) if e["data"].get("prompt_id") == second]
     cached = next(e["data"]["nodes"] for e in events if e["type"] == "execution_cached")
@@ -222,6 +223,7 @@ def test_a_failing_node_reports_execution_error_and_an_error_history(comfy):
     comfy.set(fail_node_class="ImageBlur", fail_message="blur broke")
     name = upload(comfy)
     with connect(comfy.ws_url("remixer-1")) as socket:
+        socket.recv(timeout=10)  # its greeting: from now on the socket is told of jobs
         prompt_id = queue(comfy, invert_workflow(name, blur=True)).json()["prompt_id"]
         events = listen(socket)
     error = next(e["data"] for e in events if e["type"] == "execution_error")

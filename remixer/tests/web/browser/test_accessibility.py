@@ -15,7 +15,11 @@ from django.utils import timezone
 from remixer.tests.conftest import PHONE, finished_video, log_in, made_from, video_row
 from remixer.tests.support.library import with_thumbnail
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_only,
+    pytest.mark.django_db(transaction=True),
+]
 AXE = Path(__file__).resolve().parents[2] / "support" / "axe" / "axe.min.js"
 AXE_PATH = "/axe-core/axe.min.js"  # answered by the browser itself, never by the site
 WIDE = {"width": 1440, "height": 900}

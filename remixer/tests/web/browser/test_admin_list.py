@@ -7,7 +7,11 @@ from django.utils import timezone
 from remixer.models import Video
 from remixer.tests.conftest import job, log_in, shoot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 WIDE = {"width": 1440, "height": 900}
 COLUMNS = {

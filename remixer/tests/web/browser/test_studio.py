@@ -134,6 +134,7 @@ def shapes(page) -> dict[str, tuple[float, float]]:  # type: ignore[no-untyped-d
     )
 
 
+@pytest.mark.browser_only
 def test_compare_by_keyboard_in_the_videos_shapes_from_a_selection(
     server, browser, ana, clip_path, tmp_path: Path
 ):

@@ -14,7 +14,11 @@ from remixer.tests.conftest import PHONE, finished_video, log_in, shoot, wait_fo
 from remixer.tests.support.library import with_thumbnail
 from remixer.tests.support.pages import WATCH
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_only,
+    pytest.mark.django_db(transaction=True),
+]
 WIDE = {"width": 1440, "height": 900}
 LEASED = {"lease_owner": "elsewhere"}  # a worker elsewhere holds the job: nobody here takes it
 
