@@ -194,15 +194,11 @@ def source(ana: User, clip_path: Path) -> Video:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `database_free` or `browser_only` run on the SQLite pass alone (on
-    PostgreSQL they would repeat what it showed)."""
+    """Tests marked `database_free` or `browser_only` run on the SQLite pass alone."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-
-        def once(item: pytest.Item) -> bool:
-            return any(item.get_closest_marker(name) for name in ("database_free", "browser_only"))
-
-        config.hook.pytest_deselected(items=[item for item in items if once(item)])
-        items[:] = [item for item in items if not once(item)]
+        once = {i for i in items if {"database_free", "browser_only"} & set(i.keywords)}
+        config.hook.pytest_deselected(items=list(once))
+        items[:] = [item for item in items if item not in once]
 
 
 def free_port() -> int:
