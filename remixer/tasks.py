@@ -14,7 +14,7 @@ from django_tasks import task
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task
 
 from remixer.files import storage
-from remixer.models import Provider, Video, accounts
+from remixer.models import Provider, Video, accounts, audit
 from remixer.providers.kinds import capabilities
 from remixer.worker import calls, exports, imports, pipeline, recovery, scratch, waits
 
@@ -122,6 +122,7 @@ def sweep() -> int:
     scratch.clean_scratch()
     exports.upkeep()  # expired exports' files, and exports whose worker stopped
     accounts.forget_old_failures()
+    audit.forget_old_records()  # the audit trail keeps REMIXER_AUDIT_DAYS
     # A process killed while uploading leaves its multipart upload behind: abort it.
     storage.abort_stale_uploads(timedelta(seconds=settings.REMIXER_S3_UPLOAD_GRACE))
     return len(steps)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from remixer.actions.providers import Health, check_connection, health_of
+from remixer.admin.audit import AuditedAdmin
 from remixer.lib.words import counted, duration
 from remixer.models import CatalogEntry, Provider
 from remixer.providers import strategies, workflows
@@ -122,7 +123,7 @@ class CatalogInline(admin.StackedInline[CatalogEntry, Provider]):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin[Provider]):
+class ProviderAdmin(AuditedAdmin[Provider]):
     form = ProviderForm
     inlines = [CatalogInline]
     list_display = [
@@ -243,7 +244,7 @@ def health_on(provider: Provider) -> Health:
 
 
 @admin.register(CatalogEntry)
-class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
+class CatalogEntryAdmin(AuditedAdmin[CatalogEntry]):
     form = CatalogForm
     list_display = [*CATALOG_FIELDS[:2], "provider", *CATALOG_FIELDS[2:]]
     list_filter = ["provider", "remix_strategy"]

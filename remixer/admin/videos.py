@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -11,9 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from remixer.actions import jobs, specs, trash, videos
+from remixer.actions import audit, jobs, specs, trash, videos
 from remixer.actions.errors import NotAllowed
+from remixer.actions.keys import revoke_key
 from remixer.files import storage
+from remixer.forms.logins import client_address
 from remixer.lib.words import counted
 from remixer.models import Video
 from remixer.models.accounts import ApiKey, LoginFailure
@@ -135,38 +138,47 @@ class VideoAdmin(admin.ModelAdmin[Video]):
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         """Django's delete asks for confirmation first; the video goes to the Trash."""
-        trash.trash_video(user=request.user, video=obj)
+        trash.trash_video(user=request.user, video=obj, address=client_address(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         for video in queryset:
-            trash.trash_video(user=request.user, video=video)
+            trash.trash_video(user=request.user, video=video, address=client_address(request))
 
     @admin.action(description="Retry the selected failed videos")
     def retry_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        retried, refused = 0, []
-        for video in queryset.filter(status=Video.Status.FAILED):
-            try:
-                spec = specs.retry_spec(
-                    user=request.user, video=video, token=uuid.uuid4(), exempt=True
-                )
-            except NotAllowed as error:
-                refused.append(f"{video.pk}: {error}")
-                continue
-            retried += jobs.submit(spec).retry_of_id == video.pk
+        retried, refused = [], []
+        with transaction.atomic():
+            for video in queryset.filter(status=Video.Status.FAILED):
+                try:
+                    spec = specs.retry_spec(
+                        user=request.user, video=video, token=uuid.uuid4(), exempt=True
+                    )
+                except NotAllowed as error:
+                    refused.append(f"{video.pk}: {error}")
+                    continue
+                if jobs.submit(spec).retry_of_id == video.pk:
+                    retried.append(video.pk)
+            note(request, audit.Action.VIDEOS_RETRIED, retried)
         self.message_user(
-            request, f"Started {counted(retried, 'retry', 'retries')}.", messages.SUCCESS
+            request, f"Started {counted(len(retried), 'retry', 'retries')}.", messages.SUCCESS
         )
         for reason in refused:
             self.message_user(request, f"Not retried, {reason}", messages.WARNING)
 
     @admin.action(description="Cancel the selected running videos")
     def cancel_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        cancelled = sum(videos.cancel_video(user=request.user, video=v) for v in queryset)
-        self.message_user(request, f"Cancelled {counted(cancelled, 'video')}.", messages.SUCCESS)
+        with transaction.atomic():
+            cancelled = [v.pk for v in queryset if videos.cancel_video(user=request.user, video=v)]
+            note(request, audit.Action.VIDEOS_CANCELLED, cancelled)
+        done = counted(len(cancelled), "video")
+        self.message_user(request, f"Cancelled {done}.", messages.SUCCESS)
 
     @admin.action(description="Re-archive the selected completed videos (copy and check again)")
     def rearchive_videos(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
-        count = videos.rearchive_videos(queryset)
+        with transaction.atomic():
+            count = videos.rearchive_videos(queryset)
+            chosen = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+            note(request, audit.Action.VIDEOS_REARCHIVED, chosen, started=count)
         self.message_user(request, f"Re-archiving {counted(count, 'video')} in the background.")
 
     @admin.action(description="Empty the Trash of the selected videos (their files go for good)")
@@ -191,12 +203,19 @@ class VideoAdmin(admin.ModelAdmin[Video]):
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/remixer/video/empty_trash.html", context)
-        removed, kept = trash.remove_trashed(chosen)
+        address = client_address(request)
+        removed, kept = trash.remove_trashed(chosen, user=request.user, address=address)
         message = f"Removed the files of {counted(removed, 'video')} from the Trash for good."
         if kept:
             message += " " + trash.kept_for_remixes(kept)
         self.message_user(request, message, messages.SUCCESS)
         return None
+
+
+def note(request: HttpRequest, action: str, ids: list[str], **detail: int) -> None:
+    """An admin's action on videos, in the audit trail: the videos it changed."""
+    address = client_address(request)
+    audit.record(action, user=request.user, address=address, detail=audit.named(ids) | detail)
 
 
 @admin.register(ApiKey)
@@ -217,8 +236,9 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
 
     @admin.action(description="Revoke the selected keys")
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        for key in queryset:
-            key.revoke()
+        with transaction.atomic():
+            for key in queryset.select_related("user"):
+                revoke_key(user=request.user, key=key, address=client_address(request))
         self.message_user(request, f"Revoked {counted(len(queryset), 'key')}.", messages.SUCCESS)
 
 

@@ -3,6 +3,7 @@ logins. Each model lives in a module of its own; they are all named here, so
 `remixer.models.Video` (and the migrations' `remixer.models.new_video_id`) keep working."""
 
 from remixer.models.accounts import ApiKey, LoginFailure
+from remixer.models.audit import AuditRecord
 from remixer.models.exports import Export, ExportImport
 from remixer.models.providers import (
     LOCAL_MODEL,
@@ -32,6 +33,7 @@ __all__ = [
     "VARIANTS",
     "VIDEO_ID_PATTERN",
     "ApiKey",
+    "AuditRecord",
     "CatalogEntry",
     "Export",
     "ExportImport",

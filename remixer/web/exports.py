@@ -3,15 +3,17 @@
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from remixer.actions.errors import NotAllowed
-from remixer.actions.exports import start_export
+from remixer.actions.exports import note_download, start_export
 from remixer.files.serving import serve_stored
 from remixer.forms.exports import ExportForm
+from remixer.forms.logins import client_address
 from remixer.models import VIDEO_ID_PATTERN, Video
 from remixer.models.exports import Export
 from remixer.worker.exports import exportable
@@ -29,6 +31,7 @@ def exports(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 scope=form.cleaned_data["scope"],
                 video_ids=form.cleaned_data["video_ids"],
+                address=client_address(request),
             )
         except NotAllowed as error:
             form.add_error(None, str(error))
@@ -80,4 +83,9 @@ def export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseB
         return render(request, "exports/detail.html", {"export": export}, status=410)
     if not export.is_ready:
         raise Http404("This export is not written yet.")
-    return serve_stored(request, export.file, filename=export.filename)
+    # A download manager's later parts (a Range past the start) are the same download.
+    from_start = request.headers.get("Range", "bytes=0-").startswith("bytes=0-")
+    with transaction.atomic():
+        if request.method == "GET" and from_start:
+            note_download(user=request.user, export=export, address=client_address(request))
+        return serve_stored(request, export.file, filename=export.filename)

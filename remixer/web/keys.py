@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from remixer.actions.keys import make_key, revoke_key
 from remixer.forms.keys import ApiKeyForm
+from remixer.forms.logins import client_address
 from remixer.models.accounts import ApiKey
 
 
@@ -17,7 +19,8 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     secret = ""
     if request.method == "POST" and form.is_valid():
-        _, secret = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])
+        name, address = form.cleaned_data["name"], client_address(request)
+        _, secret = make_key(user=request.user, name=name, address=address)
         form = ApiKeyForm()
     context = {
         "form": form,
@@ -31,6 +34,6 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     key = get_object_or_404(ApiKey.of(request.user), pk=key_id)
-    key.revoke()
+    revoke_key(user=request.user, key=key, address=client_address(request))
     messages.success(request, f"Revoked {key.name}: scripts that use it are refused from now on.")
     return redirect("api_keys")

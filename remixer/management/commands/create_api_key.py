@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from remixer.models.accounts import ApiKey
+from remixer.actions.keys import make_key
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{username!r} is deactivated: a key of theirs would be refused.")
         name = name.strip()[:100] or "Made from the shell"
-        _, secret = ApiKey.issue(user=user, name=name)
+        _, secret = make_key(user=user, name=name, via="create_api_key")
         self.stdout.write(secret)
