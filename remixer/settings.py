@@ -181,6 +181,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 LOGIN_URL = "login"
+# The signed-in user comes with their role (one query for both); Django's own backend after it
+# keeps the sessions it signed in valid.
+AUTHENTICATION_BACKENDS = [
+    "remixer.models.accounts.PeopleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -270,6 +276,15 @@ REMIXER_MAX_EXTENDED_SECONDS = int(os.environ.get("REMIXER_MAX_EXTENDED_SECONDS"
 
 # Days a video stays in the Trash before the worker removes its files.
 REMIXER_TRASH_DAYS = int(os.environ.get("REMIXER_TRASH_DAYS", 30))
+
+# Days the audit trail keeps a record (sign-ins, keys, the Trash, exports, the admin's changes);
+# the workers' sweep then removes it.
+try:
+    REMIXER_AUDIT_DAYS = int(os.environ.get("REMIXER_AUDIT_DAYS", 365))
+except ValueError as error:
+    raise ImproperlyConfigured("REMIXER_AUDIT_DAYS: a whole number of days, 1 or more.") from error
+if REMIXER_AUDIT_DAYS < 1:
+    raise ImproperlyConfigured("REMIXER_AUDIT_DAYS: a whole number of days, 1 or more.")
 
 # Hours an export's download link lasts.
 REMIXER_EXPORT_HOURS = int(os.environ.get("REMIXER_EXPORT_HOURS", 24))

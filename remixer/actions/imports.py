@@ -35,7 +35,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from remixer.actions import jobs, specs
-from remixer.actions.errors import NotAllowed, TooManyJobs
+from remixer.actions.errors import NotAllowed, TooManyJobs, check_can_make
 from remixer.actions.sidecars import SIDECAR_MAX, read_extras, read_sidecar
 from remixer.files import storage
 from remixer.models import VIDEO_ID_PATTERN, ExportImport, Video, new_video_id
@@ -81,6 +81,8 @@ def import_export(
 
     `token` is the form's: each entry's job token derives from it and the video's old id,
     so a resubmitted form finds the jobs the first one made."""
+    if not operator:
+        check_can_make(importer)
     with zipfile.ZipFile(source) as archive:
         placed: dict[str, str] = {}  # old id: id here
         outcomes = []
@@ -128,6 +130,7 @@ def check_archive(archive: zipfile.ZipFile) -> list[str]:
 
 def receive_export(upload: File[Any], *, importer: Any, token: uuid.UUID, operator: bool) -> Any:
     """The ZIP stored as it came and a worker asked to read it, or what the same form made."""
+    check_can_make(importer)
     earlier = ExportImport.objects.filter(owner=importer, form_token=token).first()
     if earlier is not None:
         return earlier

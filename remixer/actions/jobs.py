@@ -1,8 +1,8 @@
 """The one door every new job goes through: created, remixed, edited, retried or imported.
 
 A form (or the admin, the demo, a management command) builds a frozen `JobSpec`; `submit`
-checks the one-time token, the active-job limit and the source's state, then writes the
-row and enqueues its first step in one transaction.
+checks the person's role (a viewer makes nothing), the one-time token, the active-job limit
+and the source's state, then writes the row and enqueues its first step in one transaction.
 
 A job made from an uploaded file (an edit of an MP4 sent to /v1) is two: the import, and
 the follow-up that waits for it (`submit_after_import`). The import row names its follow-up
@@ -30,7 +30,7 @@ from django_tasks.base import DEFAULT_TASK_PRIORITY
 
 from remixer import tasks
 from remixer.actions import references
-from remixer.actions.errors import NotAllowed, TooManyJobs
+from remixer.actions.errors import NotAllowed, TooManyJobs, check_can_make
 from remixer.engine.effects.variations import nothing_to_vary, spread
 from remixer.lib.words import counted
 from remixer.models import Provider, Video, new_video_id
@@ -168,6 +168,8 @@ def admit(specs: Sequence[JobSpec]) -> list[Video | None]:
     spec the job an earlier copy of this request made, or None once it may start."""
     if len({spec.owner.pk for spec in specs}) != 1:
         raise ValueError("The jobs of one batch have one owner.")
+    if not all(spec.exempt for spec in specs):  # a person's own request, not an operator's
+        check_can_make(specs[0].owner)
     for spec in specs:
         hold(spec)
     found = [earlier_job(spec) for spec in specs]

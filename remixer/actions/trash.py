@@ -20,8 +20,8 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from remixer import tasks
-from remixer.actions import references
-from remixer.actions.errors import NotAllowed
+from remixer.actions import audit, references
+from remixer.actions.errors import NotAllowed, check_can_make
 from remixer.actions.videos import cancel_video, check_can_change
 from remixer.files import attempts
 from remixer.lib.words import counted
@@ -43,30 +43,36 @@ ERASED = {
 }
 
 
-def trash_video(*, user: Any, video: Video) -> None:
+def trash_video(*, user: Any, video: Video, address: str | None = None) -> None:
     """Move a video to the Trash; a job still running is cancelled first."""
+    check_can_make(user)
     check_can_change(user, video)
     with transaction.atomic():
         if not video.is_finished:
             cancel_video(user=user, video=video)
-        Video.objects.in_library().filter(pk=video.pk).update(trashed_at=timezone.now())
+        if Video.objects.in_library().filter(pk=video.pk).update(trashed_at=timezone.now()):
+            audit.record(audit.Action.VIDEO_DELETED, user=user, address=address, target=video)
 
 
-def trash_finished_video(*, user: Any, video: Video) -> None:
+def trash_finished_video(*, user: Any, video: Video, address: str | None = None) -> None:
     """The Videos API's delete: only a completed or failed video (cancel a running one first)."""
     check_can_change(user, video)
     if not video.is_finished:
         raise NotAllowed(
             f"Only a completed or failed video can be deleted; this one is {video.status}."
         )
-    trash_video(user=user, video=video)
+    trash_video(user=user, video=video, address=address)
 
 
-def restore_video(*, user: Any, video: Video) -> None:
+def restore_video(*, user: Any, video: Video, address: str | None = None) -> None:
     """Put a trashed video back in the library, where it was in the order."""
+    check_can_make(user)
     check_can_change(user, video)
-    if not Video.objects.in_trash().filter(pk=video.pk).update(trashed_at=None):
-        raise NotAllowed(f"“{video.display_name}” can no longer be restored: its files are gone.")
+    with transaction.atomic():
+        if not Video.objects.in_trash().filter(pk=video.pk).update(trashed_at=None):
+            message = f"“{video.display_name}” can no longer be restored: its files are gone."
+            raise NotAllowed(message)
+        audit.record(audit.Action.VIDEO_RESTORED, user=user, address=address, target=video)
 
 
 def left_library(ids: list[str], found: list[Video]) -> list[str]:
@@ -123,10 +129,13 @@ def remove_files(video_id: str, *, erase: bool = False) -> bool:
     return True
 
 
-def erase_video(*, user: Any, video: Video) -> None:
+def erase_video(*, user: Any, video: Video, address: str | None = None) -> None:
+    check_can_make(user)
     check_can_change(user, video)
-    if not remove_files(video.pk, erase=True):
-        raise NotAllowed(kept_message(video))
+    with transaction.atomic():
+        if not remove_files(video.pk, erase=True):
+            raise NotAllowed(kept_message(video))
+        audit.record(audit.Action.VIDEO_ERASED, user=user, address=address, target=video)
 
 
 def kept_message(video: Video) -> str:
@@ -146,17 +155,23 @@ def kept_for_remixes(kept: int) -> str:
     return f"The files of {others} stay until the remixes being made from {them} finish."
 
 
-def empty_trash(*, user: Any) -> tuple[int, int]:
+def empty_trash(*, user: Any, address: str | None = None) -> tuple[int, int]:
     """Remove the files of the user's own trashed videos (staff's Trash lists everyone's, but
     emptying everyone's is the admin's action, `remove_trashed`); (removed, kept for a job)."""
-    return remove_trashed(own_trash(user))
+    check_can_make(user)
+    return remove_trashed(own_trash(user), user=user, address=address)
 
 
-def remove_trashed(videos: QuerySet[Video]) -> tuple[int, int]:
+def remove_trashed(
+    videos: QuerySet[Video], *, user: Any, address: str | None = None
+) -> tuple[int, int]:
     """Remove the files of those of `videos` in the Trash now; (removed, kept for a job)."""
-    ids = list(in_trash_among(videos).values_list("pk", flat=True))
-    removed = sum(remove_files(video_id) for video_id in ids)
-    return removed, len(ids) - removed
+    with transaction.atomic():
+        ids = list(in_trash_among(videos).values_list("pk", flat=True))
+        removed = [video_id for video_id in ids if remove_files(video_id)]
+        detail = audit.named(removed) | {"kept": len(ids) - len(removed)}
+        audit.record(audit.Action.TRASH_EMPTIED, user=user, address=address, detail=detail)
+    return len(removed), len(ids) - len(removed)
 
 
 def purge_expired() -> int:

@@ -21,10 +21,11 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from remixer.actions import jobs, trash
-from remixer.actions.errors import NotAllowed, NotOwner, TooManyJobs
+from remixer.actions.errors import NotAllowed, NotOwner, TooManyJobs, ViewerRefused, check_can_make
 from remixer.api.bodies import ApiError, body_of, reference_upload, text_fields, too_large
 from remixer.files import storage
 from remixer.files.serving import serve_stored
+from remixer.forms.logins import client_address
 from remixer.forms.videos import ExtendForm, NewVideoForm, RemixForm
 from remixer.lib.text import is_text, strict_int
 from remixer.models import (
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[..., HttpResponseBase]
 
 RETRY_AFTER_SECONDS = 10
+READS = ("GET", "HEAD", "OPTIONS")  # what a viewer's key may send
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 20, 100
 CREATE_DEFAULTS = {"size": "720x1280", "seconds": "4"}  # the Videos API's defaults
 # Where a form's field is called something else in the API.
@@ -68,6 +70,8 @@ def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler
                     code="method_not_allowed",
                     headers={"Allow": allowed},
                 )
+            if handler is not fallback and request.method not in READS:
+                check_role(request.user)
             return handler(request, **kwargs)
         except ApiError as error:
             return error.response()
@@ -84,6 +88,14 @@ def endpoint(*, fallback: Handler | None = None, **handlers: Handler) -> Handler
             return ApiError(500, message, kind="server_error").response()
 
     return view
+
+
+def check_role(user: Any) -> None:
+    """A viewer's key reads: every request that would make or delete is refused up front."""
+    try:
+        check_can_make(user)
+    except ViewerRefused as error:
+        raise ApiError(403, str(error), code="read_only_role") from error
 
 
 def storage_unavailable() -> ApiError:
@@ -186,7 +198,8 @@ def delete_video(request: HttpRequest, video_id: str) -> JsonResponse:
         message = "Only the owner of this video can delete it; staff do so in the admin."
         raise ApiError(403, message, code="permission_denied")
     try:
-        trash.trash_finished_video(user=request.user, video=video)
+        address = client_address(request)
+        trash.trash_finished_video(user=request.user, video=video, address=address)
     except NotOwner as error:
         raise ApiError(403, str(error), code="permission_denied") from error
     except NotAllowed as error:

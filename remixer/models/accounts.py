@@ -1,4 +1,5 @@
-"""Who may come in: failed logins counted in the database, and personal keys for /v1."""
+"""Who may come in and what they may do: failed logins counted in the database, personal
+keys for /v1, and each person's role (viewer, creator or staff)."""
 
 import hashlib
 import secrets
@@ -6,8 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -23,6 +27,67 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+VIEWERS = "Viewers"  # the auth group whose members may look but not make or change
+
+
+class Role(models.TextChoices):
+    """What a person may do: a viewer browses, plays, downloads, compares and exports; a
+    creator also makes, changes and deletes their own videos; staff anyone's."""
+
+    VIEWER = "viewer", "Viewer"
+    CREATOR = "creator", "Creator"
+    STAFF = "staff", "Staff"
+
+
+def role_of(user: Any) -> Role:
+    """A person's role: staff by their flag, a viewer by membership of the Viewers group
+    (read with the user where `PeopleBackend` or the admin loaded it, else asked now)."""
+    if user.is_staff or user.is_superuser:
+        return Role.STAFF
+    if not user.is_authenticated:
+        return Role.VIEWER
+    viewer = getattr(user, "is_viewer", None)
+    if viewer is None:
+        viewer = user.groups.filter(name=VIEWERS).exists()
+    return Role.VIEWER if viewer else Role.CREATOR
+
+
+def viewer_membership() -> Exists:
+    """Whether the user of the outer row is in the Viewers group, to annotate as `is_viewer`."""
+    memberships = get_user_model().groups.through.objects.filter(
+        user=OuterRef("pk"), group__name=VIEWERS
+    )
+    return Exists(memberships)
+
+
+class PeopleBackend(ModelBackend):
+    """Django's model backend, whose signed-in user comes with their role: every page asks
+    it (the header's links), and it costs no query of its own."""
+
+    def get_user(self, user_id: Any) -> Any:
+        people = get_user_model()._default_manager.annotate(is_viewer=viewer_membership())
+        user = people.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def can_make(user: Any) -> bool:
+    """The one question "may this person change anything": make, remix, import or delete."""
+    return role_of(user) != Role.VIEWER
+
+
+def viewers_group() -> Group:
+    """The Viewers group, made the first time it is asked for (no migration makes it)."""
+    return Group.objects.get_or_create(name=VIEWERS)[0]
+
+
+def set_role(user: Any, role: Role) -> None:
+    """Make a person a viewer or a creator (staff is the admin's "Staff status" flag)."""
+    if role == Role.VIEWER:
+        user.groups.add(viewers_group())
+    else:
+        user.groups.remove(*Group.objects.filter(name=VIEWERS))
 
 
 API_KEY_START = "rmx_"

@@ -15,6 +15,7 @@ from remixer.actions.errors import NotAllowed
 from remixer.forms.imports import ImportForm
 from remixer.models import ExportImport, Video
 from remixer.web.htmx import HtmxHttpRequest
+from remixer.web.roles import makers_only
 
 LISTED = 12  # the videos an export's notice links to; the rest are at the top of the library
 
@@ -39,6 +40,7 @@ class ExportArrivals:
 
 
 @require_http_methods(["GET", "POST"])
+@makers_only
 def video_import(request: HtmxHttpRequest) -> HttpResponse:
     """The page; polled through htmx, its list of exports alone while one is followed."""
     if request.method == "GET" and request.htmx and not request.htmx.history_restore_request:

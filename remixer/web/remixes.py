@@ -14,11 +14,13 @@ from remixer.forms.videos import EXTEND_PREFIX, ExtendForm, RemixForm
 from remixer.models import Video
 from remixer.models.recipes import RecipeError
 from remixer.web.htmx import HtmxHttpRequest
+from remixer.web.roles import makers_only
 from remixer.web.videos import get_video, render_video_page, video_page_context
 from remixer.worker import stills
 
 
 @require_POST
+@makers_only
 def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     source = get_video(video_id)
     form = RemixForm(request.POST, source=source)
@@ -37,6 +39,7 @@ def video_remix(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_POST
+@makers_only
 def video_extend(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     source = get_video(video_id)
     form = ExtendForm(request.POST, source=source, prefix=EXTEND_PREFIX)

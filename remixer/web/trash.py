@@ -20,10 +20,13 @@ from remixer.actions import trash
 from remixer.actions.errors import NotAllowed
 from remixer.actions.trash import UNDO_TAG
 from remixer.actions.videos import check_can_change
+from remixer.forms.logins import client_address
 from remixer.forms.videos import page_number
 from remixer.lib.words import counted
 from remixer.models import Video
+from remixer.models.accounts import can_make
 from remixer.web.htmx import HtmxHttpRequest
+from remixer.web.roles import makers_only
 
 PAGE_SIZE = 48
 
@@ -64,6 +67,7 @@ def emptying(user: Any) -> tuple[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
+@makers_only
 def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     video = get_object_or_404(Video.objects.in_library(), pk=video_id)
     try:
@@ -71,7 +75,7 @@ def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
             check_can_change(request.user, video)
             question = f"Move “{video.display_name}” to the Trash?"
             return confirm(request, question, "Move to the Trash", back=video.get_absolute_url())
-        trash.trash_video(user=request.user, video=video)
+        trash.trash_video(user=request.user, video=video, address=client_address(request))
     except NotAllowed as error:
         return render(
             request, "videos/refused.html", {"video": video, "reason": str(error)}, status=403
@@ -82,10 +86,11 @@ def video_delete(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_POST
+@makers_only
 def video_restore(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     video = trashed_video(request, video_id)
     try:
-        trash.restore_video(user=request.user, video=video)
+        trash.restore_video(user=request.user, video=video, address=client_address(request))
     except NotAllowed as error:
         return refused(request, error)
     messages.success(request, f"Restored “{video.display_name}” to the library.")
@@ -94,6 +99,7 @@ def video_restore(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@makers_only
 def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     video = trashed_video(request, video_id)
     if request.method == "GET":
@@ -103,7 +109,7 @@ def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
         )
         return confirm(request, question, "Erase completely", back=reverse("trash"))
     try:
-        trash.erase_video(user=request.user, video=video)
+        trash.erase_video(user=request.user, video=video, address=client_address(request))
     except NotAllowed as error:
         return refused(request, error)
     messages.success(request, f"Erased “{video.display_name}” completely.")
@@ -111,11 +117,12 @@ def video_erase(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@makers_only
 def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         question, button = emptying(request.user)
         return confirm(request, question, button, back=reverse("trash"))
-    removed, kept = trash.empty_trash(user=request.user)
+    removed, kept = trash.empty_trash(user=request.user, address=client_address(request))
     message = f"Emptied the Trash: the files of {counted(removed, 'video')} are gone."
     if kept:
         message += " " + trash.kept_for_remixes(kept)
@@ -124,6 +131,7 @@ def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@makers_only
 def trash_page(request: HttpRequest) -> HttpResponse:
     """The user's trashed videos (staff: everyone's), each with when its files go."""
     trashed = trash.trash_of(request.user).annotate(in_use=trash.needed())
@@ -158,7 +166,7 @@ def not_in_library(request: HttpRequest, video_id: str) -> HttpResponse:
     context = {
         "video": video,
         "state": state,
-        "theirs": video.can_change(request.user),
+        "theirs": can_make(request.user) and video.can_change(request.user),
         "purge_on": files_go_on(video),
     }
     status = 404 if state == "in_trash" else 410

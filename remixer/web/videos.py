@@ -52,10 +52,12 @@ from remixer.models import (
     VideoQuerySet,
     variant_file,
 )
+from remixer.models.accounts import can_make
 from remixer.models.recipes import UNDERSTOOD
 from remixer.providers import strategies
 from remixer.providers.kinds import capabilities
 from remixer.web.htmx import HtmxHttpRequest
+from remixer.web.roles import makers_only
 
 PAGE_SIZE = 24
 
@@ -75,6 +77,7 @@ def library(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@makers_only
 def remix_picker(request: HtmxHttpRequest) -> HttpResponse:
     completed = Video.objects.in_library().filter(status=Video.Status.COMPLETED)
     filters = PickerFilter(request.GET)
@@ -138,6 +141,7 @@ def newest_first(request: HttpRequest, videos: VideoQuerySet) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@makers_only
 def video_new(request: HttpRequest) -> HttpResponse:
     form = NewVideoForm(
         request.POST or None,
@@ -214,7 +218,8 @@ def video_page_context(
         "extend_to_can": capabilities(extend_to),
         "extend_follows": EXTENSION_WORDS,
         "understood": UNDERSTOOD,
-        "can_change": video.can_change(request.user),
+        "can_make": can_make(request.user),  # a viewer is offered nothing to make or change
+        "can_change": can_make(request.user) and video.can_change(request.user),
         "retry_form": RetryForm(),
         "title_form": TitleForm(initial={"title": video.title}),
     }
@@ -300,6 +305,7 @@ def video_content(request: HttpRequest, video_id: str) -> HttpResponseBase:
 
 
 @require_POST
+@makers_only
 def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
     form = RetryForm(request.POST)
@@ -313,6 +319,7 @@ def video_retry(request: HttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_POST
+@makers_only
 def video_title(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
     """The owner names the video; through htmx the heading is swapped in place, its error
     beside the field (a 200: htmx swaps no 4xx)."""
@@ -333,6 +340,7 @@ def video_title(request: HtmxHttpRequest, video_id: str) -> HttpResponse:
 
 
 @require_POST
+@makers_only
 def video_cancel(request: HttpRequest, video_id: str) -> HttpResponse:
     video = get_video(video_id)
     try:
