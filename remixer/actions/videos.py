@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from remixer import tasks
-from remixer.actions.errors import NotAllowed, NotOwner
+from remixer.actions.errors import NotAllowed, NotOwner, check_can_make
 from remixer.files import attempts
 from remixer.models import CatalogEntry, Provider, Video
 from remixer.providers import kinds, strategies
@@ -79,6 +79,8 @@ def rename_video(*, user: Any, video: Video, title: str) -> None:
 
 
 def check_can_change(user: Any, video: Video) -> None:
+    """Its owner (staff: anyone) may change it, unless a viewer."""
+    check_can_make(user)
     if not video.can_change(user):
         raise NotOwner("Only the owner of this video can do that.")
 

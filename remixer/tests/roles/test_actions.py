@@ -8,6 +8,7 @@ import pytest
 
 from remixer.actions import imports, jobs, trash
 from remixer.actions.errors import NotAllowed, ViewerRefused
+from remixer.actions.videos import cancel_video, rename_video
 from remixer.models import LOCAL_MODEL, Provider, Video
 from remixer.models.accounts import PeopleBackend, Role, can_make, role_of, set_role
 from remixer.tests.conftest import finished_video
@@ -79,3 +80,15 @@ def test_the_signed_in_user_comes_with_their_role_at_no_extra_query(
         vera, her_teammate = backend.get_user(viewer.pk), backend.get_user(ana.pk)
     with django_assert_num_queries(0):
         assert (role_of(vera), role_of(her_teammate)) == (Role.VIEWER, Role.CREATOR)
+
+
+def test_a_viewer_may_neither_cancel_nor_rename_even_their_own_video(viewer, clip_path):
+    video = finished_video(viewer, clip_path, title="Mine")
+    Video.objects.filter(pk=video.pk).update(status=Video.Status.QUEUED)
+    video.refresh_from_db()
+    with pytest.raises(ViewerRefused):
+        cancel_video(user=viewer, video=video)
+    with pytest.raises(ViewerRefused):
+        rename_video(user=viewer, video=video, title="Another")
+    video.refresh_from_db()
+    assert (video.status, video.title) == (Video.Status.QUEUED, "Mine")
